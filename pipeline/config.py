@@ -41,6 +41,13 @@ class Settings:
     nlp_batch_size: int = 32
     nlp_processes: int = 1
     dask_address: str | None = None
+    # HTTP layer (pipeline/http.py)
+    # "ip:port" pairs admitted although not globally routable: lets a test admit its own
+    # 127.0.0.1 server while every other private address stays refused.
+    allowed_private_hosts: tuple[str, ...] = ()
+    backoff_base: float = 1.0  # seconds; retry n waits backoff_base * 2**n
+    max_retry_wait: float = 30.0  # longest Retry-After honoured; longer means give up now
+    robots_timeout: float = 10.0  # total deadline for fetching one robots.txt
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
