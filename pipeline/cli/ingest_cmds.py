@@ -1,8 +1,224 @@
-"""CLI commands: ingest, rerun, serve, demo, runs."""
+"""CLI commands that run flows: ingest, rerun, serve, demo, runs."""
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
 import typer
+from rich.table import Table
+
+from pipeline.cli.common import UserError, console, db_option_default, err_console, state
+
+DEMO_DB = Path("data/demo.db")
+
+
+class _StatusHandler(logging.Handler):
+    """Shows the flows' progress messages on a rich spinner line."""
+
+    def __init__(self, status) -> None:
+        super().__init__(logging.INFO)
+        self.status = status
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.status.update(f"[bold]newsev[/bold] {record.getMessage()}")
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[None]:
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if state.debug else "WARNING")
+    logger = logging.getLogger("newsev.progress")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    with err_console.status(f"[bold]newsev[/bold] {label}") as status:
+        handler = _StatusHandler(status)
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+
+
+def _summary(result: dict) -> str:
+    if result.get("status") == "skipped":
+        return f"skipped: {result.get('reason')}"
+    return (f"run {result['run_id']} {result['status']}: {result.get('feeds', 0)} feeds "
+            f"({result.get('feeds_failed', 0)} failed, {result.get('feeds_not_modified', 0)} not modified), "
+            f"{result.get('new_entries', 0)} new entries, {result.get('written', 0)} articles stored "
+            f"({result.get('skipped', 0)} skipped, {result.get('duplicates', 0)} duplicates), "
+            f"{result.get('relations', 0)} relations, {result.get('errors', 0)} errors")
+
+
+def _run_ingest(feeds: Path, db: Path, max_per_feed: int | None, allow_private: bool,
+                dask_address: str | None = None, n_process: int | None = None) -> dict:
+    if not feeds.is_file():
+        raise UserError(f"feeds file not found: {feeds}")
+    from pipeline.feeds import load_feeds
+
+    try:
+        load_feeds(feeds)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    from flows.ingest import ingest_with_runner
+
+    with _progress("starting Prefect and loading the model"):
+        return ingest_with_runner(dask_address=dask_address, feeds_path=str(feeds), db_path=str(db),
+                                  max_per_feed=max_per_feed, allow_private=allow_private, n_process=n_process)
+
+
+def ingest_cmd(
+    feeds: Path = typer.Option(None, "--feeds", help="Feeds TOML file (default data/feeds.toml)."),
+    db: Path = typer.Option(None, "--db", help="Evidence database (default data/evidence.db)."),
+    max_per_feed: Optional[int] = typer.Option(None, "--max-per-feed", min=1, help="At most N new entries per feed."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow loopback/private addresses."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", envvar="NEWSEV_DASK_ADDRESS",
+                                               help="Run NLP batches on this Dask scheduler (tcp://HOST:PORT)."),
+    processes: Optional[int] = typer.Option(None, "--processes", min=1, help="NLP worker processes on this machine."),
+) -> None:
+    """Run one ingestion: poll the feeds, fetch new articles, store sourced claims.
+
+    Example: newsev ingest --feeds data/feeds.toml --db data/evidence.db --max-per-feed 20
+    """
+    from pipeline.config import load_settings
+
+    settings = load_settings()
+    result = _run_ingest(feeds or settings.feeds_path, db or settings.db_path, max_per_feed,
+                         allow_private or settings.allow_private, dask_address, processes)
+    console.print(_summary(result))
+    if result.get("status") == "failed":
+        raise typer.Exit(1)
+
+
+def rerun_cmd(
+    url: str = typer.Argument(..., help="The article URL to fetch again."),
+    db: Path = typer.Option(None, "--db", help="Evidence database (default data/evidence.db)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow loopback/private addresses."),
+) -> None:
+    """Fetch one article again and replace its evidence (and nothing else).
+
+    Example: newsev rerun https://example.com/news/xiaomi-blacklist --db data/evidence.db
+    """
+    from pipeline.config import load_settings
+
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"not an http(s) URL: {url!r}")
+    settings = load_settings()
+    from flows.ingest import rerun_url
+
+    with _progress(f"re-running {url}"):
+        result = rerun_url(url=url, db_path=str(db or settings.db_path),
+                           allow_private=allow_private or settings.allow_private)
+    if result["status"] != "ok":
+        raise UserError(f"could not re-run {url}: {result.get('error') or result.get('skip_reason')} "
+                        f"(recorded in run {result['run_id']})")
+    note = f", skipped by NLP: {result['skip_reason']}" if result.get("skip_reason") else ""
+    console.print(f"run {result['run_id']} ok: {result['url']} stored with {result['relations']} relations{note}")
+
+
+def serve_cmd(
+    cron: str = typer.Option("*/30 * * * *", "--cron", help="Cron schedule for ingestion runs."),
+    feeds: Path = typer.Option(None, "--feeds", help="Feeds TOML file (default data/feeds.toml)."),
+    db: Path = typer.Option(None, "--db", help="Evidence database (default data/evidence.db)."),
+    max_per_feed: Optional[int] = typer.Option(None, "--max-per-feed", min=1, help="At most N new entries per feed."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow loopback/private addresses."),
+) -> None:
+    """Run ingestion on a schedule (Prefect serve; starts a local Prefect server if PREFECT_API_URL is unset).
+
+    Example: newsev serve --cron "*/30 * * * *" --db data/evidence.db
+    """
+    from pipeline.config import load_settings
+
+    settings = load_settings()
+    feeds = feeds or settings.feeds_path
+    if not feeds.is_file():
+        raise UserError(f"feeds file not found: {feeds}")
+    from flows.serve import serve_ingest
+
+    console.print(f"serving ingestion on schedule {cron!r}; Ctrl-C stops")
+    serve_ingest(cron, feeds_path=str(feeds.resolve()), db_path=str((db or settings.db_path).resolve()),
+                 max_per_feed=max_per_feed, allow_private=allow_private or settings.allow_private)
+
+
+def demo_cmd(
+    db: Path = typer.Option(DEMO_DB, "--db", help="Database to fill (default data/demo.db)."),
+) -> None:
+    """Serve the bundled sample on 127.0.0.1, ingest it with the real flow, print the headline views.
+
+    Example: newsev demo --db /tmp/demo.db
+    """
+    from pipeline import query, store
+    from pipeline.demo import sample_feeds_file, serve_directory
+
+    # Our own server on loopback: no need for the one-second politeness gap per host.
+    os.environ.setdefault("NEWSEV_MIN_HOST_DELAY", "0.02")
+    with serve_directory() as base_url, tempfile.TemporaryDirectory() as tmp:
+        feeds = sample_feeds_file(base_url, Path(tmp) / "feeds.toml")
+        console.print(f"serving data/sample at {base_url}")
+        result = _run_ingest(feeds, db, None, True)
+    database = store.open_db(db)
+    _print_rows("CEO -> award -> agency", query.chain_ceo_award_agency(database))
+    _print_rows("company -> amount -> technology", query.chain_investments(database))
+    console.print(_summary(result))
+    console.print(f"next: newsev query claims --entity Xiaomi --db {db}")
+
+
+def _print_rows(title: str, rows: list[dict]) -> None:
+    table = Table(title=title)
+    if not rows:
+        console.print(f"{title}: no rows")
+        return
+    columns = [k for k in rows[0] if k not in {"claim_ids", "evidence"}]
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+    console.print(table)
+
+
+def runs_cmd(
+    db: Path = typer.Option(None, "--db", help="Evidence database (default data/evidence.db)."),
+    limit: int = typer.Option(20, "--limit", min=1, help="How many recent runs."),
+    errors: Optional[int] = typer.Option(None, "--errors", help="List the failures of this run id."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """List past runs with their counts and failures.
+
+    Example: newsev runs --db data/evidence.db --errors 3
+    """
+    from pipeline import store
+
+    path = db or db_option_default()
+    if not Path(path).is_file():
+        raise UserError(f"no database at {path}: run 'newsev ingest' or 'newsev demo' first")
+    database = store.open_db(path)
+    rows = store.run_errors(database, errors) if errors is not None else store.list_runs(database, limit=limit)
+    if fmt == "json":
+        console.print_json(json.dumps(rows, default=str))
+        return
+    if errors is not None:
+        _print_rows(f"failures of run {errors}", rows)
+        return
+    table = Table(title="runs")
+    for col in ("id", "kind", "started", "finished", "status", "stored", "relations", "errors"):
+        table.add_column(col)
+    for r in rows:
+        counts = r.get("counts") or {}
+        if isinstance(counts, str):
+            counts = json.loads(counts)
+        table.add_row(str(r["id"]), r["kind"], str(r.get("started_at") or ""), str(r.get("finished_at") or ""),
+                      str(r.get("status") or ""), str(counts.get("written", "")), str(counts.get("relations", "")),
+                      str(r.get("errors", counts.get("errors", ""))))
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
+    app.command("ingest")(ingest_cmd)
+    app.command("rerun")(rerun_cmd)
+    app.command("serve")(serve_cmd)
+    app.command("demo")(demo_cmd)
+    app.command("runs")(runs_cmd)

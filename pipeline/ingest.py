@@ -1,0 +1,197 @@
+"""The stages of one ingestion run, as plain functions over plain records.
+
+``flows/`` wraps these in Prefect tasks and decides batching, concurrency and
+retries; this module decides nothing about orchestration, so a run can also be
+driven without Prefect (tests, benchmarks, ``newsev extract``).
+
+Every per-item failure becomes a :class:`FetchError`; callers record it in
+``fetch_errors`` and go on.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from pipeline.types import Article, Document, DocResult, FeedConfig, FeedEntry, FetchError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What fetching and extracting a batch of entries produced."""
+
+    articles: tuple[Article, ...] = ()
+    errors: tuple[FetchError, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysedArticle:
+    article: Article
+    result: DocResult | None  # None when the NLP stage skipped it (skip_reason set)
+
+
+@dataclass
+class RunCounts:
+    """Running totals of one run, stored in ``runs.counts``."""
+
+    feeds: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    entries: int = 0
+    new_entries: int = 0
+    fetched: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    analysed: int = 0
+    written: int = 0
+    relations: int = 0
+    errors: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+    def add_errors(self, errors: Iterable[FetchError]) -> None:
+        for err in errors:
+            self.errors += 1
+            self.by_stage[err.stage] = self.by_stage.get(err.stage, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+
+
+def poll_feeds(db, client, feeds: Sequence[FeedConfig]) -> tuple[list[FeedEntry], list[FetchError], dict]:
+    """Poll every feed with a conditional GET; remember ETag/Last-Modified per feed."""
+    from pipeline import feeds as feeds_mod
+    from pipeline import store
+
+    entries: list[FeedEntry] = []
+    errors: list[FetchError] = []
+    stats = {"feeds": len(feeds), "feeds_failed": 0, "feeds_not_modified": 0}
+
+    def one(feed: FeedConfig):
+        etag, last_modified = store.get_feed_state(db, feed.url)
+        return feed, feeds_mod.poll_feed(client, feed, etag, last_modified)
+
+    # Polling is network-bound: a few threads; the client enforces per-host limits.
+    with ThreadPoolExecutor(max_workers=min(8, max(1, len(feeds)))) as pool:
+        polls = list(pool.map(one, feeds))
+    for feed, poll in polls:
+        store.save_feed_state(db, poll, name=feed.name)
+        if poll.error is not None:
+            errors.append(poll.error)
+            stats["feeds_failed"] += 1
+        elif poll.status == 304:
+            stats["feeds_not_modified"] += 1
+        entries.extend(poll.entries)
+    return entries, errors, stats
+
+
+def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | None = None) -> list[FeedEntry]:
+    """Drop entries already stored (by canonical URL or GUID) or seen twice in this run."""
+    from pipeline import store
+
+    seen_urls: set[str] = set()
+    seen_guids: set[str] = set()
+    per_feed: dict[str, int] = {}
+    out: list[FeedEntry] = []
+    for entry in entries:
+        if entry.url in seen_urls or (entry.guid and entry.guid in seen_guids):
+            continue
+        seen_urls.add(entry.url)
+        if entry.guid:
+            seen_guids.add(entry.guid)
+        if max_per_feed is not None and per_feed.get(entry.feed_url, 0) >= max_per_feed:
+            continue
+        if store.article_exists(db, url=entry.url, guid=entry.guid):
+            continue
+        per_feed[entry.feed_url] = per_feed.get(entry.feed_url, 0) + 1
+        out.append(entry)
+    return out
+
+
+def fetch_and_extract_one(client, url: str, entry: FeedEntry | None, settings) -> Article | FetchError:
+    """Fetch one page and extract its article; any failure comes back as a FetchError."""
+    from pipeline.extract import ExtractFailed, extract_article
+    from pipeline.fetch import fetch_page
+    from pipeline.http import FetchFailed
+
+    try:
+        page = fetch_page(client, url)
+        return extract_article(page, entry=entry, settings=settings)
+    except FetchFailed as exc:
+        return exc.error
+    except ExtractFailed as exc:
+        return exc.error
+    except Exception as exc:  # a bug in one page must not end the run
+        log.exception("unexpected failure on %s", url)
+        return FetchError(url=url, stage="extract", error_class=type(exc).__name__, message=str(exc)[:500])
+
+
+def fetch_batch(client, entries: Sequence[FeedEntry], settings, max_workers: int = 8) -> FetchOutcome:
+    """Fetch and extract a batch of entries concurrently (network-bound threads)."""
+    if not entries:
+        return FetchOutcome()
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(entries))) as pool:
+        results = list(pool.map(lambda e: fetch_and_extract_one(client, e.url, e, settings), entries))
+    return FetchOutcome(
+        articles=tuple(r for r in results if isinstance(r, Article)),
+        errors=tuple(r for r in results if isinstance(r, FetchError)),
+    )
+
+
+def drop_known(db, articles: Iterable[Article]) -> tuple[list[Article], int]:
+    """Drop articles already stored under their canonical URL or identical text.
+
+    A page reached by a second URL (tracking parameters, a mirror) has the same
+    canonical link or the same content hash: it is one article, stored once.
+    """
+    from pipeline import store
+
+    fresh: list[Article] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for art in articles:
+        keys = {art.url, art.content_hash}
+        if keys & seen or store.article_exists(db, url=art.url) or (
+            art.content_hash and store.article_exists(db, content_hash=art.content_hash)
+        ):
+            duplicates += 1
+            continue
+        seen |= {k for k in keys if k}
+        fresh.append(art)
+    return fresh, duplicates
+
+
+def analyse(articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> list[AnalysedArticle]:
+    """Run the NLP stage over a batch; skipped articles pass through without a result."""
+    from pipeline.relations import extract_documents
+
+    todo = [a for a in articles if not a.skip_reason]
+    docs = (Document(id=a.url, text=a.text, date=a.published) for a in todo)
+    results = {r.id: r for r in extract_documents(docs, batch_size=batch_size, n_process=n_process)}
+    return [AnalysedArticle(a, None if a.skip_reason else results.get(a.url)) for a in articles]
+
+
+def write_all(db, analysed: Iterable[AnalysedArticle], run_id: int | None) -> tuple[int, int, list[FetchError]]:
+    """Write each article in its own transaction; a failed write is recorded, the rest go on."""
+    from pipeline import store
+
+    written = relations = 0
+    errors: list[FetchError] = []
+    for item in analysed:
+        try:
+            store.write_article(db, item.article, item.result, run_id)
+        except Exception as exc:  # DatabaseBusy, DiskFull, ...: this article only
+            log.warning("could not store %s: %s", item.article.url, exc)
+            errors.append(FetchError(url=item.article.url, stage="store", error_class=type(exc).__name__,
+                                     message=str(exc)[:500]))
+            continue
+        written += 1
+        relations += len(item.result.relations) if item.result else 0
+    return written, relations, errors
+
+
+def batched(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), max(1, size)):
+        yield items[start:start + size]
