@@ -1,0 +1,134 @@
+"""End-to-end throughput of newsev against plain spaCy, measured in one run.
+
+    python benchmarks/pipeline.py [--pages DIR] [--limit N] [--repeat R] [--json]
+
+newsev: HTML bytes -> trafilatura extraction -> our NLP stage -> SQLite writes (one
+transaction per article, a fresh database file in a temporary directory).
+Baseline: plain ``nlp.pipe`` with the full en_core_web_sm pipeline over the *same*
+extracted texts (extraction and writes not counted against it). Both single process
+on this machine, same run, so the ratio is meaningful on a noisy machine. Also reports
+newsev with 2 NLP processes and its speed-up over its own single-process rate.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+DEFAULT_PAGES = ROOT.parent / "shared" / "corpora" / "pages"
+
+
+def load_pages(pages_dir: Path, limit: int | None) -> list[tuple[str, bytes]]:
+    files = sorted(pages_dir.glob("*.html"))[:limit]
+    return [(f.name, f.read_bytes()) for f in files]
+
+
+def newsev_run(pages, n_process: int, db_path: Path, batch_size: int) -> tuple[float, int, int]:
+    """Returns (seconds, articles stored, relations) for the whole chain."""
+    from pipeline import store
+    from pipeline.extract import ExtractFailed, extract_article
+    from pipeline.ingest import AnalysedArticle, analyse, write_all
+    from pipeline.types import Page
+
+    db = store.open_db(db_path)
+    start = time.perf_counter()
+    articles = []
+    for name, body in pages:
+        page = Page(url=f"https://bench.newsev.invalid/{name}", final_url=f"https://bench.newsev.invalid/{name}",
+                    status=200, content_type="text/html; charset=utf-8", body=body)
+        try:
+            articles.append(extract_article(page))
+        except ExtractFailed:
+            continue
+    # Benchmark texts come from sites of every language and length: run NLP on all
+    # extracted English text, as ingestion would.
+    analysed: list[AnalysedArticle] = analyse(articles, batch_size=batch_size, n_process=n_process)
+    written, relations, _ = write_all(db, analysed, run_id=None)
+    return time.perf_counter() - start, written, relations
+
+
+def extracted_texts(pages) -> list[str]:
+    from pipeline.extract import ExtractFailed, extract_article
+    from pipeline.types import Page
+
+    texts = []
+    for name, body in pages:
+        page = Page(url=f"https://bench.newsev.invalid/{name}", final_url=f"https://bench.newsev.invalid/{name}",
+                    status=200, content_type="text/html; charset=utf-8", body=body)
+        try:
+            art = extract_article(page)
+        except ExtractFailed:
+            continue
+        if not art.skip_reason:
+            texts.append(art.text)
+    return texts
+
+
+def spacy_full_run(texts: list[str], batch_size: int) -> float:
+    import spacy
+
+    from pipeline.nlp import base_model_name
+
+    nlp = spacy.load(base_model_name())  # the full pipeline, nothing disabled
+    list(nlp.pipe(texts[:2]))  # warm-up outside the clock, as for newsev's model load
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    ap.add_argument("--limit", type=int, default=None, help="use the first N pages only")
+    ap.add_argument("--repeat", type=int, default=1, help="repeat the page set R times (more articles)")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    a = ap.parse_args()
+    if not a.pages.is_dir():
+        sys.exit(f"no pages at {a.pages} (the shared corpora are needed for this benchmark)")
+    pages = load_pages(a.pages, a.limit) * a.repeat
+
+    from pipeline.nlp import load_nlp
+
+    load_nlp()  # model load once per process, outside every clock
+    texts = extracted_texts(pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        newsev_s, written, relations = newsev_run(pages, 1, Path(tmp) / "one.db", a.batch_size)
+        newsev2_s, written2, _ = newsev_run(pages, 2, Path(tmp) / "two.db", a.batch_size)
+    spacy_s = spacy_full_run(texts, a.batch_size)
+
+    n = len(texts)
+    out = {
+        "pages": len(pages),
+        "articles": n,
+        "stored": written,
+        "relations": relations,
+        "newsev_seconds": round(newsev_s, 3),
+        "spacy_full_seconds": round(spacy_s, 3),
+        "newsev_articles_per_s": round(n / newsev_s, 2),
+        "spacy_full_articles_per_s": round(n / spacy_s, 2),
+        "ratio": round((n / newsev_s) / (n / spacy_s), 3),
+        "newsev_2proc_seconds": round(newsev2_s, 3),
+        "newsev_2proc_articles_per_s": round(n / newsev2_s, 2),
+        "ratio_2proc_vs_1proc": round(newsev_s / newsev2_s, 3),
+        "stored_2proc": written2,
+        "cores": os.cpu_count(),
+    }
+    if a.json:
+        print(json.dumps(out))
+    else:
+        for k, v in out.items():
+            print(f"{k:30} {v}")
+
+
+if __name__ == "__main__":
+    main()
