@@ -1,0 +1,263 @@
+"""Investment candidates: who puts how much into which technologies, from one sentence.
+
+Triggers are verbs (invest, spend, pour, earmark, commit, allocate...) and nouns
+("an investment of $X in Y"). The investor comes from the dependency parse: the
+subject, the subject of a governing "plans to / is expected to", or the owner of a
+governing noun ("the company's plan to invest", "Xiaomi's ambition to invest"); it is
+resolved by the caller's ``resolve_org`` and a sentence whose investor does not resolve
+yields nothing (precision first: "an unnamed fund invested $50m in Acme" names no
+investor, and Acme is the target, never the investor). Amounts, technologies and the
+period are found by characters (``amounts``) and kept only when the parse attaches them
+to the trigger's own clause. Negated, denied and hypothetical sentences yield nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from spacy.tokens import Span, Token
+
+from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
+from pipeline.relations.modality import sentence_modality
+
+__all__ = ["InvestmentCandidate", "extract_investments"]
+
+TRIGGER_VERBS = frozenset({"invest", "spend", "pour", "earmark", "commit", "allocate", "inject",
+                           "plough", "plow", "funnel", "channel", "reinvest", "splurge"})
+TRIGGER_NOUNS = frozenset({"investment", "investments", "spending", "outlay", "outlays",
+                           "expenditure", "capex", "allocation", "injection"})
+# Verbs whose subject is the investor of their object noun ("X announced an investment").
+INVESTOR_VERBS = frozenset({"make", "announce", "unveil", "outline", "detail", "plan", "reveal",
+                            "confirm", "disclose", "propose", "consider", "pledge", "promise",
+                            "have", "lay", "set", "draw", "launch", "commit", "finalize", "finalise",
+                            "complete", "mull", "weigh", "explore", "prepare", "earmark", "step"})
+VAGUE_MODIFIERS = frozenset({"unnamed", "undisclosed", "unidentified", "anonymous", "unknown", "mystery",
+                             "certain", "other", "several", "some", "many", "various"})
+INDEFINITE = frozenset({"a", "an", "some", "any", "another", "several", "many", "few"})
+_CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
+_VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
+
+
+@dataclass(frozen=True)
+class InvestmentCandidate:
+    args: dict  # investor, amount, technology, period, target (DESIGN.md, "Relations")
+    confidence: float
+    trigger_i: int  # token index in sent.doc, for sentence_modality
+
+
+def _is_trigger(t: Token) -> bool:
+    lemma = t.lemma_.lower()
+    if t.pos_ == "VERB" and (lemma in TRIGGER_VERBS or t.lower_.startswith("invest")):
+        return True
+    return t.pos_ in ("NOUN", "PROPN") and (t.lower_ in TRIGGER_NOUNS or lemma in TRIGGER_NOUNS)
+
+
+def _np(t: Token) -> Span:
+    """The name part of a noun phrase: modifiers up to the head, and its "'s"."""
+    end = t.i + 1
+    for c in t.rights:
+        if c.dep_ in ("case", "compound", "flat") and c.i == end:
+            end = c.i + 1
+    return t.doc[t.left_edge.i if t.left_edge.i <= t.i else t.i: end]
+
+
+def _vague(t: Token) -> bool:
+    """An indefinite or unnamed common noun ("an unnamed fund", "some investors")."""
+    if t.pos_ not in ("NOUN",):
+        return False
+    kids = list(t.children)
+    return any(c.lower_ in VAGUE_MODIFIERS for c in kids) or any(
+        c.dep_ == "det" and c.lower_ in INDEFINITE for c in kids) or (
+        t.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in kids))
+
+
+def _owner(noun: Token) -> Token | None:
+    """Who owns a plan/investment noun: "Xiaomi's plan", "a plan by Xiaomi", "a Xiaomi plan"."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    for c in noun.children:
+        if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "", "PRODUCT", "GPE", "PERSON"):
+            return c
+    return None
+
+
+def _subject(verb: Token, climbed: bool) -> Token | None:
+    kids = list(verb.children)
+    if any(c.dep_ == "auxpass" for c in kids):
+        for c in kids:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+        if climbed:  # "Samsung is expected to invest": the raised subject
+            return next((c for c in kids if c.dep_ == "nsubjpass"), None)
+        return None
+    return next((c for c in kids if c.dep_ == "nsubj"), None)
+
+
+def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
+    """The investor token and the governing nouns whose modifiers belong to this investment."""
+    nouns: list[Token] = []
+    t = trigger
+    if t.pos_ != "VERB":
+        nouns.append(t)
+        owner = _owner(t)
+        if owner is not None:
+            return owner, nouns
+        if not (t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in INVESTOR_VERBS):
+            return None, nouns
+        t = t.head
+    climbed = t is not trigger
+    for _ in range(5):
+        subj = _subject(t, climbed)
+        if subj is not None:
+            return subj, nouns
+        if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
+            t, climbed = t.head, True
+            continue
+        if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
+            noun = t.head
+            nouns.append(noun)
+            owner = _owner(noun)
+            if owner is not None:
+                return owner, nouns
+            if noun.dep_ in ("dobj", "attr") and noun.head.lemma_.lower() in INVESTOR_VERBS:
+                t, climbed = noun.head, True
+                continue
+        break
+    return None, nouns
+
+
+def _reaches(tok: Token, scope: set[int], sent: Span) -> bool:
+    """Does ``tok`` hang from a scope token without crossing into another clause?"""
+    t = tok
+    while True:
+        if t.i in scope:
+            return True
+        if t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX")):
+            return False
+        if t.head is t or not (sent.start <= t.head.i < sent.end):
+            return False
+        t = t.head
+
+
+def _tokens(sent: Span, start: int, end: int) -> Span | None:
+    return sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
+
+
+def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans) -> tuple[str | None, Span | None]:
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "into"):
+                for p in c.children:
+                    if p.dep_ != "pobj" or p.pos_ not in ("PROPN", "NOUN"):
+                        continue
+                    span = _np(p)
+                    in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
+                    named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
+                                for t in span)
+                    if in_tech and not named:
+                        continue  # "invest in AI": a technology, not a company
+                    name = resolve_org(span)
+                    if name and name != investor:
+                        return name, span
+    return None, None
+
+
+def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[InvestmentCandidate]:
+    inv_tok, nouns = _investor(trigger)
+    if inv_tok is None or _vague(inv_tok):
+        return []
+    investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
+    scope = {trigger.i} | {n.i for n in nouns}
+
+    amount, amount_root = None, None
+    for start, end, amt in find_amounts(sent.text):
+        span = _tokens(sent, start, end)
+        if span is not None and _reaches(span.root, scope, sent):
+            amount, amount_root = amt, span.root
+            break
+
+    tech_hits: list[tuple[Span, str]] = []
+    for start, end, name in find_technologies(sent.text):
+        span = _tokens(sent, start, end)
+        if span is not None and _reaches(span.root, scope, sent):
+            tech_hits.append((span, name))
+    tech_spans = [s for s, _ in tech_hits]
+
+    period = None
+    for start, end, text in find_periods(sent.text):
+        span = _tokens(sent, start, end)
+        if span is not None and _reaches(span.root, scope, sent):
+            period = text
+            break
+    if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
+        period = f"{period} ({int(doc_date[:4]) + (period.lower() == 'next year')})"
+
+    lemma = trigger.lemma_.lower()
+    is_invest = lemma.startswith("invest") or trigger.lower_.startswith("invest")
+    heads = [trigger] + nouns + ([amount_root] if amount_root is not None else [])
+    out = []
+    for tok in investors:
+        if _vague(tok):
+            continue
+        span = _np(tok)
+        name = resolve_org(span)
+        if not name:
+            continue
+        target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
+        techs_here: list[str] = []
+        for s, n in tech_hits:  # "invest in Acme Robotics": a name, not a technology
+            inside = target_span is not None and target_span.start <= s.start < target_span.end
+            if not inside and n not in techs_here:
+                techs_here.append(n)
+        # Evidence must say something beyond "X invests": money, technology or a target.
+        if not (techs_here or target or (amount and is_invest)):
+            continue
+        if not is_invest and amount is None:
+            continue  # "commit", "pour", "spend" without money are other senses
+        conf = 0.9
+        if tok.pos_ == "PRON" or (tok.pos_ == "NOUN" and tok.ent_type_ == ""):
+            conf -= 0.15  # "it", "the company": resolved by coreference, not named here
+        if amount is None:
+            conf -= 0.15
+        if not techs_here:
+            conf -= 0.1
+        if trigger.pos_ != "VERB":
+            conf -= 0.05
+        if not is_invest:
+            conf -= 0.05
+        out.append(InvestmentCandidate(
+            args={"investor": name, "amount": dict(amount) if amount else None,
+                  "technology": list(techs_here), "period": period, "target": target},
+            confidence=round(max(0.3, min(0.95, conf)), 3),
+            trigger_i=trigger.i,
+        ))
+    return out
+
+
+def extract_investments(sent: Span, resolve_org: Callable[[Span], str | None],
+                        doc_date: str | None = None) -> list[InvestmentCandidate]:
+    """Investment candidates stated in ``sent``; ``resolve_org`` maps a noun phrase
+    ("the company's", "Xiaomi Corp.") to a canonical organization name or None."""
+    out: list[InvestmentCandidate] = []
+    seen = set()
+    for t in sent:
+        if not _is_trigger(t):
+            continue
+        if sentence_modality(sent, t.i).negated:
+            continue
+        for cand in _one(sent, t, resolve_org, doc_date):
+            a = cand.args
+            key = (a["investor"], a["amount"]["value"] if a["amount"] else None, tuple(a["technology"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(cand)
+    return out

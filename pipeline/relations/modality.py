@@ -1,0 +1,212 @@
+"""Is a relation stated as fact, as a plan, or as hearsay, who says so, and is it denied?
+
+The three relation extractors ask this of the sentence that carries a relation, giving
+the index of the relation's trigger token (invest, award, CEO...). We walk from the
+trigger up the dependency tree through the clause that governs it ("plans to invest",
+"denied plans to invest", "said it would invest"), and read negation, intent and hedging
+only on that path: a "not" about another clause does not count. We never look outside
+``sent``, because callers may parse a sentence on its own.
+
+``negated`` means "the sentence does not assert it": explicit negation ("did not win",
+"never served", "no plans to"), denial or prohibition ("denied receiving", "barred from
+investing"), a condition ("if it were to invest") and a question. Callers drop those.
+A hedged plan is ``hedged``: the weaker word wins, since it bounds what an analyst can cite.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+__all__ = ["Modality", "sentence_modality"]
+
+# Lexicons (lemmas, lower case). Kept here beside the walk that reads them.
+NEGATING_VERBS = frozenset({
+    "deny", "reject", "dismiss", "refute", "rebut", "disavow", "dispute", "scrap", "cancel",
+    "abandon", "shelve", "halt", "withdraw", "prohibit", "ban", "bar", "block", "prevent",
+    "forbid", "stop", "refuse", "decline", "fail", "drop", "call", "rule",
+})
+NEGATING_PARTICLES = {"call": "off", "rule": "out"}  # phrasal only
+NEGATING_NOUNS = frozenset({"denial", "rejection", "ban", "prohibition", "cancellation"})
+NEGATING_PREPS = frozenset({"without", "instead", "rather"})
+CONDITION_MARKS = frozenset({"if", "unless", "whether", "lest"})
+PLAN_VERBS = frozenset({
+    "plan", "intend", "aim", "expect", "hope", "seek", "target", "propose", "pledge", "promise",
+    "vow", "prepare", "set", "commit", "want", "look", "budget", "earmark", "schedule",
+})
+PLAN_NOUNS = frozenset({
+    "plan", "ambition", "intention", "intent", "goal", "target", "pledge", "proposal", "promise",
+    "aim", "roadmap", "blueprint", "strategy", "bid",
+})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would", "going"})
+HEDGE_AUX = frozenset({"may", "might", "could"})
+HEDGE_ADVS = frozenset({
+    "reportedly", "allegedly", "purportedly", "apparently", "possibly", "perhaps", "maybe",
+    "supposedly", "likely", "probably", "rumoredly", "ostensibly", "seemingly",
+})
+HEDGE_VERBS = frozenset({"consider", "mull", "weigh", "explore", "discuss", "rumor", "rumour",
+                         "speculate", "negotiate", "eye", "contemplate", "reckon"})
+# "X is said to ...", "is reported to", "is believed to": passive of these hedges.
+HEDGE_PASSIVES = frozenset({"say", "report", "believe", "rumor", "rumour", "think", "understand",
+                            "allege", "tip", "suspect"})
+HEARSAY_SOURCES = frozenset({"source", "people", "person", "insider", "rumor", "rumour",
+                             "speculation", "media", "report"})
+REPORTING_VERBS = frozenset({
+    "say", "tell", "announce", "state", "report", "confirm", "disclose", "claim", "write",
+    "add", "note", "reveal", "explain", "insist", "argue", "assert", "allege", "maintain",
+    "testify", "show", "indicate", "cite", "contend", "warn", "believe", "declare", "stress",
+    "acknowledge", "admit", "suggest", "tweet", "post",
+})
+DOCUMENT_NOUNS = frozenset({"report", "statement", "filing", "filings", "article", "story", "release",
+                            "memo", "document", "letter", "analysis", "survey", "study", "post",
+                            "interview", "announcement", "notice"})
+
+# Dependency labels along which the trigger's clause continues upward.
+_UP = frozenset({"xcomp", "ccomp", "acl", "pcomp", "pobj", "prep", "dobj", "attr", "oprd",
+                 "dative", "agent", "acomp", "auxpass", "aux"})
+
+
+@dataclass(frozen=True)
+class Modality:
+    status: str  # asserted | planned | hedged
+    attributed_to: str | None
+    negated: bool
+
+
+def _path(sent: Span, trigger: Token) -> list[Token]:
+    """The trigger and the tokens of the clauses that govern it, inside ``sent``."""
+    path = [trigger]
+    t = trigger
+    while t.dep_ in _UP and t.head is not t and sent.start <= t.head.i < sent.end:
+        t = t.head
+        path.append(t)
+    return path
+
+
+def _negated(sent: Span, path: list[Token]) -> bool:
+    if sent.text.rstrip().endswith("?"):
+        return True
+    for t in path:
+        lemma = t.lemma_.lower()
+        for c in t.children:
+            low = c.lower_
+            if c.dep_ == "neg":
+                nxt = sent.doc[c.i + 1] if c.i + 1 < len(sent.doc) else None
+                if nxt is None or nxt.lower_ != "only":  # "not only ... but also" asserts
+                    return True
+            if c.dep_ == "det" and low == "no":
+                return True
+            if c.dep_ == "mark" and low in CONDITION_MARKS:
+                return True
+            if c.dep_ == "advmod" and low == "longer" and any(g.lower_ == "no" for g in c.children):
+                return True
+        if t.pos_ in ("VERB", "AUX") and lemma in NEGATING_VERBS:
+            particle = NEGATING_PARTICLES.get(lemma)
+            if particle is None or any(c.dep_ == "prt" and c.lower_ == particle for c in t.children):
+                return True
+        if t.pos_ == "NOUN" and lemma in NEGATING_NOUNS:
+            return True
+        if t.dep_ == "prep" and t.lower_ in NEGATING_PREPS:
+            return True
+    return False
+
+
+def _status(sent: Span, path: list[Token]) -> str:
+    hedged = planned = False
+    for t in path:
+        lemma = t.lemma_.lower()
+        kids = list(t.children)
+        if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVS for c in kids):
+            hedged = True
+        if any(c.dep_ == "aux" and c.lower_ in HEDGE_AUX for c in kids):
+            hedged = True
+        if t.pos_ == "VERB" and lemma in HEDGE_VERBS:
+            hedged = True
+        if lemma in HEDGE_PASSIVES and any(c.dep_ == "auxpass" for c in kids) and any(
+                c.dep_ == "xcomp" for c in kids):
+            hedged = True
+        if any(c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or c.lemma_.lower() == "will") for c in kids):
+            planned = True
+        if t.pos_ == "VERB" and lemma in PLAN_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in kids):
+            planned = True
+        if t.lower_ == "going" and any(c.dep_ == "xcomp" for c in kids):
+            planned = True
+        if t.pos_ in ("NOUN", "PROPN") and lemma in PLAN_NOUNS and t is not path[0]:
+            planned = True
+    # Hearsay sources anywhere in the sentence ("sources said", "people familiar with").
+    for t in sent:
+        if t.lemma_.lower() in ("source", "insider") and t.dep_ in ("nsubj", "pobj"):
+            hedged = True
+        if t.lower_ == "familiar" and t.head.lemma_.lower() in ("people", "person", "source"):
+            hedged = True
+        if t.lemma_.lower() in ("rumor", "rumour", "speculation") and t.dep_ in ("nsubj", "pobj"):
+            hedged = True
+    if hedged:
+        return "hedged"
+    return "planned" if planned else "asserted"
+
+
+def _name(sent: Span, head: Token) -> str | None:
+    """The source named by a noun phrase: "a report by The Wall Street Journal" is the
+    Journal, "the US Defense Department" is "US Defense Department", "the filing" stays."""
+    if head.pos_ == "PRON":
+        return None
+    if head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "in"):
+                for p in c.children:
+                    if p.dep_ == "pobj" and p.pos_ == "PROPN":
+                        return _name(sent, p)
+        for c in head.children:
+            if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN":
+                return _name(sent, c)
+    toks = [t for t in head.subtree if sent.start <= t.i < sent.end]
+    # cut appositions, relative clauses and trailing punctuation
+    out = []
+    for t in toks:
+        if t.i > head.i and (t.is_punct or t.dep_ in ("appos", "relcl", "acl")) and t.lower_ not in ("-", "&", "."):
+            break
+        out.append(t)
+    while out and (out[-1].is_punct or out[-1].tag_ == "POS"):
+        out.pop()
+    if head.pos_ == "PROPN" and out and out[0].lower_ == "the":
+        # a capital "The" inside a sentence belongs to the name ("says The Wall Street Journal")
+        if out[0].is_lower or out[0].i == sent.start or sent.doc[out[0].i - 1].text in "\"“'‘(":
+            out.pop(0)
+    if not out:
+        return None
+    text = sent.doc[out[0].i: out[-1].i + 1].text
+    return text or None
+
+
+def _attribution(sent: Span, path: list[Token]) -> str | None:
+    for t in sent:
+        if t.lower_ == "according":
+            for to in t.children:
+                if to.lower_ == "to":
+                    for p in to.children:
+                        if p.dep_ == "pobj":
+                            return _name(sent, p)
+    candidates = list(path)
+    top = path[-1]
+    candidates += [c for c in top.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c not in path]
+    for t in candidates:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS and t is not path[0]:
+            if any(c.dep_ == "auxpass" for c in t.children):
+                continue  # "is said to": hearsay, no named source
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and sent.start <= c.i < sent.end:
+                    return _name(sent, c)
+    return None
+
+
+def sentence_modality(sent: Span, trigger_i: int | None = None) -> Modality:
+    """Status, source and negation of the relation triggered at ``trigger_i`` (a token index
+    in ``sent.doc``; the sentence root when None)."""
+    if trigger_i is None or not (sent.start <= trigger_i < sent.end):
+        trigger = sent.root
+    else:
+        trigger = sent.doc[trigger_i]
+    path = _path(sent, trigger)
+    return Modality(status=_status(sent, path), attributed_to=_attribution(sent, path),
+                    negated=_negated(sent, path))
