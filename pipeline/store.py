@@ -1,0 +1,1021 @@
+"""The evidence database: one SQLite file, written one article per transaction.
+
+Why it looks like this:
+
+* A fact seen in five articles is one row in ``claims`` with five rows in ``evidence``.
+  The claim key is the relation type plus its normalized arguments (casefolded, corporate
+  suffixes and possessives stripped, aliases resolved to one canonical entity), so
+  "Xiaomi Corp." and "Xiaomi", "MIIT" and "Ministry of Industry and Information
+  Technology" land on the same claim.
+* ``write_article`` is the only writer of articles/claims/evidence and runs in ONE
+  ``BEGIN IMMEDIATE`` transaction: a crash leaves either the whole article or nothing,
+  and a scheduled ingest, a manual re-run and a query can share the file (WAL, busy
+  timeout >= 5 s).
+* ``sources`` counts independent sources: distinct hosts, with syndicated copies (near
+  duplicate text under another URL, found by MinHash banding) counted once under the
+  host of the first copy we stored.
+* Errors the caller must record are translated: ``DatabaseBusy`` (locked past the
+  timeout) and ``DiskFull`` (SQLITE_FULL, including ``PRAGMA max_page_count``).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import socket
+import sqlite3
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from pipeline.types import Article, DocResult, FeedPoll, FetchError, Relation
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
+
+# -- errors -----------------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Base class of the errors a flow can record and carry on from."""
+
+
+class DatabaseBusy(StoreError):
+    """The database stayed locked past the busy timeout (another writer held it)."""
+
+
+class DiskFull(StoreError):
+    """SQLite could not grow the file (disk full or ``max_page_count`` reached)."""
+
+
+class RunLeaseHeld(StoreError):
+    """Another ingest run holds an unexpired lease: two ingests must not overlap."""
+
+
+def _translate(exc: sqlite3.Error) -> Exception:
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return DatabaseBusy(f"database busy: {exc} (another process held the lock past the timeout)")
+    if "full" in msg:
+        return DiskFull(f"disk full: {exc}")
+    return exc
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn sqlite3 busy/full errors into ``DatabaseBusy`` / ``DiskFull``."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        new = _translate(exc)
+        if new is exc:
+            raise
+        raise new from exc
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: take the write lock before the first read, so a
+    read-then-write transaction never fails half-way with SQLITE_BUSY."""
+    conn = db.conn
+    if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
+        with db.atomic():
+            yield db
+        return
+    with translate_errors():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+# -- schema -----------------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    name TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_status TEXT,
+    last_error TEXT,
+    last_polled TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    author TEXT,
+    published TEXT,
+    site TEXT,
+    host TEXT,
+    language TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    content_hash TEXT,
+    fingerprint TEXT,
+    fetched_at TEXT,
+    fetched_url TEXT,
+    feed_url TEXT,
+    guid TEXT,
+    skip_reason TEXT,
+    syndication_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    source_key TEXT,
+    result_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_articles_guid ON articles(guid);
+CREATE INDEX IF NOT EXISTS idx_articles_content_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS idx_articles_host ON articles(host);
+CREATE INDEX IF NOT EXISTS idx_articles_site ON articles(site COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS idx_articles_syndication_of ON articles(syndication_of);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS idx_article_urls_article ON article_urls(article_id);
+CREATE TABLE IF NOT EXISTS article_bands (
+    band INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, value, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_article_bands_article ON article_bands(article_id);
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    label TEXT,
+    normalized TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    normalized TEXT NOT NULL PRIMARY KEY
+);
+CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity_id);
+CREATE TABLE IF NOT EXISTS claims (
+    id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    args TEXT NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    sources INTEGER NOT NULL DEFAULT 0,
+    evidence_count INTEGER NOT NULL DEFAULT 0,
+    max_confidence REAL,
+    status TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_claims_type ON claims(type, sources);
+CREATE INDEX IF NOT EXISTS idx_claims_sources ON claims(sources);
+CREATE INDEX IF NOT EXISTS idx_claims_status ON claims(status);
+CREATE INDEX IF NOT EXISTS idx_claims_first_seen ON claims(first_seen);
+CREATE INDEX IF NOT EXISTS idx_claims_last_seen ON claims(last_seen);
+CREATE TABLE IF NOT EXISTS claim_names (
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    PRIMARY KEY (claim_id, role)
+);
+CREATE INDEX IF NOT EXISTS idx_claim_names_norm ON claim_names(norm, claim_id);
+CREATE TABLE IF NOT EXISTS positions (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    person TEXT, organization TEXT, role TEXT,
+    person_key TEXT, organization_key TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_positions_person ON positions(person_key, role);
+CREATE INDEX IF NOT EXISTS idx_positions_org ON positions(organization_key);
+CREATE INDEX IF NOT EXISTS idx_positions_role ON positions(role);
+CREATE TABLE IF NOT EXISTS awards (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    recipient TEXT, award TEXT, conferred_by TEXT, year INTEGER,
+    recipient_key TEXT, conferred_by_key TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_awards_recipient ON awards(recipient_key);
+CREATE INDEX IF NOT EXISTS idx_awards_conferred_by ON awards(conferred_by_key);
+CREATE TABLE IF NOT EXISTS investments (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    investor TEXT, amount_value REAL, currency TEXT, approximate INTEGER, amount_text TEXT,
+    technology TEXT, period TEXT, target TEXT,
+    investor_key TEXT, target_key TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_investments_investor ON investments(investor_key);
+CREATE INDEX IF NOT EXISTS idx_investments_target ON investments(target_key);
+CREATE TABLE IF NOT EXISTS investment_technologies (
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    technology TEXT NOT NULL,
+    PRIMARY KEY (technology, claim_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evidence (
+    id INTEGER PRIMARY KEY,
+    claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    sentence TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    confidence REAL,
+    extractor_version TEXT,
+    status TEXT,
+    attributed_to TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_evidence_claim ON evidence(claim_id);
+CREATE INDEX IF NOT EXISTS idx_evidence_article ON evidence(article_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    status TEXT,
+    counts TEXT,
+    errors INTEGER,
+    pid INTEGER,
+    host TEXT,
+    lease_seconds INTEGER,
+    lease_expires TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_runs_kind_status ON runs(kind, status);
+CREATE TABLE IF NOT EXISTS fetch_errors (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    url TEXT,
+    stage TEXT,
+    error_class TEXT,
+    message TEXT,
+    at TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_fetch_errors_run ON fetch_errors(run_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS evidence_fts USING fts5 (sentence, content="evidence", content_rowid="id");
+CREATE TRIGGER IF NOT EXISTS evidence_ai AFTER INSERT ON evidence BEGIN
+  INSERT INTO evidence_fts(rowid, sentence) VALUES (new.id, new.sentence);
+END;
+CREATE TRIGGER IF NOT EXISTS evidence_ad AFTER DELETE ON evidence BEGIN
+  INSERT INTO evidence_fts(evidence_fts, rowid, sentence) VALUES ('delete', old.id, old.sentence);
+END;
+CREATE TRIGGER IF NOT EXISTS evidence_au AFTER UPDATE OF sentence ON evidence BEGIN
+  INSERT INTO evidence_fts(evidence_fts, rowid, sentence) VALUES ('delete', old.id, old.sentence);
+  INSERT INTO evidence_fts(rowid, sentence) VALUES (new.id, new.sentence);
+END;
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, text, content="articles", content_rowid="id");
+CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+CREATE VIEW IF NOT EXISTS ceo_award_agency AS
+SELECT
+  p.organization AS company,
+  p.person AS ceo,
+  a.award AS award,
+  a.conferred_by AS agency,
+  a.year AS year,
+  ac.sources AS sources,
+  pc.sources AS position_sources,
+  ac.status AS award_status,
+  ac.first_seen AS first_seen,
+  ac.last_seen AS last_seen,
+  p.claim_id AS position_claim_id,
+  a.claim_id AS award_claim_id
+FROM positions p
+JOIN awards a ON a.recipient_key = p.person_key
+JOIN claims pc ON pc.id = p.claim_id
+JOIN claims ac ON ac.id = a.claim_id
+WHERE p.role = 'ceo';
+
+CREATE VIEW IF NOT EXISTS company_investments AS
+SELECT
+  i.investor AS investor,
+  i.amount_value AS amount,
+  i.currency AS currency,
+  i.approximate AS approximate,
+  i.amount_text AS amount_text,
+  (SELECT group_concat(value, ', ') FROM json_each(i.technology)) AS technology,
+  i.period AS period,
+  i.target AS target,
+  c.sources AS sources,
+  c.status AS status,
+  c.first_seen AS first_seen,
+  c.last_seen AS last_seen,
+  i.claim_id AS claim_id
+FROM investments i
+JOIN claims c ON c.id = i.claim_id;
+"""
+
+
+def _configure(conn: sqlite3.Connection, timeout: float) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    # Switching to WAL needs a lock; when two processes create the file at once one may
+    # see SQLITE_BUSY despite the busy handler, so retry for the busy timeout.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise _translate(exc) from exc
+            time.sleep(0.05)
+    if str(mode).lower() != "wal":
+        raise StoreError(f"could not switch the database to WAL (journal_mode={mode})")
+
+
+def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+    """Open (creating if needed) the evidence database: WAL, busy timeout, foreign keys,
+    schema ensured. Safe when several processes open the same new file at once."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(p), timeout=timeout, check_same_thread=False)
+    _configure(conn, timeout)
+    db = sqlite_utils.Database(conn)
+    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        with immediate(db):
+            # re-check under the write lock: another process may have won the race
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for stmt in _split_sql(SCHEMA):
+                    db.conn.execute(stmt)
+                db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return db
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split the schema into statements (``executescript`` would COMMIT our transaction)."""
+    out, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        if sqlite3.complete_statement("\n".join(buf)):
+            stmt = "\n".join(buf).strip()
+            if stmt:
+                out.append(stmt)
+            buf = []
+    return out
+
+
+# -- small helpers ----------------------------------------------------------------------
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _iso_in(seconds: float) -> str:
+    t = _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=seconds)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_SUFFIXES = {
+    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc",
+    "plc", "gmbh", "ag", "sa", "nv", "bv", "holdings", "holding", "group",
+}
+_PUNCT = re.compile(r"[.,;:!?\"()\[\]{}]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """Casefold, drop possessives, punctuation, a leading "the" and trailing corporate
+    suffixes: "Xiaomi Corp.'s" -> "xiaomi"."""
+    s = unicodedata.normalize("NFKC", str(name)).replace("\u2019", "'").replace("\x00", "")
+    s = s.casefold().strip()
+    s = re.sub(r"'s\b", "", s)
+    s = s.replace("'", "")
+    s = _PUNCT.sub(" ", s)
+    s = _SPACES.sub(" ", s).strip()
+    words = s.split(" ")
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def host_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def content_hash_of(text: str) -> str:
+    norm = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+# -- near-duplicate fingerprints (MinHash with banding) ---------------------------------
+
+_NUM_PERM = 64
+_BANDS = 16
+_ROWS = _NUM_PERM // _BANDS
+_SHINGLE = 4
+_MIN_WORDS = 40  # shorter texts (stubs) are never linked as syndicated copies
+SYNDICATION_THRESHOLD = 0.7  # estimated Jaccard similarity of word 4-shingles
+_MERSENNE = (1 << 61) - 1
+
+
+def _perms():
+    import numpy as np
+
+    rng = np.random.RandomState(20240601)
+    a = rng.randint(1, 1 << 30, size=_NUM_PERM, dtype=np.uint64)
+    b = rng.randint(0, 1 << 30, size=_NUM_PERM, dtype=np.uint64)
+    return a, b
+
+
+_PERM_CACHE: list = []
+
+
+def minhash(text: str) -> list[int] | None:
+    """64 MinHash values over word 4-shingles, or None for texts too short to compare."""
+    import numpy as np
+
+    words = re.findall(r"\w+", text.casefold())
+    if len(words) < _MIN_WORDS:
+        return None
+    if not _PERM_CACHE:
+        _PERM_CACHE.append(_perms())
+    a, b = _PERM_CACHE[0]
+    shingles = {" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    h = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in shingles),
+        dtype=np.uint64,
+        count=len(shingles),
+    )
+    # (a*h + b) mod 2^32 with 30-bit a and 32-bit h stays far below 2^64: no overflow.
+    vals = (np.outer(h, a) + b) & np.uint64(0xFFFFFFFF)
+    return [int(v) for v in vals.min(axis=0)]
+
+
+def _bands(sig: list[int]) -> list[tuple[int, int]]:
+    out = []
+    for i in range(_BANDS):
+        chunk = ",".join(str(v) for v in sig[i * _ROWS : (i + 1) * _ROWS]).encode()
+        out.append((i, int.from_bytes(hashlib.blake2b(chunk, digest_size=7).digest(), "little")))
+    return out
+
+
+def _similarity(sig1: list[int], sig2: list[int]) -> float:
+    return sum(1 for x, y in zip(sig1, sig2) if x == y) / len(sig1)
+
+
+# -- entities and aliases ---------------------------------------------------------------
+
+ENTITY_ARGS: dict[str, dict[str, str]] = {
+    "holds_position": {"person": "PERSON", "organization": "ORG"},
+    "received_award": {"recipient": "PERSON", "award": "AWARD", "conferred_by": "GOV"},
+    "investment": {"investor": "ORG", "target": "ORG"},
+}
+
+
+def resolve(db: sqlite_utils.Database, name: str) -> tuple[int, str, str] | None:
+    """(entity id, canonical name, canonical normalized name) for a name or alias."""
+    norm = normalize_name(name)
+    if not norm:
+        return None
+    row = db.execute(
+        "SELECT e.id, e.name, e.normalized FROM aliases a JOIN entities e ON e.id = a.entity_id"
+        " WHERE a.normalized = ?",
+        [norm],
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def entity_norms(db: sqlite_utils.Database, name: str) -> list[str]:
+    """Every normalized name an entity goes by (for lookups by any alias, any case)."""
+    norm = normalize_name(name)
+    if not norm:
+        return []
+    hit = resolve(db, name)
+    if not hit:
+        return [norm]
+    rows = db.execute("SELECT normalized FROM aliases WHERE entity_id = ?", [hit[0]]).fetchall()
+    return sorted({norm, hit[2], *(r[0] for r in rows)})
+
+
+def _create_entity(conn: sqlite3.Connection, name: str, label: str | None, norm: str) -> int:
+    cur = conn.execute(
+        "INSERT INTO entities (name, label, normalized) VALUES (?, ?, ?)", [name.strip(), label, norm]
+    )
+    eid = cur.lastrowid
+    conn.execute(
+        "INSERT OR IGNORE INTO aliases (entity_id, alias, normalized) VALUES (?, ?, ?)", [eid, name.strip(), norm]
+    )
+    return eid
+
+
+def _ensure_entity(conn: sqlite3.Connection, name: str, label: str | None, aliases: Iterable[str],
+                   changed: set[str]) -> None:
+    """Register a canonical entity and its aliases. A bare-mention entity (no aliases of
+    its own) that an article now defines as an alias is merged in; claims that named it
+    are re-keyed afterwards (their old normalized names are added to ``changed``)."""
+    norm = normalize_name(name)
+    if not norm:
+        return
+    names = [(name, norm)] + [(a, normalize_name(a)) for a in aliases if normalize_name(a)]
+
+    def owner(n: str):
+        return conn.execute(
+            "SELECT e.id, e.name, e.normalized, e.label FROM aliases a JOIN entities e ON e.id = a.entity_id"
+            " WHERE a.normalized = ?", [n]).fetchone()
+
+    def weak(eid: int) -> bool:
+        return conn.execute("SELECT count(*) FROM aliases WHERE entity_id = ?", [eid]).fetchone()[0] <= 1
+
+    target = owner(norm)
+    if target is None:
+        # the canonical name is new; adopt a weak entity found under one of the aliases
+        for a, n in names[1:]:
+            o = owner(n)
+            if o is not None and weak(o[0]):
+                changed.add(o[2])
+                conn.execute("UPDATE entities SET name = ?, normalized = ?, label = coalesce(label, ?) WHERE id = ?",
+                             [name.strip(), norm, label, o[0]])
+                conn.execute("INSERT OR IGNORE INTO aliases (entity_id, alias, normalized) VALUES (?, ?, ?)",
+                             [o[0], name.strip(), norm])
+                target = owner(norm)
+                break
+        if target is None:
+            _create_entity(conn, name, label, norm)
+            target = owner(norm)
+    tid = target[0]
+    if target[3] is None and label:
+        conn.execute("UPDATE entities SET label = ? WHERE id = ?", [label, tid])
+    for a, n in names[1:]:
+        o = owner(n)
+        if o is None:
+            conn.execute("INSERT INTO aliases (entity_id, alias, normalized) VALUES (?, ?, ?)", [tid, a.strip(), n])
+        elif o[0] != tid and weak(o[0]):
+            changed.add(o[2])
+            conn.execute("UPDATE aliases SET entity_id = ? WHERE entity_id = ?", [tid, o[0]])
+            conn.execute("DELETE FROM entities WHERE id = ?", [o[0]])
+
+
+def _resolve_arg(conn: sqlite3.Connection, value: str, label: str) -> tuple[str, str]:
+    """(display name, key) of an entity argument, creating a bare entity when unseen."""
+    norm = normalize_name(value)
+    if not norm:
+        return value, ""
+    row = conn.execute(
+        "SELECT e.name, e.normalized FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.normalized = ?",
+        [norm]).fetchone()
+    if row:
+        return row[0], row[1]
+    _create_entity(conn, value, label, norm)
+    return value.strip(), norm
+
+
+def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
+    """Claim key, display args and per-role normalized names of one relation."""
+    display = dict(args)
+    key_args: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    ent = ENTITY_ARGS.get(rtype, {})
+    for k in sorted(args):
+        v = args[k]
+        if isinstance(v, str) and (k in ent or rtype not in ENTITY_ARGS):
+            if k in ent:
+                shown, kv = _resolve_arg(conn, v, ent[k])
+                display[k] = shown
+                names[k] = kv
+            else:
+                kv = normalize_name(v)
+            key_args[k] = kv
+        elif k == "year" and v is not None:
+            try:
+                key_args[k] = int(v)
+            except (TypeError, ValueError):
+                key_args[k] = str(v)
+        elif k == "role" and isinstance(v, str):
+            key_args[k] = v.strip().casefold()
+        elif k == "amount" and isinstance(v, dict):
+            val = v.get("value")
+            key_args[k] = [float(f"{float(val):.4g}") if val is not None else None, (v.get("currency") or "").upper()]
+        elif k == "technology":
+            techs = v if isinstance(v, (list, tuple)) else ([v] if v else [])
+            key_args[k] = sorted({str(t).casefold() for t in techs})
+        elif isinstance(v, str):
+            key_args[k] = normalize_name(v)
+        else:
+            key_args[k] = v
+    key = rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False)
+    return key, display, names
+
+
+def _claim_id_for(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]) -> int:
+    key, display, names = _canonical(conn, rtype, args)
+    row = conn.execute("SELECT id FROM claims WHERE key = ?", [key]).fetchone()
+    if row:
+        return row[0]
+    cid = conn.execute(
+        "INSERT INTO claims (type, key, args) VALUES (?, ?, ?)",
+        [rtype, key, json.dumps(display, ensure_ascii=False, sort_keys=True)],
+    ).lastrowid
+    _write_typed(conn, cid, rtype, display, names)
+    return cid
+
+
+def _write_typed(conn: sqlite3.Connection, cid: int, rtype: str, a: dict[str, Any], names: dict[str, str]) -> None:
+    conn.execute("DELETE FROM claim_names WHERE claim_id = ?", [cid])
+    for role, norm in names.items():
+        if norm:
+            conn.execute("INSERT INTO claim_names (claim_id, role, norm) VALUES (?, ?, ?)", [cid, role, norm])
+    if rtype == "holds_position":
+        conn.execute(
+            "INSERT OR REPLACE INTO positions (claim_id, person, organization, role, person_key, organization_key)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [cid, a.get("person"), a.get("organization"), (a.get("role") or "").casefold() or None,
+             names.get("person"), names.get("organization")])
+    elif rtype == "received_award":
+        year = a.get("year")
+        try:
+            year = int(year) if year is not None else None
+        except (TypeError, ValueError):
+            year = None
+        conn.execute(
+            "INSERT OR REPLACE INTO awards (claim_id, recipient, award, conferred_by, year, recipient_key,"
+            " conferred_by_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [cid, a.get("recipient"), a.get("award"), a.get("conferred_by"), year,
+             names.get("recipient"), names.get("conferred_by")])
+    elif rtype == "investment":
+        amount = a.get("amount") if isinstance(a.get("amount"), dict) else {}
+        techs = a.get("technology")
+        techs = list(techs) if isinstance(techs, (list, tuple)) else ([techs] if techs else [])
+        conn.execute(
+            "INSERT OR REPLACE INTO investments (claim_id, investor, amount_value, currency, approximate,"
+            " amount_text, technology, period, target, investor_key, target_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [cid, a.get("investor"), amount.get("value"), amount.get("currency"),
+             None if amount.get("approximate") is None else int(bool(amount.get("approximate"))),
+             amount.get("text"), json.dumps(techs, ensure_ascii=False), a.get("period"), a.get("target"),
+             names.get("investor"), names.get("target")])
+        conn.execute("DELETE FROM investment_technologies WHERE claim_id = ?", [cid])
+        for t in {str(t).casefold() for t in techs}:
+            conn.execute("INSERT OR IGNORE INTO investment_technologies (claim_id, technology) VALUES (?, ?)", [cid, t])
+
+
+def _rekey(conn: sqlite3.Connection, changed: set[str], touched: set[int]) -> None:
+    """Re-key claims that named an entity whose canonical form just changed; merge a claim
+    into an existing one when the new key collides."""
+    if not changed:
+        return
+    ids = [r[0] for r in conn.execute(
+        "SELECT DISTINCT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(changed))])]
+    for cid in ids:
+        row = conn.execute("SELECT type, args FROM claims WHERE id = ?", [cid]).fetchone()
+        if row is None:
+            continue
+        rtype, args = row[0], json.loads(row[1])
+        key, display, names = _canonical(conn, rtype, args)
+        other = conn.execute("SELECT id FROM claims WHERE key = ? AND id != ?", [key, cid]).fetchone()
+        if other:
+            conn.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [other[0], cid])
+            conn.execute("DELETE FROM claims WHERE id = ?", [cid])
+            touched.discard(cid)
+            touched.add(other[0])
+        else:
+            conn.execute("UPDATE claims SET key = ?, args = ? WHERE id = ?",
+                         [key, json.dumps(display, ensure_ascii=False, sort_keys=True), cid])
+            _write_typed(conn, cid, rtype, display, names)
+            touched.add(cid)
+
+
+_REFRESH_SQL = """
+UPDATE claims SET
+  evidence_count = agg.n,
+  first_seen = agg.first_seen,
+  last_seen = agg.last_seen,
+  sources = agg.sources,
+  max_confidence = agg.maxc,
+  status = agg.status
+FROM (
+  SELECT count(*) AS n,
+         min(substr(coalesce(a.published, a.fetched_at), 1, 10)) AS first_seen,
+         max(substr(coalesce(a.published, a.fetched_at), 1, 10)) AS last_seen,
+         count(DISTINCT a.source_key) AS sources,
+         max(e.confidence) AS maxc,
+         CASE WHEN sum(e.status = 'asserted') > 0 THEN 'asserted'
+              WHEN sum(e.status = 'planned') > 0 THEN 'planned'
+              ELSE 'hedged' END AS status
+  FROM evidence e JOIN articles a ON a.id = e.article_id
+  WHERE e.claim_id = :cid
+) AS agg
+WHERE claims.id = :cid
+"""
+
+
+def refresh_claims(db_or_conn, claim_ids: Iterable[int]) -> None:
+    """Recompute sources, dates, confidence and status; drop claims left without evidence."""
+    conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
+    for cid in sorted(set(claim_ids)):
+        n = conn.execute("SELECT count(*) FROM evidence WHERE claim_id = ?", [cid]).fetchone()[0]
+        if n == 0:
+            conn.execute("DELETE FROM claims WHERE id = ?", [cid])
+        else:
+            conn.execute(_REFRESH_SQL, {"cid": cid})
+
+
+# -- articles ---------------------------------------------------------------------------
+
+
+def article_exists(db: sqlite_utils.Database, *, url: str | None = None, guid: str | None = None,
+                   content_hash: str | None = None) -> str | None:
+    """Canonical URL of the stored article known by this URL, GUID or content hash."""
+    q = [
+        (url, "SELECT url FROM articles WHERE url = ?"),
+        (url, "SELECT a.url FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"),
+        (guid, "SELECT url FROM articles WHERE guid = ? LIMIT 1"),
+        (content_hash, "SELECT url FROM articles WHERE content_hash = ? AND text != '' LIMIT 1"),
+    ]
+    with translate_errors():
+        for value, sql in q:
+            if value:
+                row = db.execute(sql, [value]).fetchone()
+                if row:
+                    return row[0]
+    return None
+
+
+def _result_hash(article: Article, result: DocResult | None) -> str:
+    payload = {
+        "a": [article.title, article.author, article.published, article.site, article.language,
+              article.feed_url, article.guid, article.skip_reason, article.fetched_url],
+        "r": [r.to_json() | {"c": r.confidence} for r in result.relations] if result else None,
+        "e": [[e.name, e.label, list(e.aliases)] for e in result.entities] if result else None,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _locate(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets such that text[start:end] == sentence, repairing them if the extractor
+    shifted them (the sentence is kept either way)."""
+    if 0 <= start <= end <= len(text) and text[start:end] == sentence:
+        return start, end
+    i = text.find(sentence, max(0, start - 200)) if sentence else -1
+    if i < 0 and sentence:
+        i = text.find(sentence)
+    return (i, i + len(sentence)) if i >= 0 else (start, end)
+
+
+def write_article(db: sqlite_utils.Database, article: Article, result: DocResult | None,
+                  run_id: int | None = None) -> int:
+    """Store one article and replace its evidence, in ONE ``BEGIN IMMEDIATE`` transaction.
+
+    Returns the article id. A second URL with the same content hash returns the stored
+    article's id (the URL is remembered in ``article_urls``); writing the same article and
+    result twice changes nothing."""
+    text = article.text or ""
+    chash = article.content_hash or (content_hash_of(text) if text.strip() else "")
+    rhash = _result_hash(article, result)
+    sig = minhash(text) if text.strip() else None
+    conn = db.conn
+    with immediate(db):
+        existing = conn.execute("SELECT id, content_hash, result_hash FROM articles WHERE url = ?",
+                                [article.url]).fetchone()
+        if existing is None and text.strip() and chash:
+            dup = conn.execute("SELECT id FROM articles WHERE content_hash = ? AND text != '' LIMIT 1",
+                               [chash]).fetchone()
+            if dup is None:  # this URL's content changed: it is an article of its own now
+                conn.execute("DELETE FROM article_urls WHERE url = ?", [article.url])
+            else:
+                conn.execute("INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                             [article.url, dup[0]])
+                if article.fetched_url and article.fetched_url != article.url:
+                    conn.execute("INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)",
+                                 [article.fetched_url, dup[0]])
+                return dup[0]
+        if existing is not None and existing[1] == chash and existing[2] == rhash:
+            return existing[0]  # nothing changed: leave every row as it is
+
+        host = host_of(article.url)
+        syndication_of = None
+        if sig is not None:
+            syndication_of = _find_syndication(conn, sig, exclude=existing[0] if existing else None)
+        if syndication_of is not None:
+            root = conn.execute("SELECT coalesce(syndication_of, id) FROM articles WHERE id = ?",
+                                [syndication_of]).fetchone()[0]
+            syndication_of = None if existing is not None and root == existing[0] else root
+        if syndication_of is not None:
+            source_key = conn.execute("SELECT source_key FROM articles WHERE id = ?", [syndication_of]).fetchone()[0]
+        else:
+            source_key = host or article.url
+        values = {
+            "url": article.url, "title": article.title, "author": article.author,
+            "published": article.published, "site": article.site, "host": host,
+            "language": article.language, "text": text, "content_hash": chash or None,
+            "fingerprint": json.dumps(sig) if sig else None,
+            "fetched_at": article.fetched_at or _now(), "fetched_url": article.fetched_url,
+            "feed_url": article.feed_url, "guid": article.guid, "skip_reason": article.skip_reason,
+            "syndication_of": syndication_of, "source_key": source_key, "result_hash": rhash,
+        }
+        cols = list(values)
+        aid = conn.execute(
+            f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
+            f" ON CONFLICT(url) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols if c != 'url')}"
+            " RETURNING id",
+            values,
+        ).fetchone()[0]
+        if article.fetched_url and article.fetched_url != article.url:
+            conn.execute("INSERT OR REPLACE INTO article_urls (url, article_id) VALUES (?, ?)",
+                         [article.fetched_url, aid])
+        conn.execute("DELETE FROM article_bands WHERE article_id = ?", [aid])
+        if sig is not None:
+            conn.executemany("INSERT OR IGNORE INTO article_bands (band, value, article_id) VALUES (?, ?, ?)",
+                             [(b, v, aid) for b, v in _bands(sig)])
+
+        touched = {r[0] for r in conn.execute("SELECT DISTINCT claim_id FROM evidence WHERE article_id = ?", [aid])}
+        conn.execute("DELETE FROM evidence WHERE article_id = ?", [aid])
+        if result is not None and not article.skip_reason:
+            changed: set[str] = set()
+            for ent in result.entities:
+                _ensure_entity(conn, ent.name, ent.label, ent.aliases, changed)
+            _rekey(conn, changed, touched)
+            rows = []
+            for rel in result.relations:
+                cid = _claim_id_for(conn, rel.type, rel.args)
+                touched.add(cid)
+                for ev in rel.evidence:
+                    s, e = _locate(text, ev.sentence, ev.start, ev.end)
+                    rows.append((cid, aid, ev.sentence, s, e, float(rel.confidence), rel.extractor_version,
+                                 rel.status, rel.attributed_to))
+            conn.executemany(
+                'INSERT INTO evidence (claim_id, article_id, sentence, start, "end", confidence,'
+                " extractor_version, status, attributed_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        refresh_claims(conn, touched)
+        return aid
+
+
+def _find_syndication(conn: sqlite3.Connection, sig: list[int], exclude: int | None) -> int | None:
+    """The stored article this text nearly duplicates (banded MinHash candidates only)."""
+    bands = _bands(sig)
+    cands = conn.execute(
+        "SELECT DISTINCT b.article_id FROM json_each(?) j"
+        " JOIN article_bands b ON b.band = json_extract(j.value, '$[0]') AND b.value = json_extract(j.value, '$[1]')"
+        " LIMIT 50",
+        [json.dumps(bands)]).fetchall()
+    best, best_sim = None, SYNDICATION_THRESHOLD
+    for (cid,) in cands:
+        if cid == exclude:
+            continue
+        fp = conn.execute("SELECT fingerprint, syndication_of FROM articles WHERE id = ?", [cid]).fetchone()
+        if not fp or not fp[0] or (exclude is not None and fp[1] == exclude):
+            continue
+        sim = _similarity(sig, json.loads(fp[0]))
+        if sim >= best_sim:
+            best, best_sim = cid, sim
+    return best
+
+
+def delete_article(db: sqlite_utils.Database, url: str) -> bool:
+    """Remove one article and its evidence; claims left without evidence go too."""
+    with immediate(db):
+        row = db.conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        if not row:
+            return False
+        touched = {r[0] for r in db.conn.execute("SELECT DISTINCT claim_id FROM evidence WHERE article_id = ?", [row[0]])}
+        db.conn.execute("DELETE FROM evidence WHERE article_id = ?", [row[0]])
+        db.conn.execute("UPDATE articles SET syndication_of = NULL WHERE syndication_of = ?", [row[0]])
+        db.conn.execute("DELETE FROM articles WHERE id = ?", [row[0]])
+        refresh_claims(db.conn, touched)
+    return True
+
+
+# -- feeds ------------------------------------------------------------------------------
+
+
+def get_feed_state(db: sqlite_utils.Database, url: str) -> tuple[str | None, str | None]:
+    """(etag, last_modified) to send with the next conditional GET."""
+    with translate_errors():
+        row = db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", [url]).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def save_feed_state(db: sqlite_utils.Database, poll: FeedPoll, name: str | None = None) -> None:
+    """Remember the validators of a poll; a 304 or an error keeps the previous ones."""
+    status = str(poll.status) if poll.status is not None else (poll.error.error_class if poll.error else None)
+    err = f"{poll.error.error_class}: {poll.error.message}" if poll.error else None
+    with immediate(db):
+        db.conn.execute(
+            "INSERT INTO feeds (url, name, etag, last_modified, last_status, last_error, last_polled)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET name = coalesce(excluded.name, name),"
+            " etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),"
+            " last_status = excluded.last_status, last_error = excluded.last_error, last_polled = excluded.last_polled",
+            [poll.feed_url, name, poll.etag, poll.last_modified, status, err, _now()])
+
+
+# -- runs and errors --------------------------------------------------------------------
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child not yet reaped is a zombie: dead for our purposes
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def start_run(db: sqlite_utils.Database, kind: str, *, lease_seconds: int = 3600, exclusive: bool = True) -> int:
+    """Start a run and take its lease. An exclusive ingest refuses to start while another
+    ingest holds an unexpired lease (``RunLeaseHeld``); a lease whose time is up, or whose
+    process is dead on this host, is taken over and that run marked ``abandoned``."""
+    host = socket.gethostname()
+    now = _now()
+    with immediate(db):
+        conn = db.conn
+        if exclusive and kind == "ingest":
+            for rid, pid, rhost, expires in conn.execute(
+                "SELECT id, pid, host, lease_expires FROM runs WHERE kind = ? AND status = 'running'", [kind]
+            ).fetchall():
+                dead = (expires is not None and expires < now) or (rhost == host and not _pid_alive(pid))
+                if dead:
+                    conn.execute("UPDATE runs SET status = 'abandoned', finished_at = ?, lease_expires = NULL"
+                                 " WHERE id = ?", [now, rid])
+                else:
+                    raise RunLeaseHeld(
+                        f"ingest run {rid} (pid {pid} on {rhost}) holds the lease until {expires}")
+        return conn.execute(
+            "INSERT INTO runs (kind, started_at, status, pid, host, lease_seconds, lease_expires)"
+            " VALUES (?, ?, 'running', ?, ?, ?, ?)",
+            [kind, now, os.getpid(), host, lease_seconds, _iso_in(lease_seconds)]).lastrowid
+
+
+def heartbeat(db: sqlite_utils.Database, run_id: int) -> None:
+    """Extend a running run's lease by its lease length."""
+    with immediate(db):
+        row = db.conn.execute("SELECT lease_seconds FROM runs WHERE id = ?", [run_id]).fetchone()
+        if row:
+            db.conn.execute("UPDATE runs SET lease_expires = ? WHERE id = ? AND status = 'running'",
+                            [_iso_in(row[0] or 3600), run_id])
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict, status: str) -> None:
+    """Close a run: counts, final status, error count; releases the lease."""
+    with immediate(db):
+        n = db.conn.execute("SELECT count(*) FROM fetch_errors WHERE run_id = ?", [run_id]).fetchone()[0]
+        db.conn.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, counts = ?, errors = ?, lease_expires = NULL WHERE id = ?",
+            [_now(), status, json.dumps(counts or {}, sort_keys=True, default=str), n, run_id])
+
+
+def list_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """Most recent runs first, with their counts (dict) and number of errors."""
+    with translate_errors():
+        rows = db.execute(
+            "SELECT r.id, r.kind, r.started_at, r.finished_at, r.status, r.counts, r.pid, r.host, r.lease_expires,"
+            " (SELECT count(*) FROM fetch_errors f WHERE f.run_id = r.id) AS error_count"
+            " FROM runs r ORDER BY r.id DESC LIMIT ?", [int(limit)]).fetchall()
+    keys = ["id", "kind", "started_at", "finished_at", "status", "counts", "pid", "host", "lease_expires", "errors"]
+    out = []
+    for r in rows:
+        d = dict(zip(keys, r))
+        d["counts"] = json.loads(d["counts"]) if d["counts"] else {}
+        out.append(d)
+    return out
+
+
+def run_errors(db: sqlite_utils.Database, run_id: int) -> list[dict]:
+    """The fetch_errors rows of one run, oldest first."""
+    with translate_errors():
+        return list(db.query("SELECT id, run_id, url, stage, error_class, message, at FROM fetch_errors"
+                             " WHERE run_id = ? ORDER BY id", [run_id]))
+
+
+def record_error(db: sqlite_utils.Database, run_id: int | None, err: FetchError) -> None:
+    """Remember one failed item; the run goes on."""
+    with immediate(db):
+        db.conn.execute(
+            "INSERT INTO fetch_errors (run_id, url, stage, error_class, message, at) VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, err.url, err.stage, err.error_class, (err.message or "")[:4000], _now()])
+
+
+__all__ = [
+    "open_db", "write_article", "delete_article", "article_exists", "get_feed_state", "save_feed_state",
+    "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
+    "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
+    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "Relation",
+]
