@@ -122,6 +122,9 @@ def _status(sent: Span, path: list[Token]) -> str:
             hedged = True
         if t.pos_ == "VERB" and lemma in HEDGE_VERBS:
             hedged = True
+        if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
+               for c in kids):
+            hedged = True  # "if regulators approve, it will invest": a conditional claim
         if lemma in HEDGE_PASSIVES and any(c.dep_ == "auxpass" for c in kids) and any(
                 c.dep_ == "xcomp" for c in kids):
             hedged = True

