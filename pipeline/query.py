@@ -1,0 +1,323 @@
+"""Read side of the evidence database: claims with their quotes, the two headline chains,
+full-text search and export.
+
+Every value from the user is a bound parameter (lists go through ``json_each(?)``);
+substring matches use ``instr`` rather than ``LIKE`` so ``%`` and ``_`` mean themselves;
+full-text queries are rebuilt from quoted tokens so FTS5 syntax in user text is inert.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+import sqlite_utils
+
+from pipeline.store import entity_norms, normalize_name, translate_errors
+
+ASSERTED = "asserted"
+MAX_TEXT = 500  # longer filter strings are cut: no real name or phrase is that long
+
+_EVIDENCE_SQL = """
+SELECT e.claim_id, e.id, e.sentence, e.start, e."end", e.confidence, e.attributed_to, e.extractor_version,
+       e.status, a.url, a.title, a.site, a.host, substr(a.published, 1, 10) AS published, a.syndication_of
+FROM evidence e JOIN articles a ON a.id = e.article_id
+WHERE e.claim_id IN (SELECT value FROM json_each(?))
+ORDER BY e.claim_id, a.published, e.id
+"""
+_EV_KEYS = ["claim_id", "id", "sentence", "start", "end", "confidence", "attributed_to", "extractor_version",
+            "status", "url", "title", "site", "host", "published", "syndication_of"]
+_CLAIM_COLS = "c.id, c.type, c.args, c.status, c.sources, c.evidence_count, c.first_seen, c.last_seen, c.max_confidence"
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return str(text).replace("\x00", "")[:MAX_TEXT]
+
+
+def _date(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+def _claim_row(r) -> dict[str, Any]:
+    return {
+        "id": r[0], "type": r[1], "args": json.loads(r[2]), "status": r[3], "sources": r[4],
+        "evidence_count": r[5], "first_seen": r[6], "last_seen": r[7], "confidence": r[8], "evidence": [],
+    }
+
+
+def _attach_evidence(db: sqlite_utils.Database, claims: list[dict]) -> list[dict]:
+    by_id = {c["id"]: c for c in claims}
+    if not by_id:
+        return claims
+    for row in db.execute(_EVIDENCE_SQL, [json.dumps(list(by_id))]):
+        ev = dict(zip(_EV_KEYS, row))
+        by_id[ev.pop("claim_id")]["evidence"].append(ev)
+    return claims
+
+
+def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | None = None,
+           since: str | None = None, until: str | None = None, min_sources: int | None = None,
+           site: str | None = None, asserted_only: bool = False, limit: int | None = None,
+           with_evidence: bool = True) -> list[dict]:
+    """Claims matching every filter given, best corroborated first, each with its evidence.
+
+    ``entity`` matches the canonical name or any alias, any case; ``since``/``until`` and
+    ``site`` keep claims with at least one piece of evidence from such an article."""
+    where, params = [], []
+    if type:
+        where.append("c.type = ?")
+        params.append(_clean(type))
+    if entity is not None:
+        norms = entity_norms(db, _clean(entity)) or [""]
+        where.append("c.id IN (SELECT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps(norms))
+    since, until = _date(since, "since"), _date(until, "until")
+    art_conds, art_params = [], []
+    if since:
+        art_conds.append("substr(coalesce(a.published, a.fetched_at), 1, 10) >= ?")
+        art_params.append(since)
+    if until:
+        art_conds.append("substr(coalesce(a.published, a.fetched_at), 1, 10) <= ?")
+        art_params.append(until)
+    if site is not None:
+        s = _clean(site).strip()
+        host = s.casefold()
+        art_conds.append("(a.site = ? COLLATE NOCASE OR a.host = ? OR substr(a.host, -length(?) - 1) = '.' || ?)")
+        art_params += [s, host.removeprefix("www."), host, host]
+    if art_conds:
+        where.append("EXISTS (SELECT 1 FROM evidence e JOIN articles a ON a.id = e.article_id"
+                     " WHERE e.claim_id = c.id AND " + " AND ".join(art_conds) + ")")
+        params += art_params
+    if min_sources is not None:
+        where.append("c.sources >= ?")
+        params.append(int(min_sources))
+    if asserted_only:
+        where.append("c.status = ?")
+        params.append(ASSERTED)
+    sql = f"SELECT {_CLAIM_COLS} FROM claims c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.sources DESC, c.max_confidence DESC, c.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, int(limit)))
+    with translate_errors():
+        out = [_claim_row(r) for r in db.execute(sql, params)]
+        return _attach_evidence(db, out) if with_evidence else out
+
+
+def claim(db: sqlite_utils.Database, claim_id: int) -> dict | None:
+    """One claim with all of its evidence, or None."""
+    row = db.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id = ?", [int(claim_id)]).fetchone()
+    if row is None:
+        return None
+    return _attach_evidence(db, [_claim_row(row)])[0]
+
+
+def _name_filter(db, column_key: str, column_name: str, value: str) -> tuple[str, list]:
+    """Match an entity column by canonical name/alias, or by substring of the shown name."""
+    v = _clean(value)
+    norms = entity_norms(db, v) or [""]
+    return (f"({column_key} IN (SELECT value FROM json_each(?)) OR instr(lower({column_name}), lower(?)) > 0)",
+            [json.dumps(norms), v])
+
+
+def chain_ceo_award_agency(db: sqlite_utils.Database, agency: str | None = None,
+                           with_evidence: bool = True) -> list[dict]:
+    """Which companies' chiefs received awards from which bodies (the first headline chain)."""
+    sql = ("SELECT v.*, a.conferred_by_key FROM ceo_award_agency v JOIN awards a ON a.claim_id = v.award_claim_id")
+    params: list = []
+    if agency is not None:
+        cond, params = _name_filter(db, "a.conferred_by_key", "v.agency", agency)
+        sql += " WHERE " + cond
+    sql += " ORDER BY v.sources DESC, v.company, v.year"
+    with translate_errors():
+        rows = [dict(r) for r in db.query(sql, params)]
+    for r in rows:
+        r.pop("conferred_by_key", None)
+        if with_evidence:
+            r["evidence"] = {
+                "position": (claim(db, r["position_claim_id"]) or {}).get("evidence", []),
+                "award": (claim(db, r["award_claim_id"]) or {}).get("evidence", []),
+            }
+    return rows
+
+
+def chain_investments(db: sqlite_utils.Database, technology: str | None = None, investor: str | None = None,
+                      with_evidence: bool = True) -> list[dict]:
+    """Who plans to put how much into which technology (the second headline chain)."""
+    sql = "SELECT v.* FROM company_investments v JOIN investments i ON i.claim_id = v.claim_id"
+    where, params = [], []
+    if technology is not None:
+        where.append("v.claim_id IN (SELECT claim_id FROM investment_technologies WHERE technology = ?)")
+        params.append(_clean(technology).casefold().strip())
+    if investor is not None:
+        cond, p = _name_filter(db, "i.investor_key", "v.investor", investor)
+        where.append(cond)
+        params += p
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY v.amount IS NULL, v.amount DESC, v.sources DESC, v.claim_id"
+    with translate_errors():
+        rows = [dict(r) for r in db.query(sql, params)]
+    if with_evidence:
+        for r in rows:
+            r["evidence"] = (claim(db, r["claim_id"]) or {}).get("evidence", [])
+    return rows
+
+
+def fts_query(text: str, max_terms: int = 32) -> str | None:
+    """User text -> an FTS5 query of quoted terms (all must match): no operator, column
+    filter or unbalanced quote in the input can reach FTS5's parser."""
+    terms = re.findall(r"\w+", str(text).replace("\x00", " "))[:max_terms]
+    if not terms:
+        return None
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def search(db: sqlite_utils.Database, text: str, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[dict]:
+    """Full-text search over evidence sentences and article text.
+
+    Returns evidence hits first (``kind`` = "evidence", the highlighted sentence and its
+    claim), then article hits (``kind`` = "article", a highlighted snippet and the claims
+    that article supports)."""
+    q = fts_query(_clean(text) or "")
+    if q is None:
+        return []
+    limit = max(0, int(limit))
+    out: list[dict] = []
+    with translate_errors():
+        ev_rows = db.execute(
+            "SELECT e.id, highlight(evidence_fts, 0, ?, ?), e.claim_id, c.type, c.args, c.sources, a.url, a.title,"
+            " a.site, substr(a.published, 1, 10) FROM evidence_fts"
+            " JOIN evidence e ON e.id = evidence_fts.rowid JOIN claims c ON c.id = e.claim_id"
+            " JOIN articles a ON a.id = e.article_id"
+            " WHERE evidence_fts MATCH ? ORDER BY evidence_fts.rank LIMIT ?",
+            [mark[0], mark[1], q, limit]).fetchall()
+        for eid, snip, cid, ctype, args, sources, url, title, site, published in ev_rows:
+            out.append({"kind": "evidence", "evidence_id": eid, "snippet": snip, "url": url, "title": title,
+                        "site": site, "published": published,
+                        "claims": [{"id": cid, "type": ctype, "args": json.loads(args), "sources": sources}]})
+        art_rows = db.execute(
+            "SELECT a.id, snippet(articles_fts, 1, ?, ?, '...', 16), a.url, a.title, a.site,"
+            " substr(a.published, 1, 10) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?",
+            [mark[0], mark[1], q, limit]).fetchall()
+        for aid, snip, url, title, site, published in art_rows:
+            cl = db.execute(
+                "SELECT DISTINCT c.id, c.type, c.args, c.sources FROM evidence e JOIN claims c ON c.id = e.claim_id"
+                " WHERE e.article_id = ? ORDER BY c.id", [aid]).fetchall()
+            out.append({"kind": "article", "article_id": aid, "snippet": snip, "url": url, "title": title,
+                        "site": site, "published": published,
+                        "claims": [{"id": c[0], "type": c[1], "args": json.loads(c[2]), "sources": c[3]} for c in cl]})
+    return out
+
+
+# -- export -----------------------------------------------------------------------------
+
+CSV_COLUMNS = ["claim_id", "type", "args", "status", "sources", "first_seen", "last_seen", "claim_confidence",
+               "evidence_id", "sentence", "url", "title", "site", "published", "start", "end", "confidence",
+               "evidence_status", "attributed_to", "extractor_version"]
+
+
+def iter_claims(db: sqlite_utils.Database, batch: int = 500) -> Iterator[dict]:
+    """Every claim with its evidence, in id order, a batch at a time (bounded memory)."""
+    last = 0
+    while True:
+        rows = db.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?",
+                          [last, batch]).fetchall()
+        if not rows:
+            return
+        chunk = _attach_evidence(db, [_claim_row(r) for r in rows])
+        yield from chunk
+        last = rows[-1][0]
+
+
+def export_claims(db: sqlite_utils.Database, fmt: str, out: str | Path | IO[str]) -> int:
+    """Write all claims with their evidence as JSON Lines (one claim a line) or CSV (one
+    evidence a line, claim columns repeated). Returns the number of claims written."""
+    fmt = fmt.lower()
+    if fmt not in {"jsonl", "csv"}:
+        raise ValueError(f"unknown export format {fmt!r}: use jsonl or csv")
+    if isinstance(out, (str, Path)):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return export_claims(db, fmt, fh)
+    n = 0
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
+    for c in iter_claims(db):
+        n += 1
+        if fmt == "jsonl":
+            out.write(json.dumps(c, ensure_ascii=False) + "\n")
+            continue
+        for e in c["evidence"]:
+            writer.writerow({
+                "claim_id": c["id"], "type": c["type"], "args": json.dumps(c["args"], ensure_ascii=False),
+                "status": c["status"], "sources": c["sources"], "first_seen": c["first_seen"],
+                "last_seen": c["last_seen"], "claim_confidence": c["confidence"], "evidence_id": e["id"],
+                "sentence": e["sentence"], "url": e["url"], "title": e["title"], "site": e["site"],
+                "published": e["published"], "start": e["start"], "end": e["end"], "confidence": e["confidence"],
+                "evidence_status": e["status"], "attributed_to": e["attributed_to"],
+                "extractor_version": e["extractor_version"],
+            })
+    return n
+
+
+def claims_to_csv(rows: list[dict]) -> str:
+    """The claims of a query as CSV text (one evidence a line)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for c in rows:
+        for e in c["evidence"] or [{}]:
+            writer.writerow({
+                "claim_id": c["id"], "type": c["type"], "args": json.dumps(c["args"], ensure_ascii=False),
+                "status": c["status"], "sources": c["sources"], "first_seen": c["first_seen"],
+                "last_seen": c["last_seen"], "claim_confidence": c["confidence"], "evidence_id": e.get("id"),
+                "sentence": e.get("sentence"), "url": e.get("url"), "title": e.get("title"), "site": e.get("site"),
+                "published": e.get("published"), "start": e.get("start"), "end": e.get("end"),
+                "confidence": e.get("confidence"), "evidence_status": e.get("status"),
+                "attributed_to": e.get("attributed_to"), "extractor_version": e.get("extractor_version"),
+            })
+    return buf.getvalue()
+
+
+def describe_claim(c: dict) -> str:
+    """One-line human reading of a claim ("Lei Jun -- ceo of Xiaomi")."""
+    a = c["args"]
+    if c["type"] == "holds_position":
+        return f"{a.get('person')} is {a.get('role')} of {a.get('organization')}"
+    if c["type"] == "received_award":
+        giver = f" from {a['conferred_by']}" if a.get("conferred_by") else ""
+        year = f" ({a['year']})" if a.get("year") else ""
+        return f"{a.get('recipient')} received {a.get('award')}{giver}{year}"
+    if c["type"] == "investment":
+        amt = a.get("amount") or {}
+        money = amt.get("text") or (f"{amt.get('value'):,.0f} {amt.get('currency') or ''}".strip()
+                                    if amt.get("value") is not None else "an undisclosed amount")
+        techs = ", ".join(a.get("technology") or [])
+        parts = [f"{a.get('investor')} invests {money}"]
+        if techs:
+            parts.append(f"in {techs}")
+        if a.get("target"):
+            parts.append(f"in {a['target']}")
+        if a.get("period"):
+            parts.append(f"({a['period']})")
+        return " ".join(parts)
+    return f"{c['type']}: " + ", ".join(f"{k}={v}" for k, v in a.items())
+
+
+__all__ = ["claims", "claim", "chain_ceo_award_agency", "chain_investments", "search", "export_claims",
+           "iter_claims", "claims_to_csv", "describe_claim", "fts_query", "normalize_name"]
