@@ -298,7 +298,9 @@ def describe_claim(c: dict) -> str:
     """One-line human reading of a claim ("Lei Jun -- ceo of Xiaomi")."""
     a = c["args"]
     if c["type"] == "holds_position":
-        return f"{a.get('person')} is {a.get('role')} of {a.get('organization')}"
+        role = a.get("role") or "other"
+        role = role.upper() if role in ("ceo", "cto", "cfo") else role
+        return f"{a.get('person')} is {role} of {a.get('organization')}"
     if c["type"] == "received_award":
         giver = f" from {a['conferred_by']}" if a.get("conferred_by") else ""
         year = f" ({a['year']})" if a.get("year") else ""

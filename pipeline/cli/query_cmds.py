@@ -1,8 +1,305 @@
-"""CLI commands: query claims|evidence|chain|search, packet, export, browse."""
+"""CLI commands: query claims|evidence|chain|search, packet, export, browse.
+
+A thin layer over ``pipeline.query``, ``pipeline.packet`` and ``pipeline.browse``: parse
+options, open the database read-side, print with rich or as JSON/JSONL/CSV.
+"""
 from __future__ import annotations
 
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from pipeline.cli.common import UserError, console, db_option_default
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFmt(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+DB_HELP = "Evidence database (default data/evidence.db, or $NEWSEV_DB)."
+
+
+def _open(db: Optional[Path]):
+    """Open an existing database; a missing file is a user error, not a new empty DB."""
+    from pipeline.store import open_db
+
+    path = Path(db) if db else db_option_default()
+    if not path.is_file():
+        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    return open_db(path)
+
+
+def _dump_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _claims_table(rows: list[dict], title: str) -> Table:
+    from pipeline.query import describe_claim
+
+    t = Table(title=title, show_lines=True)
+    for col, kw in [("id", {"justify": "right"}), ("type", {}), ("claim", {"ratio": 3}), ("status", {}),
+                    ("sources", {"justify": "right"}), ("seen", {}), ("conf", {"justify": "right"}),
+                    ("first quote", {"ratio": 4})]:
+        t.add_column(col, **kw)
+    for c in rows:
+        first = c["evidence"][0] if c["evidence"] else None
+        quote = f"\"{first['sentence']}\"\n— {first['site'] or first['host']}, {first['published']}" if first else ""
+        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']} .. {c['last_seen']}"
+        t.add_row(str(c["id"]), c["type"], escape(describe_claim(c)), c["status"] or "", str(c["sources"]),
+                  seen or "", f"{c['confidence']:.2f}" if c["confidence"] is not None else "", escape(quote))
+    return t
+
+
+def claims_cmd(
+    type: Optional[str] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
+    entity: Optional[str] = typer.Option(None, "--entity", help="Company, person, agency or award; any alias, any case."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only claims with evidence published on/after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only claims with evidence published on/before this date."),
+    min_sources: Optional[int] = typer.Option(None, "--min-sources", min=0, help="At least N independent sources."),
+    site: Optional[str] = typer.Option(None, "--site", help="Only claims quoted by this outlet (site name or host)."),
+    asserted_only: bool = typer.Option(False, "--asserted-only", help="Drop hedged and planned claims."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0, help="At most N claims."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Claims with their number of independent sources and their quotes, best corroborated first.
+
+    Example: newsev query claims --entity Xiaomi --min-sources 2 --format json
+    """
+    from pipeline.query import claims, claims_to_csv
+
+    d = _open(db)
+    try:
+        rows = claims(d, type=type, entity=entity, since=since, until=until, min_sources=min_sources,
+                      site=site, asserted_only=asserted_only, limit=limit)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if fmt is Fmt.json:
+        _dump_json(rows)
+    elif fmt is Fmt.jsonl:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt is Fmt.csv:
+        sys.stdout.write(claims_to_csv(rows))
+    else:
+        console.print(_claims_table(rows, f"{len(rows)} claims"))
+
+
+def evidence_cmd(
+    claim_id: int = typer.Argument(..., help="Claim id, as shown by `newsev query claims`."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Every quote behind one claim: sentence, outlet, URL, publication date and offsets.
+
+    Example: newsev query evidence 3 --format json
+    """
+    from pipeline.query import claim, claims_to_csv, describe_claim
+
+    c = claim(_open(db), claim_id)
+    if c is None:
+        raise UserError(f"no claim with id {claim_id}")
+    if fmt is Fmt.json:
+        _dump_json(c)
+        return
+    if fmt is Fmt.jsonl:
+        for e in c["evidence"]:
+            sys.stdout.write(json.dumps(e | {"claim_id": c["id"]}, ensure_ascii=False) + "\n")
+        return
+    if fmt is Fmt.csv:
+        sys.stdout.write(claims_to_csv([c]))
+        return
+    console.print(f"[bold]claim {c['id']}[/bold] ({c['type']}, {c['status']}): {escape(describe_claim(c))}")
+    console.print(f"{c['sources']} independent sources, seen {c['first_seen']} .. {c['last_seen']}, "
+                  f"confidence {c['confidence']:.2f}")
+    t = Table(show_lines=True)
+    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url"]:
+        t.add_column(col, overflow="fold")
+    for e in c["evidence"]:
+        t.add_row(e["published"] or "", escape(e["site"] or e["host"] or ""), escape(e["sentence"]),
+                  f"{e['start']}-{e['end']}", f"{e['confidence']:.2f}", escape(e["attributed_to"] or ""),
+                  escape(e["url"]))
+    console.print(t)
+
+
+def chain_ceo_cmd(
+    agency: Optional[str] = typer.Option(None, "--agency", help="Only awards from this body (name or alias)."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Which companies' chiefs received awards from which state bodies.
+
+    Example: newsev query chain ceo-award-agency --agency MIIT
+    """
+    from pipeline.query import chain_ceo_award_agency
+
+    rows = chain_ceo_award_agency(_open(db), agency=agency, with_evidence=fmt in (Fmt.json, Fmt.jsonl))
+    _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "sources", "position_sources"],
+                "CEO -> award -> agency")
+
+
+def chain_investments_cmd(
+    technology: Optional[str] = typer.Option(None, "--technology", help="Only this technology (AI, 5G, ...)."),
+    investor: Optional[str] = typer.Option(None, "--investor", help="Only this investor (name or alias)."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Who plans to put how much into which technology.
+
+    Example: newsev query chain investments --technology 5G
+    """
+    from pipeline.query import chain_investments
+
+    rows = chain_investments(_open(db), technology=technology, investor=investor,
+                             with_evidence=fmt in (Fmt.json, Fmt.jsonl))
+    for r in rows:
+        if r.get("amount") is not None and fmt is Fmt.table:
+            r["amount"] = r["amount_text"] or f"{r['amount']:,.0f} {r['currency'] or ''}"
+    _print_rows(rows, fmt, ["investor", "amount", "currency", "technology", "period", "target", "status", "sources"],
+                "company -> amount -> technology")
+
+
+def _print_rows(rows: list[dict], fmt: Fmt, cols: list[str], title: str) -> None:
+    if fmt is Fmt.json:
+        _dump_json(rows)
+    elif fmt is Fmt.jsonl:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt is Fmt.csv:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else cols, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
+    else:
+        t = Table(title=f"{title}: {len(rows)} rows", show_lines=True)
+        for c in cols:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*[escape("" if r.get(c) is None else str(r.get(c))) for c in cols])
+        console.print(t)
+
+
+def search_cmd(
+    text: str = typer.Argument(..., help="Words to find (all must occur); FTS operators are treated as words."),
+    limit: int = typer.Option(20, "--limit", min=1, help="At most N hits of each kind."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Full-text search over evidence sentences and article text, with the claims they support.
+
+    Example: newsev query search "Outstanding Builder"
+    """
+    from pipeline.query import describe_claim, search
+
+    start, end = "\x02", "\x03"
+    hits = search(_open(db), text, limit=limit, mark=(start, end))
+    if fmt in (Fmt.json, Fmt.jsonl, Fmt.csv):
+        for h in hits:
+            h["snippet"] = h["snippet"].replace(start, "[").replace(end, "]")
+        if fmt is Fmt.json:
+            _dump_json(hits)
+        else:
+            for h in hits:
+                sys.stdout.write(json.dumps(h, ensure_ascii=False) + "\n")
+        return
+    t = Table(title=f"{len(hits)} hits for {escape(text[:80])!s}", show_lines=True)
+    for c in ["kind", "snippet", "outlet / date", "claims"]:
+        t.add_column(c, overflow="fold")
+    for h in hits:
+        snip = escape(h["snippet"]).replace(start, "[bold yellow]").replace(end, "[/bold yellow]")
+        claims_txt = "\n".join(f"#{c['id']} {escape(describe_claim(c))} ({c['sources']} src)" for c in h["claims"])
+        t.add_row(h["kind"], snip, escape(f"{h['site'] or ''} {h['published'] or ''}\n{h['url']}"), claims_txt)
+    console.print(t)
+
+
+def packet_cmd(
+    entity: str = typer.Argument(..., help="Company or person (any alias)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="FILE.html or FILE.md (default ENTITY.html)."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Write a self-contained evidence packet for one company or person.
+
+    Example: newsev packet Xiaomi -o xiaomi.html
+    """
+    from pipeline.packet import write_packet
+
+    if output is None:
+        import re
+
+        output = Path((re.sub(r"[^\w.-]+", "_", entity).strip("_") or "packet") + ".html")
+    try:
+        path = write_packet(_open(db), entity, output)
+    except (LookupError, ValueError) as exc:
+        raise UserError(str(exc.args[0] if exc.args else exc)) from None
+    console.print(f"wrote evidence packet for {escape(entity)} to {path}")
+
+
+def export_cmd(
+    fmt: ExportFmt = typer.Option(..., "--format", "-f", help="jsonl (one claim a line) or csv (one quote a line)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (default: standard output)."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Export every claim with its evidence for other tools.
+
+    Example: newsev export --format csv -o claims.csv
+    """
+    from pipeline.query import export_claims
+
+    d = _open(db)
+    if output is None:
+        n = export_claims(d, fmt.value, sys.stdout)
+        sys.stdout.flush()
+    else:
+        n = export_claims(d, fmt.value, output)
+        console.print(f"wrote {n} claims to {output}")
+
+
+def browse_cmd(
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
+    port: int = typer.Option(8001, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
+) -> None:
+    """Open the evidence database read-only in Datasette on 127.0.0.1, with canned queries.
+
+    Example: newsev browse --port 8001
+    """
+    from pipeline.browse import serve
+
+    path = Path(db) if db else db_option_default()
+    if not path.is_file():
+        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    console.print(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C stops it)")
+    raise typer.Exit(serve(path, port=port))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
+    query = typer.Typer(help="Query the evidence database.\n\nExample: newsev query claims --entity Xiaomi",
+                        no_args_is_help=True)
+    query.command("claims")(claims_cmd)
+    query.command("evidence")(evidence_cmd)
+    query.command("search")(search_cmd)
+    chain = typer.Typer(help="The two headline chains.\n\nExample: newsev query chain ceo-award-agency",
+                        no_args_is_help=True)
+    chain.command("ceo-award-agency")(chain_ceo_cmd)
+    chain.command("investments")(chain_investments_cmd)
+    query.add_typer(chain, name="chain")
+    app.add_typer(query, name="query")
+    app.command("packet")(packet_cmd)
+    app.command("export")(export_cmd)
+    app.command("browse")(browse_cmd)
