@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -334,6 +335,7 @@ class HttpClient:
             parts = urlsplit(current)
             if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
                 raise _Fail("BadURL", f"only absolute http(s) URLs are fetched: {current!r}")
+            self._precheck_literal(parts)
             if self.settings.respect_robots and kind != "robots":
                 self._check_robots(current)
             status, resp_headers, body = self._with_retries(current, kind, headers)
@@ -363,6 +365,31 @@ class HttpClient:
                 headers=tuple(resp_headers.multi_items()),
                 fetched_at=_now_iso(),
             )
+
+    def _precheck_literal(self, parts) -> None:
+        """Refuse IP literals in any spelling (``0177.0.0.1``, ``0x7f.1``) before URL parsing.
+
+        The authoritative check is at connect time; this one only gives odd spellings
+        that httpx rejects as invalid the same answer: BlockedAddress.
+        """
+        host = parts.hostname or ""
+        ip = None
+        try:
+            ip = str(ipaddress.ip_address(host.split("%", 1)[0]))
+        except ValueError:
+            if re.fullmatch(r"[0-9a-fx.]+", host, re.IGNORECASE):
+                try:
+                    ip = socket.inet_ntoa(socket.inet_aton(host))
+                except OSError:
+                    ip = None
+        if ip is None:
+            return
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise _Fail("BadURL", f"bad port in {parts.geturl()!r}") from None
+        if not address_allowed(ip, port, self.settings):
+            raise _Fail("BlockedAddress", f"{host} is {ip}: not globally routable")
 
     def _with_retries(self, url: str, kind: str, headers: dict):
         s = self.settings
