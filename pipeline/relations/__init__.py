@@ -1,0 +1,157 @@
+"""Relations with evidence from documents: the NLP stage's public API.
+
+    extract_documents(docs, batch_size=32, n_process=1) -> Iterator[DocResult]
+
+Streams: documents are taken ``batch_size`` at a time, so memory stays bounded; output
+order is input order. With ``n_process > 1`` batches go to a process pool whose workers
+each load the spaCy model once. A document that fails is logged and yields an empty
+DocResult, never stopping the stream.
+"""
+from __future__ import annotations
+
+import logging
+from itertools import islice
+from typing import Iterable, Iterator
+
+from pipeline.types import Document, DocResult, Relation
+
+log = logging.getLogger(__name__)
+
+__all__ = ["extract_documents", "extract_document", "EXTRACTOR_VERSION"]
+
+
+def __getattr__(name: str):
+    if name == "EXTRACTOR_VERSION":
+        from pipeline.nlp import extractor_version
+
+        return extractor_version()
+    raise AttributeError(name)
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(docs)
+    while True:
+        batch = list(islice(it, size))
+        if not batch:
+            return
+        yield batch
+
+
+def extract_documents(docs: Iterable[Document], *, batch_size: int = 32, n_process: int = 1) -> Iterator[DocResult]:
+    """Relations and canonical entities for each document, in input order."""
+    batch_size = max(1, batch_size)
+    if n_process <= 1:
+        for batch in _batches(docs, batch_size):
+            yield from _process_batch(batch)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(n_process, initializer=_init_worker) as pool:
+        for results in pool.imap(_process_batch, _batches(docs, batch_size)):
+            yield from results
+
+
+def extract_document(doc: Document) -> DocResult:
+    return next(iter(_process_batch([doc])))
+
+
+def _init_worker() -> None:
+    from pipeline.nlp import load_nlp
+
+    load_nlp()
+
+
+def _process_batch(batch: list[Document]) -> list[DocResult]:
+    from pipeline.nlp import parse_selected
+
+    out = []
+    texts = [d.text or "" for d in batch]
+    try:
+        parsed = list(parse_selected(texts))
+    except Exception:  # one bad text must not sink the batch: retry one by one
+        log.exception("nlp batch failed; retrying documents one by one")
+        parsed = []
+        for t in texts:
+            try:
+                parsed.append(next(parse_selected([t])))
+            except Exception:
+                log.exception("nlp failed on one document")
+                parsed.append([])
+    for d, sents in zip(batch, parsed):
+        try:
+            out.append(_relations_for(d, sents))
+        except Exception:
+            log.exception("relation extraction failed on document %s", d.id)
+            out.append(DocResult(id=d.id))
+    return out
+
+
+def _relations_for(d: Document, sents) -> DocResult:
+    from pipeline.relations.awards import extract_awards
+    from pipeline.relations.common import SentCtx
+    from pipeline.relations.positions import extract_positions
+    from pipeline.resolve import DocResolver
+
+    resolver = DocResolver()
+    state: dict = {}
+    rels: list[Relation] = []
+    for n, ps in enumerate(sents):
+        resolver.add_sentence(ps.start, ps.doc, first=(n == 0 and ps.start == _first_start(d.text)))
+        ctx = SentCtx(text=d.text, start=ps.start, end=ps.end, doc=ps.doc, resolver=resolver,
+                      doc_date=d.date, state=state)
+        for fn in (extract_positions, extract_awards, _investments):
+            try:
+                rels += fn(ctx)
+            except Exception:
+                log.exception("%s failed on a sentence of %s", getattr(fn, "__name__", fn), d.id)
+    return DocResult(id=d.id, relations=tuple(_merge(rels)), entities=resolver.entities())
+
+
+def _first_start(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _investments(ctx) -> list[Relation]:
+    try:
+        from pipeline.relations.investments import extract_investments
+    except ImportError:  # colleague's module not there yet
+        return []
+    from pipeline.relations.common import make_relation
+
+    out = []
+    for cand in extract_investments(ctx.sent, ctx.resolver.resolve_org, ctx.doc_date):
+        rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
+        if rel is not None:
+            out.append(rel)
+    return out
+
+
+def _key(r: Relation):
+    a = r.args
+    if r.type == "investment":
+        amt = a.get("amount") or {}
+        return (r.type, a.get("investor"), amt.get("value"), tuple(a.get("technology") or ()))
+    if r.type == "received_award":
+        return (r.type, a.get("recipient"), (a.get("award") or "").casefold())
+    return (r.type, a.get("person"), a.get("organization"), a.get("role"))
+
+
+def _merge(rels: list[Relation]) -> list[Relation]:
+    """One relation per fact per document, its evidence gathered from every sentence."""
+    from dataclasses import replace
+
+    merged: dict = {}
+    for r in rels:
+        k = _key(r)
+        if k not in merged:
+            merged[k] = r
+            continue
+        m = merged[k]
+        ev = m.evidence + tuple(e for e in r.evidence if e not in m.evidence)
+        args = dict(m.args)
+        for key, val in r.args.items():  # fill what the first mention left open (giver, year)
+            if args.get(key) in (None, [], "") and val not in (None, [], ""):
+                args[key] = val
+        merged[k] = replace(m, evidence=ev, args=args, confidence=max(m.confidence, r.confidence))
+    return list(merged.values())

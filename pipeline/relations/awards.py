@@ -1,0 +1,339 @@
+"""received_award: who received which award, from whom, when.
+
+Wordings (word lists in ``models/awards.json``): "X received/won/earned the A (from G)
+(in 2019)", "X was awarded/given/granted/presented with/named/crowned/inducted into A",
+"X was honoured by G with A", "A was awarded/given/conferred on/to X (by G)",
+"G awarded X the A", "G conferred A on X", "A recipient/winner X", "X, winner of A";
+and recipient lists that point back to the last award named ("other CEOs who also made
+the cut include A of X, B of Y").
+
+An award name is a capitalised span (connectors such as "of", "for", "with" allowed
+inside) that contains an award cue word and is the object the verb governs, so
+"won a gold medal" or "won the election" give nothing. The giver must be an
+organisation or state body (a person "by" is an author, not a giver). Year: "in 2019"
+on the verb, "last year" against the article date, or the only year in the sentence.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from pipeline.nlp import load_json
+from pipeline.relations.common import SentCtx, ent_of, make_relation, org_of, person_of, year_of
+from pipeline.resolve import fold_org
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    r = dict(load_json("awards.json"))
+    cues = sorted(r["cues"], key=len, reverse=True)
+    r["cue_re"] = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
+    return r
+
+
+def _is_name_tok(t: Token) -> bool:
+    return (t.is_title or t.is_upper or (t.text[:1].isupper() and any(c.islower() for c in t.text))) \
+        and t.is_alpha | bool(re.match(r"^[A-Z][\w'’.-]*$", t.text)) and t.lower_ not in ("the", "a", "an")
+
+
+def award_spans(doc, start: int, end: int) -> list[Span]:
+    """Capitalised award-name spans inside tokens [start, end)."""
+    r = _rules()
+    connectors = set(r["connectors"])
+    trailing = set(r["trailing_nouns"])
+    dropped = set(r["dropped_trailing_nouns"])
+    out: list[Span] = []
+    i = start
+    while i < end:
+        t = doc[i]
+        if not _is_name_tok(t) or t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL"):
+            i += 1
+            continue
+        j = i + 1
+        last_name = i
+        while j < end:
+            u = doc[j]
+            if _is_name_tok(u) and u.ent_type_ not in ("DATE",):
+                last_name = j
+                j += 1
+            elif u.lower_ in connectors or u.text in connectors:
+                j += 1
+            else:
+                break
+        stop = last_name + 1
+        if stop < end and doc[stop].lower_ in trailing:
+            stop += 1
+        span = doc[i:stop]
+        for piece in _split_and(span):
+            if r["cue_re"].search(piece.text) and len(piece.text) > 2:
+                out.append(piece)
+        if stop < end and doc[stop].lower_ in dropped:
+            stop += 1
+        i = max(stop, i + 1)
+    return out
+
+
+def _split_and(span: Span) -> list[Span]:
+    """"Medal of the Order of Australia and Brownlow Medal" is two awards."""
+    cue = _rules()["cue_re"]
+    for k, t in enumerate(span):
+        if t.lower_ == "and" and 0 < k < len(span) - 1:
+            left, right = span[:k], span[k + 1:]
+            if cue.search(left[-1].text) and cue.search(right.text):
+                return _split_and(left) + _split_and(right)
+    # a leading article or trailing connector never belongs to the name
+    while len(span) and (span[-1].lower_ in _rules()["connectors"] or span[-1].text in ("-", "/")):
+        span = span[:-1]
+    return [span] if len(span) else []
+
+
+def _subtree_awards(tok: Token) -> list[Span]:
+    doc = tok.doc
+    # scan past the subtree: the parser often hangs "with Chinese Characteristics award" on the verb
+    spans = [s for s in award_spans(doc, tok.left_edge.i, len(doc)) if s.start <= tok.right_edge.i]
+    # the object's head must sit in the name ("World Cup races" is not an award)
+    heads = {c.i for c in _conj_all(tok)}
+    return [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads]
+
+
+def _conj_all(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in ("conj", "appos"):
+            out += _conj_all(c)
+        if c.dep_ == "prep" and c.lower_ in ("as",) and tok.pos_ != "PROPN":
+            pass
+    return out
+
+
+def _award_text(span: Span) -> str:
+    s = span.text.strip()
+    s = re.sub(r"\s+", " ", s)
+    return re.sub(r"^(?:[Tt]he)\s+", "", s)
+
+
+def _recipient(tok: Token, ctx: SentCtx) -> str | None:
+    p = person_of(tok, ctx)
+    if p:
+        return p
+    # relative clause on an apposition: "Red Corn Band, an alternative blues group which has won"
+    if tok.lower_ in ("which", "that", "who"):
+        ante = tok.head.head if tok.head.dep_ == "relcl" else None
+        if ante is not None and ante.dep_ == "appos":
+            return _recipient(ante.head, ctx)
+        if ante is not None:
+            return _named(ante, ctx)
+        return None
+    return _named(tok, ctx)
+
+
+def _named(tok: Token, ctx: SentCtx) -> str | None:
+    e = ent_of(tok)
+    if e is not None and e.label_ in ("ORG", "GOV", "WORK_OF_ART", "PRODUCT", "NORP"):
+        if e.label_ in ("ORG", "GOV"):
+            return ctx.resolver.org_name(e)
+        return fold_org(e.text)
+    if tok.pos_ == "PROPN" and e is None:
+        for c in tok.children:
+            if c.dep_ == "appos":
+                return _named(c, ctx)
+        return org_of(tok, ctx)
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            if c.dep_ == "appos":
+                return _recipient(c, ctx)
+    return None
+
+
+def _giver(verb: Token, ctx: SentCtx) -> str | None:
+    for c in verb.children:
+        if (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("from", "by"))):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    g = _giver_name(p, ctx)
+                    if g:
+                        return g
+    return None
+
+
+def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
+    e = ent_of(tok)
+    if e is not None and e.label_ in ("ORG", "GOV"):
+        return ctx.resolver.org_name(e)
+    if e is not None and e.label_ in ("GPE", "NORP") and tok.lower_ not in ("china", "us"):
+        return None
+    if tok.lower_ == "government" or (tok.pos_ == "NOUN" and tok.lower_ in ("ministry", "agency", "department")):
+        np = [t for t in tok.subtree if t.dep_ not in ("punct",)]
+        text = tok.doc[np[0].i:np[-1].i + 1].text if np else tok.text
+        return fold_org(text)
+    return None
+
+
+def extract_awards(ctx: SentCtx) -> list:
+    doc = ctx.doc
+    rules = _rules()
+    receive = set(rules["receive_verbs"])
+    passive = set(rules["passive_recipient_verbs"])
+    givers = set(rules["giver_verbs"])
+    out: list = []
+
+    def emit(recipient, award_span, verb, giver, conf, year=None):
+        if not recipient or award_span is None:
+            return
+        award = _award_text(award_span)
+        if not award or recipient.casefold() == award.casefold():
+            return
+        if giver and giver.casefold() == recipient.casefold():
+            return
+        if year is None:
+            year = year_of(verb, ctx, exclude=set(range(award_span.start, award_span.end)))
+        rel = make_relation("received_award", {"recipient": recipient, "award": award,
+                                               "conferred_by": giver, "year": year}, ctx, verb.i, conf)
+        if rel is not None:
+            out.append(rel)
+            ctx.state["last_award"] = {"award": award, "conferred_by": giver, "year": year}
+
+    for v in doc:
+        if v.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = v.lemma_.lower()
+        kids = list(v.children)
+        subj = [c for c in kids if c.dep_ == "nsubj"]
+        subjpass = [c for c in kids if c.dep_ == "nsubjpass"]
+        objs = [c for c in kids if c.dep_ in ("dobj", "oprd", "attr")]
+        dative = [c for c in kids if c.dep_ == "dative"]
+        preps = {c.lower_: [p for p in c.children if p.dep_ == "pobj"] for c in kids if c.dep_ in ("prep", "dative", "agent")}
+        giver = _giver(v, ctx)
+        if v.dep_ in ("acl", "relcl") and not subj and not subjpass:
+            head = v.head
+            if head.lower_ in ("which", "that", "who"):
+                head = head.head
+            subjpass = [head] if lemma in passive else []
+            if lemma in receive:
+                subj = [head]
+        if lemma in receive and subj and not subjpass:
+            awards = [a for o in objs for a in _subtree_awards(o)]
+            for s in _all_subjects(subj[0]):
+                rec = _recipient(s, ctx)
+                for a in awards:
+                    emit(rec, a, v, giver, 0.85)
+        elif lemma in passive and subjpass:
+            s0 = subjpass[0]
+            subj_awards = _subtree_awards(s0)
+            if subj_awards:
+                # "A was awarded to X (by G)"
+                recs = [p for key in ("to", "on", "upon") for p in preps.get(key, [])]
+                for p in recs:
+                    for pp in _conj_all(p):
+                        rec = _recipient(pp, ctx)
+                        for a in subj_awards:
+                            emit(rec, a, v, giver, 0.85)
+                continue
+            awards = [a for o in objs for a in _subtree_awards(o)]
+            for key in ("with", "into", "as"):
+                for p in preps.get(key, []):
+                    awards += _subtree_awards(p)
+            for s in _all_subjects(s0):
+                rec = _recipient(s, ctx)
+                for a in awards:
+                    emit(rec, a, v, giver, 0.85)
+        elif lemma in givers and subj and not subjpass:
+            g = _giver_name(subj[0], ctx)
+            recs = [p for key in ("to", "on", "upon") for p in preps.get(key, [])] + dative
+            awards = [a for o in objs for a in _subtree_awards(o)]
+            for p in recs:
+                for pp in _conj_all(p):
+                    rec = _recipient(pp, ctx)
+                    for a in awards:
+                        emit(rec, a, v, g, 0.8)
+
+    out += _noun_awards(ctx)
+    out += _list_awards(ctx)
+    return _dedupe(out)
+
+
+def _all_subjects(tok: Token) -> list[Token]:
+    return _conj_all(tok) if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" else [tok]
+
+
+def _noun_awards(ctx: SentCtx) -> list:
+    """"A recipient X", "A winner X", "X, (the) winner of A", "recipient of A"."""
+    doc = ctx.doc
+    nouns = set(_rules()["recipient_nouns"])
+    out: list = []
+    for t in doc:
+        if t.lower_ not in nouns:
+            continue
+        rec = None
+        awards: list[Span] = []
+        # "Brownlow Medal recipient Jim Stynes"
+        before = [c for c in t.children if c.dep_ in ("compound", "nmod", "amod") and c.i < t.i]
+        if before:
+            spans = award_spans(doc, before[0].left_edge.i, t.i)
+            awards = [s for s in spans]
+            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if nxt is not None and ent_of(nxt) is not None and ent_of(nxt).label_ == "PERSON":
+                rec = person_of(ent_of(nxt).root, ctx)
+            elif t.head.ent_type_ == "PERSON" and t.dep_ == "compound":
+                rec = person_of(t.head, ctx)
+        else:
+            of = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
+            if of:
+                for p in of[0].children:
+                    if p.dep_ == "pobj":
+                        awards = _subtree_awards(p)
+                # "X, the winner of A" / "X is a winner of A"
+                if t.dep_ == "appos":
+                    rec = person_of(t.head, ctx) or _named(t.head, ctx)
+                elif t.dep_ in ("attr",) and t.head.lemma_ == "be":
+                    s = [c for c in t.head.children if c.dep_ == "nsubj"]
+                    rec = person_of(s[0], ctx) if s else None
+                elif t.dep_ == "conj" and t.head.dep_ in ("attr", "appos"):
+                    h = t.head
+                    s = [c for c in h.head.children if c.dep_ == "nsubj"] if h.dep_ == "attr" else [h.head]
+                    rec = person_of(s[0], ctx) if s else None
+        for a in awards:
+            if rec:
+                rel = make_relation("received_award", {"recipient": rec, "award": _award_text(a),
+                                                       "conferred_by": None, "year": year_of(t, ctx, set(range(a.start, a.end)))},
+                                    ctx, t.i, 0.75)
+                if rel is not None:
+                    out.append(rel)
+    return out
+
+
+def _list_awards(ctx: SentCtx) -> list:
+    """Recipient lists pointing back to the last award named in the article."""
+    last = ctx.state.get("last_award")
+    if not last:
+        return []
+    text = ctx.doc.text.lower()
+    if not any(c in text for c in _rules()["list_cues"]):
+        return []
+    out: list = []
+    trigger = next((t.i for t in ctx.doc if t.lemma_ in ("include", "make", "be")), 0)
+    for e in ctx.doc.ents:
+        if e.label_ != "PERSON":
+            continue
+        rec = person_of(e.root, ctx)
+        if not rec:
+            continue
+        rel = make_relation("received_award", {"recipient": rec, "award": last["award"],
+                                               "conferred_by": last["conferred_by"], "year": last["year"]},
+                            ctx, trigger, 0.7)
+        if rel is not None:
+            out.append(rel)
+    return out
+
+
+def _dedupe(rels: list) -> list:
+    seen = set()
+    out = []
+    for r in rels:
+        key = (r.args["recipient"], r.args["award"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,234 @@
+"""Helpers shared by the relation extractors: argument lookup, modality, years.
+
+Why here: positions and awards resolve people and organisations the same way, and must
+agree on what counts as a denial, so the rules live once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org
+from pipeline.types import Evidence
+
+ORGISH = {"ORG", "GOV"}
+RELATIVE = {"who", "which", "that", "whom"}
+
+
+@dataclass
+class SentCtx:
+    """One parsed sentence of one article, with what the document taught us so far."""
+
+    text: str  # the article text
+    start: int  # offset of the sentence in the article
+    end: int
+    doc: Doc  # the sentence, parsed on its own
+    resolver: DocResolver
+    doc_date: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)  # e.g. the last award named
+
+    @property
+    def sent(self) -> Span:
+        return self.doc[:]
+
+    def evidence(self) -> Evidence:
+        return Evidence(self.text[self.start:self.end], self.start, self.end)
+
+
+def ent_of(tok: Token) -> Span | None:
+    """The entity that contains ``tok``, if any."""
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def relcl_antecedent(tok: Token) -> Token | None:
+    """For a relative pronoun subject ("who founded"), the noun the clause modifies."""
+    verb = tok.head
+    while verb.dep_ in ("conj",) and verb.head is not verb:
+        verb = verb.head
+    if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
+        return verb.head
+    return None
+
+
+def person_of(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
+    """Canonical person a token stands for: a PERSON entity, he/she, or "who"."""
+    if depth > 3:
+        return None
+    low = tok.lower_
+    if low in PRONOUNS_PERSON and tok.dep_ in ("nsubj", "nsubjpass", "poss", "pobj", "dobj", "dative"):
+        return ctx.resolver.pronoun_person(ctx.start + tok.idx)
+    if low in RELATIVE:
+        ante = relcl_antecedent(tok)
+        return person_of(ante, ctx, depth + 1) if ante is not None else None
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ == "PERSON" and not _looks_like_org(ent):
+        return ctx.resolver.person_name(ent)
+    if ent is None and tok.pos_ == "PROPN" and tok.is_title:
+        # "Jun received ...": a bare word of a full name met earlier in the article
+        full = ctx.resolver.known_person(tok.text)
+        if full:
+            return full
+    # "Pittsburgh's first bishop, Michael O'Connor": the apposition names the person
+    if tok.pos_ == "NOUN":
+        for c in tok.children:
+            if c.dep_ == "appos":
+                return person_of(c, ctx, depth + 1)
+        # "guitarist Bernard Sumner" parsed with the title as head
+        for c in tok.children:
+            if c.dep_ == "compound" and ent_of(c) is not None and ent_of(c).label_ == "PERSON":
+                return ctx.resolver.person_name(ent_of(c))
+    return None
+
+
+def noun_phrase(tok: Token) -> Span:
+    """The determiner-to-head span of a noun (no relative clauses or appositions)."""
+    left = tok.i
+    for c in tok.lefts:
+        left = min(left, c.left_edge.i)
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("compound", "case", "nummod", "amod", "poss") or c.text in ("'s", "’s"):
+            right = max(right, c.right_edge.i)
+    return tok.doc[left:right + 1]
+
+
+def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[str] = ORGISH,
+           depth: int = 0) -> str | None:
+    """Canonical organisation a token stands for: entity, "the company", "it", or a proper name."""
+    if depth > 3:
+        return None
+    low = tok.lower_
+    if low in PRONOUNS_ORG:
+        return ctx.resolver.topic_org()
+    if low in RELATIVE:
+        ante = relcl_antecedent(tok)
+        return org_of(ante, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1) if ante is not None else None
+    ent = ent_of(tok)
+    if ent is not None:
+        if ent.label_ in labels or (ent.label_ == "PERSON" and _looks_like_org(ent)):
+            return ctx.resolver.org_name(ent)
+        return None
+    if tok.pos_ == "NOUN":
+        np = noun_phrase(tok)
+        if tok.lower_ in ORG_NOUNS:
+            # "the Sonic Images record label": the proper-noun modifiers name it
+            propn = [t for t in np if t.pos_ == "PROPN" and t.i < tok.i]
+            if propn and allow_propn:
+                ents = [ent_of(t) for t in propn if ent_of(t) is not None and ent_of(t).label_ in labels]
+                if ents:
+                    return ctx.resolver.org_name(ents[0])
+                return _propn_name(propn)
+            first = np[0].lower_
+            if first in ("the", "this") or (first in ("its", "their") and len(np) <= 3):
+                return ctx.resolver.resolve_org(np)
+        for c in tok.children:
+            if c.dep_ == "appos":
+                return org_of(c, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1)
+        return None
+    if tok.pos_ == "PROPN" and allow_propn:
+        toks = [t for t in noun_phrase(tok) if t.pos_ == "PROPN" or (t.is_title and t.pos_ != "DET")]
+        return _propn_name(toks)
+    return None
+
+
+def _propn_name(toks: list[Token]) -> str | None:
+    if not toks:
+        return None
+    doc = toks[0].doc
+    span = doc[toks[0].i:toks[-1].i + 1]
+    if any(t.ent_type_ in ("PERSON", "DATE", "CARDINAL", "GPE") for t in span):
+        return None
+    from pipeline.resolve import fold_org
+
+    name = fold_org(span.text)
+    return name if name and name[0].isupper() else None
+
+
+def modality(sent: Span, trigger_i: int):
+    """The colleague's modality reader, or a minimal fallback if it is not importable."""
+    try:
+        from pipeline.relations.modality import sentence_modality
+    except Exception:  # pragma: no cover - only while the module is absent
+        return _FallbackModality(sent, trigger_i)
+    return sentence_modality(sent, trigger_i)
+
+
+@dataclass(frozen=True)
+class _Mod:
+    status: str
+    attributed_to: str | None
+    negated: bool
+
+
+def _FallbackModality(sent: Span, trigger_i: int) -> _Mod:  # noqa: N802
+    tok = sent.doc[trigger_i]
+    neg = any(c.dep_ == "neg" for c in tok.children) or any(
+        t.lemma_ in ("deny", "reject") for t in tok.ancestors)
+    return _Mod("asserted", None, neg)
+
+
+_YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
+
+
+def year_of(verb: Token, ctx: SentCtx, exclude: set[int] = frozenset()) -> int | None:
+    """The year a verb's event happened: "in 2019" on the verb, "last year", or the one year."""
+    for c in verb.subtree:
+        if c.i in exclude:
+            continue
+        if c.lower_ == "year" and c.head is not None:
+            mod = {x.lower_ for x in c.children}
+            if ("last" in mod or "this" in mod) and _near(c, verb):
+                base = _doc_year(ctx.doc_date)
+                if base is not None:
+                    return base - 1 if "last" in mod else base
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "during", "since"):
+            for p in c.children:
+                if p.dep_ == "pobj" and _YEAR.match(p.text):
+                    return int(p.text)
+                if p.dep_ == "pobj":
+                    for q in p.subtree:
+                        if _YEAR.match(q.text):
+                            return int(q.text)
+    years = {int(t.text) for t in ctx.doc if _YEAR.match(t.text) and t.i not in exclude}
+    if len(years) == 1:
+        return years.pop()
+    return None
+
+
+def _near(tok: Token, verb: Token) -> bool:
+    return tok.head == verb or tok.head.head == verb
+
+
+def _doc_year(d: str | None) -> int | None:
+    if not d:
+        return None
+    try:
+        return date.fromisoformat(d[:10]).year
+    except ValueError:
+        m = re.match(r"(\d{4})", d)
+        return int(m.group(1)) if m else None
+
+
+def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confidence: float):
+    """A Relation with evidence and modality, or None when the sentence denies it."""
+    from pipeline.nlp import extractor_version
+    from pipeline.types import Relation
+
+    mod = modality(ctx.sent, trigger_i)
+    if mod.negated:
+        return None
+    if mod.status == "hedged":
+        confidence = min(confidence, 0.6)
+    return Relation(type=rtype, args=args, evidence=(ctx.evidence(),), confidence=confidence,
+                    status=mod.status, attributed_to=mod.attributed_to,
+                    extractor_version=extractor_version())

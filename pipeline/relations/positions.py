@@ -1,0 +1,386 @@
+"""holds_position: who holds which role at which organisation.
+
+Wordings (rules in code, word lists in ``models/roles.json``):
+
+- title before the name: "Xiaomi co-founder and CEO Lei Jun", "Eskom chairperson X",
+  "its leader X", "US Airways' CEO, X";
+- title after the name: "Lei Jun, the chief executive of Xiaomi", "X, Xiaomi's chairman",
+  "X is the founder of Y", "X serves as Y's chairwoman";
+- "the founder of Y, X";
+- verbs: "X founded Y", "who founded Y in 2010", "Y was founded/established/formed by X",
+  "Y, founded by X", "Y, led by X", "X, who has run Y since", "X headed Y";
+- lists: "CEOs who ... include A of X, B of Y" (each gets the role of the plural noun).
+
+"leader"/"chief"/"head"/"led by" read as the presiding member (chair), except at
+companies, where they are too vague (role "other"). Deputy/vice/acting roles are skipped.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from pipeline.nlp import ROLES_KEY, load_json
+from pipeline.relations.common import ORGISH, SentCtx, ent_of, make_relation, org_of, person_of
+from pipeline.resolve import SUFFIXES, fold_org
+
+GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
+              "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
+              "first", "sole", "late", "group", "global", "company", "-"}
+COPULA_GAP = {",", "is", "was", "has", "had", "been", "became", "becomes", "become", "serves", "served",
+              "serving", "as", "the", "a", "an", "its", "now", "currently", "also", "remains", "remained",
+              "and", "then", "former", "current", "longtime", "long-time", "executive", "first", "sole",
+              "founding", "named", "appointed", "later"}
+
+
+def _roles(doc) -> list[Span]:
+    return list(doc.spans[ROLES_KEY]) if ROLES_KEY in doc.spans else []
+
+
+def _blocked(doc, span: Span) -> bool:
+    blockers = set(load_json("roles.json")["blockers"])
+    prev = doc[span.start - 1] if span.start > 0 else None
+    prev2 = doc[span.start - 2] if span.start > 1 else None
+    if prev is not None and prev.lower_ in blockers:
+        return True
+    if prev is not None and prev.text == "-" and prev2 is not None and prev2.lower_ in blockers:
+        return True
+    return False
+
+
+def _company_like(name: str | None, ents: list[Span]) -> bool:
+    if any(e.label_ == "ORG" and e.ent_id_ for e in ents):
+        return True
+    return bool(name) and any(e.text.split()[-1].lower().strip(".") in SUFFIXES for e in ents)
+
+
+def _role_value(span: Span, org_ents: list[Span], org: str | None) -> str:
+    role = span.label_
+    if span.text.lower() in set(load_json("roles.json")["leader_roles"]) or role == "chair" and span.text.lower() in ("chief",):
+        return "other" if _company_like(org, org_ents) else "chair"
+    return role
+
+
+def _emit(out, ctx, person, org, role_spans, org_ents, trigger_i, conf):
+    if not person or not org or person == org:
+        return
+    if fold_org(person).casefold() == org.casefold():
+        return
+    for rs in role_spans:
+        role = _role_value(rs, org_ents, org)
+        rel = make_relation("holds_position", {"person": person, "organization": org, "role": role},
+                            ctx, trigger_i if trigger_i is not None else rs.start, conf)
+        if rel is not None:
+            out.append(rel)
+
+
+def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[list[Span], int]:
+    """Role spans right before token ``end`` ("co-founder and CEO"), and where they start."""
+    found: list[Span] = []
+    j = end - 1
+    if j >= 0 and doc[j].text == "," and (j - 1) in roles_by_end:
+        j -= 1
+    while j >= 0:
+        if j + 1 in roles_by_end:
+            rs = roles_by_end[j + 1]
+            found.append(rs)
+            j = rs.start - 1
+            continue
+        if found and doc[j].lower_ in ("and", "&", ",") or (not found and False):
+            j -= 1
+            continue
+        if found and doc[j].lower_ in GAP_BEFORE - {"the", "its", "their", "his", "her", "and", "&", ","}:
+            j -= 1
+            continue
+        break
+    return found, j
+
+
+def extract_positions(ctx: SentCtx) -> list:
+    doc = ctx.doc
+    out: list = []
+    roles = [r for r in _roles(doc) if not _blocked(doc, r)]
+    roles_by_end = {r.end: r for r in roles}
+    roles_by_start = {r.start: r for r in roles}
+    persons = [e for e in doc.ents if e.label_ == "PERSON"]
+
+    for p in persons:
+        pname = person_of(doc[p.end - 1], ctx)
+        if not pname:
+            continue
+        # --- title before the name: "[ORG('s)] ROLE (and ROLE) PERSON"
+        chain, j = _role_chain_before(doc, p.start, roles_by_end)
+        chain = [r for r in chain if not _is_plural(r)]
+        if chain:
+            org, org_ents = _org_before(doc, j, ctx, chain)
+            if org:
+                _emit(out, ctx, pname, org, chain, org_ents, chain[-1].start, 0.9)
+        # --- title after the name: "PERSON, (the) ROLE of ORG" / "PERSON, ORG's ROLE"
+        k = p.end
+        seen_copula = False
+        while k < len(doc) and doc[k].lower_ in COPULA_GAP and k not in roles_by_start:
+            seen_copula = True
+            k += 1
+        if k < len(doc) and k > p.end and doc[p.end].text in (",", "(") or (seen_copula and k > p.end):
+            after_chain = []
+            m = k
+            while m in roles_by_start:
+                rs = roles_by_start[m]
+                after_chain.append(rs)
+                m = rs.end
+                while m < len(doc) and doc[m].lower_ in ("and", "&", ",", "executive") and (m + 1) in roles_by_start or \
+                        (m < len(doc) and doc[m].lower_ in ("and", "&") and m + 1 < len(doc) and doc[m + 1].lower_ in ("executive", "co") and (m + 2) in roles_by_start):
+                    m += 1
+            after_chain = [r for r in after_chain if not _is_plural(r)]
+            if after_chain and m < len(doc) and doc[m].lower_ in ("of", "at", "for"):
+                ent = _ent_starting(doc, m + 1)
+                if ent is not None and _orgish(ent, after_chain):
+                    org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
+                    _emit(out, ctx, pname, org, after_chain, [ent], after_chain[0].start, 0.9)
+                elif m + 1 < len(doc) and doc[m + 1].lower_ in ("the", "its") and _ent_starting(doc, m + 2) is None:
+                    # "chief executive of the company"
+                    head = _np_head(doc, m + 1)
+                    if head is not None:
+                        org = org_of(head, ctx, allow_propn=False)
+                        _emit(out, ctx, pname, org, after_chain, [], after_chain[0].start, 0.75)
+            elif not after_chain and k < len(doc):
+                # "PERSON, Xiaomi's chairman" / "serves as RBF's chairwoman"
+                ent = _ent_starting(doc, k)
+                if ent is not None and ent.label_ in ORGISH | {"PERSON"} and ent.end < len(doc):
+                    e2 = ent.end
+                    if doc[e2].text in ("'s", "’s", "'"):
+                        e2 += 1
+                    chain2 = []
+                    while e2 in roles_by_start:
+                        rs = roles_by_start[e2]
+                        chain2.append(rs)
+                        e2 = rs.end
+                        if e2 < len(doc) and doc[e2].lower_ in ("and", "&") and (e2 + 1) in roles_by_start:
+                            e2 += 1
+                    chain2 = [r for r in chain2 if not _is_plural(r)]
+                    if chain2 and (ent.label_ in ORGISH or _single_token(ent)):
+                        _emit(out, ctx, pname, ctx.resolver.org_name(ent), chain2, [ent], chain2[0].start, 0.85)
+                elif k + 1 < len(doc) and doc[k].lower_ in ("its", "their") and (k + 1) in roles_by_start:
+                    rs = roles_by_start[k + 1]
+                    if not _is_plural(rs):
+                        _emit(out, ctx, pname, ctx.resolver.topic_org(), [rs], [], rs.start, 0.7)
+
+    # --- "the ROLE of ORG, PERSON"
+    for r in roles:
+        if _is_plural(r) or r.end >= len(doc) or doc[r.end].lower_ != "of":
+            continue
+        ent = _ent_starting(doc, r.end + 1)
+        if ent is None or not _orgish(ent, [r]):
+            continue
+        if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
+            p = _ent_starting(doc, ent.end + 1)
+            if p is not None and p.label_ == "PERSON":
+                pname = person_of(doc[p.end - 1], ctx)
+                org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
+                _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
+
+    out += _verb_positions(ctx)
+    out += _list_positions(ctx, roles)
+    return _dedupe(out)
+
+
+def _single_token(ent: Span) -> bool:
+    return len(ent) == 1
+
+
+def _is_plural(r: Span) -> bool:
+    last = r[-1]
+    return last.tag_ in ("NNS", "NNPS") or (last.lower_.endswith("s") and last.lower_ not in ("boss",))
+
+
+def _orgish(ent: Span, roles: list[Span]) -> bool:
+    if ent.label_ in ORGISH:
+        return True
+    if ent.label_ == "NORP":
+        return True
+    if ent.label_ in ("GPE", "LOC", "FAC") and any(r.label_ == "founder" for r in roles):
+        return True
+    return False
+
+
+def _ent_starting(doc, i: int) -> Span | None:
+    if i >= len(doc):
+        return None
+    tok = doc[i]
+    if tok.lower_ == "the" and i + 1 < len(doc):
+        e = ent_of(doc[i + 1])
+        if e is not None and e.start == i + 1:
+            return e
+    e = ent_of(tok)
+    if e is not None and e.start == i:
+        return e
+    return None
+
+
+def _np_head(doc, i: int) -> Token | None:
+    tok = doc[i]
+    head = tok.head
+    return head if head.pos_ in ("NOUN", "PROPN") else None
+
+
+def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | None, list[Span]]:
+    """Organisation named right before a role chain ending at token j (inclusive)."""
+    if j < 0:
+        return None, []
+    tok = doc[j]
+    if tok.text in ("'s", "’s", "'") and j > 0:
+        j -= 1
+        tok = doc[j]
+        if tok.lower_ in ("company", "firm", "group", "carmaker"):
+            return ctx.resolver.resolve_org(doc[j - 1:j + 1]) if j > 0 else None, []
+    if tok.lower_ in ("its", "their"):
+        # "X and its leader Y": the coordinated organisation, else the topic
+        head = chain[-1].root
+        while head.dep_ in ("compound", "amod") and head.head is not head:
+            head = head.head
+        if head.dep_ == "conj":
+            e = ent_of(head.head)
+            if e is not None and e.label_ in ORGISH | {"NORP"}:
+                return ctx.resolver.org_name(e) if e.label_ in ORGISH else fold_org(e.text), [e]
+        return ctx.resolver.topic_org(), []
+    ent = ent_of(tok)
+    if ent is None or ent.end != j + 1:
+        return None, []
+    if ent.label_ in ORGISH:
+        return ctx.resolver.org_name(ent), [ent]
+    if ent.label_ == "NORP" and all(r.text.lower() in ("leader", "chief", "chairman", "chairwoman", "chair") for r in chain):
+        return fold_org(ent.text), [ent]
+    if ent.label_ == "PERSON" and len(ent) == 1:
+        # the small model reads unknown one-word company names as people ("X co-founder Y")
+        return ctx.resolver.org_name(ent), [ent]
+    return None, []
+
+
+FOUND = {"found", "co-found", "cofound", "establish"}
+WEAK_FOUND = {"create", "start", "form", "launch", "set"}
+LEAD = {"lead": "chair", "head": "chair", "chair": "chair", "run": "ceo"}
+
+
+def _verb_positions(ctx: SentCtx) -> list:
+    doc = ctx.doc
+    out: list = []
+    for v in doc:
+        lemma = v.lemma_.lower()
+        if v.pos_ not in ("VERB", "AUX") and not (lemma in FOUND and v.tag_.startswith("VB")):
+            continue
+        if lemma == "set" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in v.children):
+            continue
+        if lemma in FOUND or lemma in WEAK_FOUND:
+            role = "founder"
+        elif lemma in LEAD:
+            role = LEAD[lemma]
+        else:
+            continue
+        strong = lemma in FOUND
+        kids = list(v.children)
+        subj = [c for c in kids if c.dep_ == "nsubj"]
+        obj = [c for c in kids if c.dep_ == "dobj"]
+        subjpass = [c for c in kids if c.dep_ == "nsubjpass"]
+        agents = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        persons: list[str] = []
+        org = None
+        org_ents: list[Span] = []
+        if subj and obj and not subjpass:
+            if v.dep_ == "conj" and not subj:
+                continue
+            persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
+            org = _org_arg(obj[0], ctx, strong or role != "founder")
+            org_ents = [e for e in [ent_of(obj[0])] if e is not None]
+        elif agents:
+            persons = [x for a in agents for s in _conj(a) if (x := person_of(s, ctx))]
+            if subjpass:
+                org = _org_arg(subjpass[0], ctx, True)
+                org_ents = [e for e in [ent_of(subjpass[0])] if e is not None]
+            elif v.dep_ in ("acl", "relcl") or (v.dep_ == "conj" and v.head.dep_ in ("acl",)):
+                head = v.head if v.dep_ != "conj" else v.head.head
+                if head.lower_ in ("which", "that"):
+                    head = head.head.head
+                org = _org_arg(_copula_subject(head), ctx, True)
+                org_ents = [e for e in [ent_of(head)] if e is not None]
+        elif subj and not obj and v.dep_ == "relcl" and lemma in FOUND:
+            continue
+        if not persons or not org:
+            continue
+        if role == "chair" and _company_like(org, org_ents):
+            role = "other"
+        for pname in dict.fromkeys(persons):
+            rel = make_relation("holds_position", {"person": pname, "organization": org, "role": role},
+                                ctx, v.i, 0.85 if strong else 0.75)
+            if rel is not None:
+                out.append(rel)
+    return out
+
+
+def _conj(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out += _conj(c)
+    return out
+
+
+def _copula_subject(tok: Token) -> Token:
+    """"Cinema Verity was a ... company, founded by": the company is the subject."""
+    if tok.dep_ == "attr" and tok.head.lemma_ == "be":
+        for c in tok.head.children:
+            if c.dep_ == "nsubj":
+                return c
+    if tok.dep_ == "appos":
+        return tok.head
+    return tok
+
+
+def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
+    if tok.ent_type_ in ("PERSON", "DATE", "GPE", "CARDINAL", "MONEY"):
+        return None
+    if tok.lower_ in ("it",) or tok.pos_ == "PRON":
+        return ctx.resolver.topic_org() if tok.lower_ == "it" else None
+    return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
+
+
+def _list_positions(ctx: SentCtx, roles: list[Span]) -> list:
+    """"CEOs who ... include A of X, B of Y": each person holds the plural noun's role."""
+    doc = ctx.doc
+    plural = [r for r in _roles(doc) if _is_plural(r) and r.label_ != "other"]
+    if not plural:
+        return []
+    out: list = []
+    r = plural[0]
+    for p in doc.ents:
+        if p.label_ != "PERSON" or p.start < r.end:
+            continue
+        org_ent = _of_org(doc, p)
+        if org_ent is None:
+            continue
+        pname = person_of(doc[p.end - 1], ctx)
+        org = ctx.resolver.org_name(org_ent)
+        _emit(out, ctx, pname, org, [r], [org_ent], r.start, 0.7)
+    return out
+
+
+def _of_org(doc, p: Span) -> Span | None:
+    """The organisation in "PERSON of (a few words) ORG" before the next comma."""
+    i = p.end
+    if i >= len(doc) or doc[i].lower_ != "of":
+        return None
+    for k in range(i + 1, min(len(doc), i + 9)):
+        if doc[k].text in (",", ";", ".") or ent_of(doc[k]) is not None and ent_of(doc[k]).label_ == "PERSON":
+            return None
+        e = ent_of(doc[k])
+        if e is not None and e.label_ in ORGISH:
+            return e
+    return None
+
+
+def _dedupe(rels: list) -> list:
+    seen = set()
+    out = []
+    for r in rels:
+        key = (r.args["person"], r.args["organization"], r.args["role"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

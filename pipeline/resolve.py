@@ -1,0 +1,227 @@
+"""Entity resolution within one document: canonical names, aliases, anaphora.
+
+Why: a claim is only useful if "MIIT", "China's Ministry of Industry and Information
+Technology", "Jun", "Mr. Lei" and "the company" all land on the right canonical entity.
+
+Rules (in the order mentions are seen, one document at a time):
+
+- Organisations: possessives, a leading "the" and corporate suffixes fold (Xiaomi Corp.,
+  Xiaomi's -> Xiaomi); gazetteer entities (``models/``) carry their canonical name as the
+  span id; "Long Name (ABBR)" in the text makes ABBR an alias of Long Name.
+- People: a one-word mention or "Mr./Ms. X" resolves to the full name introduced earlier
+  that contains that word (either order, since Chinese names put the family name first),
+  only when exactly one such full name exists.
+- "he"/"she": the only person of the previous selected sentence, else the person the
+  document opens with.
+- "the company"/"the firm"/"it"/"its"...: the organisation the passage is about, i.e. the
+  clear favourite by mentions so far (the first sentence's subject counts double);
+  when unclear, None (so no relation is produced).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from pipeline.types import Entity
+
+SUFFIXES = {"inc", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "sa", "ag", "gmbh",
+            "holdings", "group", "company", "technologies", "technology co"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx", "lord", "lady"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+PRONOUNS_ORG = {"it", "its", "they", "their"}
+ORG_NOUNS = {"company", "firm", "carmaker", "automaker", "group", "startup", "start-up", "business",
+             "chipmaker", "manufacturer", "maker", "conglomerate", "giant", "retailer", "newspaper",
+             "paper", "band", "label", "party", "organisation", "organization", "studio", "airline",
+             "bank", "fund", "foundation", "agency", "corporation", "publisher", "university", "network",
+             "operator", "brand", "lender", "insurer", "developer", "platform", "club", "team", "institute",
+             "city", "town", "school", "college", "magazine", "movement", "order", "church"}
+ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT"}
+
+_POSS = re.compile(r"\s*['’]s?$")
+
+
+def fold_org(name: str) -> str:
+    """Canonical surface of an organisation name: no possessive, leading 'the', suffixes."""
+    s = re.sub(r"\s+", " ", name).strip().strip(",;:")
+    s = _POSS.sub("", s)
+    s = re.sub(r"^(?:the|The)\s+", "", s)
+    words = s.split(" ")
+    while len(words) > 1 and words[-1].lower().strip(".,") in SUFFIXES:
+        words.pop()
+        if words and words[-1].endswith(","):
+            words[-1] = words[-1][:-1]
+    return " ".join(words).strip(" ,")
+
+
+def clean_person(name: str) -> str:
+    s = re.sub(r"\s+", " ", name).strip().strip(",;:")
+    s = _POSS.sub("", s)
+    words = s.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    return " ".join(words)
+
+
+@dataclass
+class _Ent:
+    name: str
+    label: str
+    aliases: set[str] = field(default_factory=set)
+
+
+class DocResolver:
+    """Mentions of one document, fed sentence by sentence in text order."""
+
+    def __init__(self) -> None:
+        self._ents: dict[tuple[str, str], _Ent] = {}
+        self._alias: dict[str, str] = {}  # folded alias (casefold) -> canonical org name
+        self._people: list[str] = []  # full names (2+ words), first seen first
+        self._org_counts: Counter[str] = Counter()
+        self._org_last: dict[str, int] = {}
+        self._sent_people: list[tuple[int, list[str]]] = []  # (sentence start, canonical people)
+        self._first_person: str | None = None
+        self._seen = 0
+
+    # ----------------------------------------------------------------- feeding
+    def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
+        people: list[str] = []
+        text = doc.text
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                if _looks_like_org(ent):
+                    continue
+                name = self.person_name(ent)
+                if name:
+                    people.append(name)
+                    if first and self._first_person is None and ent.start <= 2:
+                        self._first_person = name
+            elif ent.label_ in ("ORG", "GOV"):
+                name = self.org_name(ent)
+                if not name:
+                    continue
+                weight = 2 if (first and ent.start <= 2) else 1
+                self._org_counts[name] += weight
+                self._seen += 1
+                self._org_last[name] = self._seen
+                # "Long Name (ABBR)": ABBR becomes an alias of Long Name
+                m = re.match(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)", text[ent.end_char:])
+                if m and _initials_match(name, m.group(1)):
+                    self._add_alias(name, m.group(1), ent.label_)
+            elif first and ent.start <= 2 and ent.label_ in ORG_LABELS:
+                self._org_counts[fold_org(ent.text)] += 2
+                self._seen += 1
+                self._org_last[fold_org(ent.text)] = self._seen
+        self._sent_people.append((offset, people))
+
+    def _add_alias(self, name: str, alias: str, label: str) -> None:
+        e = self._ents.setdefault((name, label), _Ent(name, label))
+        e.aliases.add(alias)
+        self._alias[alias.casefold()] = name
+
+    def _register(self, name: str, label: str, surface: str) -> None:
+        e = self._ents.setdefault((name, label), _Ent(name, label))
+        if surface and surface != name:
+            e.aliases.add(surface)
+
+    # ----------------------------------------------------------------- people
+    def person_name(self, span: Span) -> str | None:
+        """Canonical full name of a PERSON mention ("Jun", "Mr. Lei" -> "Lei Jun")."""
+        raw = clean_person(span.text)
+        if not raw or not any(c.isalpha() for c in raw):
+            return None
+        words = raw.split(" ")
+        if len(words) == 1 or span.text.split(" ")[0].lower().rstrip(".") in HONORIFICS:
+            matches = [p for p in self._people if words[-1] in p.split(" ")]
+            if len(set(matches)) == 1:
+                self._register(matches[0], "PERSON", raw)
+                return matches[0]
+            if len(words) == 1:
+                self._register(raw, "PERSON", "")
+                return raw
+        if raw not in self._people:
+            self._people.append(raw)
+        self._register(raw, "PERSON", span.text if span.text != raw else "")
+        return raw
+
+    def known_person(self, word: str) -> str | None:
+        """The one full name seen so far that contains ``word``, if exactly one does."""
+        matches = {p for p in self._people if word in p.split(" ")}
+        return matches.pop() if len(matches) == 1 else None
+
+    def pronoun_person(self, offset: int) -> str | None:
+        """Who "he"/"she" at article offset ``offset`` most likely is."""
+        prev = [p for s, p in self._sent_people if s < offset]
+        if prev and len(set(prev[-1])) == 1:
+            return prev[-1][0]
+        return self._first_person
+
+    # ----------------------------------------------------------------- orgs
+    def org_name(self, span: Span) -> str | None:
+        if span.label_ in ("GOV", "ORG") and span.ent_id_:
+            name = span.ent_id_
+            self._register(name, span.label_, fold_org(span.text))
+            return name
+        folded = fold_org(span.text)
+        if not folded or not any(c.isalpha() for c in folded):
+            return None
+        name = self._alias.get(folded.casefold(), folded)
+        label = "GOV" if span.label_ == "GOV" else "ORG"
+        self._register(name, label, folded if folded != name else (span.text if span.text != name else ""))
+        return name
+
+    def topic_org(self) -> str | None:
+        """The organisation the passage is about, when one is a clear favourite."""
+        if not self._org_counts:
+            return None
+        ranked = sorted(self._org_counts.items(), key=lambda kv: (kv[1], self._org_last.get(kv[0], 0)), reverse=True)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return ranked[0][0]
+        return None
+
+    def resolve_org(self, span: Span) -> str | None:
+        """Canonical organisation for a mention span, or None when unclear.
+
+        Accepts named mentions ("Xiaomi's", "Xiaomi Corp."), definite descriptions
+        ("the company", "the firm", "the carmaker") and "it"/"its".
+        """
+        words = [t.lower_ for t in span if not t.is_punct and t.lower_ not in ("'s", "’s")]
+        if not words:
+            return None
+        if len(words) == 1 and words[0] in PRONOUNS_ORG:
+            return self.topic_org()
+        if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ORG_NOUNS \
+                and not any(t.is_title for t in list(span)[1:]):
+            return self.topic_org()
+        ents = [e for e in span.ents if e.label_ in ("ORG", "GOV")]
+        if ents:
+            return self.org_name(ents[0])
+        if any(t.pos_ == "PROPN" for t in span):
+            folded = fold_org(span.text)
+            return self._alias.get(folded.casefold(), folded) or None
+        return None
+
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(Entity(name=e.name, label=e.label, aliases=tuple(sorted(a for a in e.aliases if a != e.name)))
+                     for e in self._ents.values())
+
+
+Doc_t = object  # spaCy Doc; kept loose to avoid importing types at module import time
+
+
+def _initials_match(name: str, abbr: str) -> bool:
+    letters = [c for c in abbr if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    a = "".join(letters).upper()
+    return a == initials.upper() or (a[0] == initials[:1].upper() and set(a) <= set(initials.upper() + "".join(w.upper() for w in words)))
+
+
+def _looks_like_org(ent: Span) -> bool:
+    """A PERSON span followed by a corporate suffix is an organisation misread."""
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return bool(nxt is not None and nxt.lower_.rstrip(".") in SUFFIXES)
