@@ -9,6 +9,7 @@ queries plus a phrase search over the evidence full-text index.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,11 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(db_path), ensure_ascii=False, indent=1), encoding="utf-8")
         proc = subprocess.Popen(datasette_args(db_path, port, meta, host))
+
+        def _stop(signum, frame):  # SIGTERM to newsev must not orphan Datasette
+            raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGTERM, _stop)
         try:
             return proc.wait()
         except KeyboardInterrupt:
@@ -142,3 +148,5 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int
             except subprocess.TimeoutExpired:
                 proc.kill()
                 return proc.wait()
+        finally:
+            signal.signal(signal.SIGTERM, old)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import load_json
-from pipeline.relations.common import SentCtx, ent_of, make_relation, org_of, person_of, year_of
+from pipeline.relations.common import SentCtx, ent_of, list_people, make_relation, org_of, person_of, year_of
 from pipeline.resolve import fold_org
 
 
@@ -314,12 +314,7 @@ def _list_awards(ctx: SentCtx) -> list:
         return []
     out: list = []
     trigger = next((t.i for t in ctx.doc if t.lemma_ in ("include", "make", "be")), 0)
-    for e in ctx.doc.ents:
-        if e.label_ != "PERSON":
-            continue
-        rec = person_of(e.root, ctx)
-        if not rec:
-            continue
+    for _span, rec in list_people(ctx):
         rel = make_relation("received_award", {"recipient": rec, "award": last["award"],
                                                "conferred_by": last["conferred_by"], "year": last["year"]},
                             ctx, trigger, 0.7)

@@ -232,3 +232,32 @@ def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confiden
     return Relation(type=rtype, args=args, evidence=(ctx.evidence(),), confidence=confidence,
                     status=mod.status, attributed_to=mod.attributed_to,
                     extractor_version=extractor_version())
+
+
+def list_people(ctx: SentCtx, after: int = 0) -> list[tuple[Span, str]]:
+    """People named in a list ("include A of X, B of Y"): PERSON entities, and runs of 2-3
+    capitalised proper nouns followed by "of" that the model left unlabelled."""
+    doc = ctx.doc
+    out: list[tuple[Span, str]] = []
+    i = after
+    while i < len(doc):
+        e = ent_of(doc[i])
+        if e is not None and e.label_ == "PERSON" and e.start == i:
+            name = ctx.resolver.person_name(e)
+            if name:
+                out.append((e, name))
+            i = e.end
+            continue
+        if e is None and doc[i].pos_ == "PROPN" and doc[i].is_title:
+            j = i
+            while j < len(doc) and j - i < 3 and doc[j].pos_ == "PROPN" and doc[j].is_title and ent_of(doc[j]) is None:
+                j += 1
+            if j - i >= 2 and j < len(doc) and doc[j].lower_ == "of" and (i == 0 or not doc[i - 1].is_title):
+                span = Span(doc, i, j, label="PERSON")
+                name = ctx.resolver.person_name(span)
+                if name:
+                    out.append((span, name))
+                i = j
+                continue
+        i += 1
+    return out

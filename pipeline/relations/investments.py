@@ -116,6 +116,8 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
     climbed = t is not trigger
     for _ in range(5):
         subj = _subject(t, climbed)
+        if subj is not None and subj.tag_ in ("WDT", "WP") and t.dep_ == "relcl":
+            subj = t.head  # "Xiaomi, which invested $1bn in AI, ..."
         if subj is not None:
             return subj, nouns
         if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):

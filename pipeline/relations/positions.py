@@ -19,7 +19,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import ORGISH, SentCtx, ent_of, make_relation, org_of, person_of
+from pipeline.relations.common import ORGISH, SentCtx, ent_of, list_people, make_relation, org_of, person_of
 from pipeline.resolve import SUFFIXES, fold_org
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
@@ -349,13 +349,10 @@ def _list_positions(ctx: SentCtx, roles: list[Span]) -> list:
         return []
     out: list = []
     r = plural[0]
-    for p in doc.ents:
-        if p.label_ != "PERSON" or p.start < r.end:
-            continue
+    for p, pname in list_people(ctx, after=r.end):
         org_ent = _of_org(doc, p)
         if org_ent is None:
             continue
-        pname = person_of(doc[p.end - 1], ctx)
         org = ctx.resolver.org_name(org_ent)
         _emit(out, ctx, pname, org, [r], [org_ent], r.start, 0.7)
     return out
