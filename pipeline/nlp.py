@@ -105,7 +105,7 @@ def make_gazetteer(nlp: Language, name: str):
     """Gazetteer entities from models/ override the model's (fixes Xiaomi=PERSON)."""
     from spacy.pipeline import SpanRuler
 
-    ruler = SpanRuler(nlp, name, spans_key=None, annotate_ents=True, overwrite=True,
+    ruler = SpanRuler(nlp, name, spans_key=None, annotate_ents=True, overwrite=False,
                       ents_filter=_prefer_longest, phrase_matcher_attr=None, validate=False)
     ruler.add_patterns(gazetteer_patterns(nlp))
     return ruler
@@ -168,10 +168,29 @@ def _repair_persons(doc: Doc) -> Doc:
             j += 1
         if j - i >= 2 and (j == len(doc) or not doc[j].is_title):
             new.append(Span(doc, i, j, label="PERSON"))
+    titles = set(load_json("roles.json").get("name_titles", []))
+    grown = []
+    for e in doc.ents:
+        if e.label_ != "PERSON" or any(n.start <= e.start < n.end for n in new):
+            continue
+        s, t = e.start, e.end
+        while s > 0 and _name_word(doc[s - 1], titles):
+            s -= 1
+        while t < len(doc) and _name_word(doc[t], titles):
+            t += 1
+        if (s, t) != (e.start, e.end):
+            grown.append(Span(doc, s, t, label="PERSON"))
+    new += grown
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
     return doc
+
+
+def _name_word(tok, titles: set[str]) -> bool:
+    """A capitalised proper noun outside any entity that can extend a person's name."""
+    return (tok.pos_ == "PROPN" and tok.is_title and not tok.ent_type_ and tok.lower_ not in titles
+            and tok.is_alpha)
 
 
 def _model_name(model: str | None) -> str:

@@ -58,7 +58,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             if _is_name_tok(u) and u.ent_type_ not in ("DATE",):
                 last_name = j
                 j += 1
-            elif u.lower_ in connectors or u.text in connectors:
+            elif (u.lower_ in connectors or u.text in connectors) and not (
+                    j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
                 j += 1
             else:
                 break
@@ -81,7 +82,7 @@ def _split_and(span: Span) -> list[Span]:
     for k, t in enumerate(span):
         if t.lower_ == "and" and 0 < k < len(span) - 1:
             left, right = span[:k], span[k + 1:]
-            if cue.search(left[-1].text) and cue.search(right.text):
+            if cue.search(left.text) and cue.search(right.text):
                 return _split_and(left) + _split_and(right)
     # a leading article or trailing connector never belongs to the name
     while len(span) and (span[-1].lower_ in _rules()["connectors"] or span[-1].text in ("-", "/")):
