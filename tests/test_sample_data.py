@@ -1,7 +1,12 @@
 """Checks on the bundled offline sample in data/sample/ (feeds, pages, expected relations).
 
 The sample is served by `newsev demo` with every `{{BASE}}` replaced by the server's
-base URL; these tests do the same substitution with a fixed fake base."""
+base URL; these tests do the same substitution with a fixed fake base.
+
+data/sample/gold.jsonl is expected.jsonl in the `extract` gold shape (id, text, date,
+relations), with every English page (pages without relations too) and the text taken
+from the page's headline and body paragraphs. After editing a page or expected.jsonl,
+rewrite it with `python tests/test_sample_data.py --write-gold`."""
 from __future__ import annotations
 
 import json
@@ -274,7 +279,42 @@ def test_expected_relations_follow_contract_and_page(entry):
                 assert args["target"] in text
 
 
+def gold_lines() -> list[dict]:
+    expected = {e["page"]: e["relations"] for e in EXPECTED}
+    out = []
+    for p in PAGE_FILES:
+        doc = tree(p)
+        if doc.get("lang") != "en":
+            continue
+        text = "\n".join([doc.xpath("string(//article//h1)").strip()] + body_paragraphs(doc))
+        out.append({"id": rel(p), "date": meta(doc, "property", "article:published_time")[:10],
+                    "text": text, "relations": expected.get(rel(p), [])})
+    return out
+
+
+def write_gold() -> None:
+    with open(SAMPLE / "gold.jsonl", "w", encoding="utf-8") as f:
+        for line in gold_lines():
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def test_gold_file_is_up_to_date():
+    stored = [json.loads(l) for l in (SAMPLE / "gold.jsonl").read_text("utf-8").splitlines() if l.strip()]
+    assert stored == gold_lines(), "data/sample/gold.jsonl is stale: python tests/test_sample_data.py --write-gold"
+    assert sum(1 for g in stored if not g["relations"]) >= 3, "gold should include pages with nothing to extract"
+
+
 def test_readme_describes_every_file():
     readme = (SAMPLE / "README.md").read_text("utf-8")
     for p in PAGE_FILES + FEED_FILES:
         assert rel(p) in readme, f"README.md does not mention {rel(p)}"
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--write-gold"]:
+        write_gold()
+        print(f"wrote {SAMPLE / 'gold.jsonl'}")
+    else:
+        sys.exit("usage: python tests/test_sample_data.py --write-gold")
