@@ -65,6 +65,11 @@ def _iso(struct: time.struct_time | None) -> str | None:
         return None
 
 
+def _raw(item, key):
+    """Read a key without feedparser's deprecated updated->published fallback."""
+    return dict.get(item, key)
+
+
 def _defuse(body: bytes) -> bytes:
     """Remove DOCTYPE declarations and entity declarations before the first element."""
     m = re.search(rb"<(?![?!])", body)
@@ -112,7 +117,7 @@ def parse_feed(feed_url: str, body: bytes, headers: dict[str, str] | None = None
                 url=url,
                 guid=guid,
                 title=(item.get("title") or "").strip() or None,
-                published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
+                published=_iso(_raw(item, "published_parsed") or _raw(item, "updated_parsed")),
                 summary=(item.get("summary") or "").strip()[:2000] or None,
             )
         )
