@@ -1,8 +1,110 @@
-"""CLI commands: extract, eval."""
+"""CLI commands: extract (JSONL in, JSONL out) and eval (P/R/F1 against a gold file).
+
+Thin over ``pipeline.relations`` and ``pipeline.evaluate``; no Prefect involved.
+"""
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Iterator, Optional, TextIO
+
 import typer
+
+from pipeline.cli.common import UserError, console, err_console
+
+
+def _read_docs(stream: TextIO, name: str) -> Iterator:
+    """Documents of a JSONL stream; a bad line is a user error naming its line number."""
+    from pipeline.types import Document
+
+    for n, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"{name}:{n}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(d, dict) or "id" not in d or not isinstance(d.get("text", ""), str):
+            raise UserError(f'{name}:{n}: each line needs an object with "id" and "text"')
+        yield Document(id=str(d["id"]), text=d.get("text") or "", date=d.get("date"))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
+
+    @app.command("extract")
+    def extract(
+        infile: str = typer.Argument("-", metavar="[IN.jsonl|-]", help="JSONL documents ({id, text, date?}); - is stdin."),
+        out: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write JSONL (default stdout)."),
+        batch_size: int = typer.Option(32, "--batch-size", help="Documents per NLP batch."),
+        processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
+    ) -> None:
+        """Extract relations with evidence from JSONL documents, one output line per input.
+
+        Example: newsev extract ../shared/seed/gold.jsonl -o out.jsonl
+        """
+        from pipeline.relations import extract_documents
+
+        if infile == "-":
+            src: TextIO = sys.stdin
+        else:
+            p = Path(infile)
+            if not p.is_file():
+                raise UserError(f"no such file: {infile}")
+            src = p.open(encoding="utf-8")
+        dst: TextIO = out.open("w", encoding="utf-8") if out else sys.stdout
+        n = rels = 0
+        try:
+            with err_console.status("extracting...") as status:
+                for res in extract_documents(_read_docs(src, infile), batch_size=batch_size, n_process=processes):
+                    dst.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+                    n += 1
+                    rels += len(res.relations)
+                    status.update(f"extracting... {n} documents, {rels} relations")
+        finally:
+            if src is not sys.stdin:
+                src.close()
+            if out:
+                dst.close()
+        err_console.print(f"{n} documents, {rels} relations" + (f" -> {out}" if out else ""))
+
+    @app.command("eval")
+    def evaluate(
+        gold: Path = typer.Argument(..., help="Gold JSONL (documents with text and relations)."),
+        errors: bool = typer.Option(False, "--errors", help="List every miss (FN) and false hit (FP)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+        processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
+    ) -> None:
+        """Run extraction over a gold file and print precision, recall and F1 per type.
+
+        Matching rules are those of ../shared/eval/score.py (see pipeline/evaluate.py).
+
+        Example: newsev eval ../shared/eval/dev/redocred_dev.jsonl --errors
+        """
+        from pipeline.evaluate import load_jsonl, predict, score, show_tuple
+
+        if not gold.is_file():
+            raise UserError(f"no such file: {gold}")
+        try:
+            gold_docs = load_jsonl(gold)
+        except (ValueError, KeyError) as exc:
+            raise UserError(str(exc)) from None
+        with err_console.status(f"extracting {len(gold_docs)} documents..."):
+            pred = predict(gold_docs.values(), n_process=processes)
+        res = score(gold_docs, pred)
+        if as_json:
+            console.print_json(json.dumps(res.to_json()))
+            return
+        from rich.table import Table
+
+        table = Table("type", "tp", "fp", "fn", "P", "R", "F1", "core R")
+        for rtype, s in sorted(res.by_type.items()):
+            table.add_row(rtype, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.3f}", f"{s.recall:.3f}",
+                          f"{s.f1:.3f}", f"{s.core_recall:.3f}")
+        console.print(table)
+        if errors:
+            for kind, doc_id, t in res.errors:
+                console.print(f"{kind} {doc_id}: {show_tuple(t)}", markup=False, highlight=False)
+        m = res.micro()
+        console.print(f"micro P={m.precision:.3f} R={m.recall:.3f} F1={m.f1:.3f}")
