@@ -75,7 +75,7 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     ``entity`` matches the canonical name or any alias, any case; ``since``/``until`` and
     ``site`` keep claims with at least one piece of evidence from such an article."""
     where, params = [], []
-    if type:
+    if type is not None:
         where.append("c.type = ?")
         params.append(_clean(type))
     if entity is not None:
@@ -127,7 +127,9 @@ def claim(db: sqlite_utils.Database, claim_id: int) -> dict | None:
 
 def _name_filter(db, column_key: str, column_name: str, value: str) -> tuple[str, list]:
     """Match an entity column by canonical name/alias, or by substring of the shown name."""
-    v = _clean(value)
+    v = _clean(value).strip()
+    if not v:  # an empty name would be a substring of everything
+        return "0", []
     norms = entity_norms(db, v) or [""]
     return (f"({column_key} IN (SELECT value FROM json_each(?)) OR instr(lower({column_name}), lower(?)) > 0)",
             [json.dumps(norms), v])
