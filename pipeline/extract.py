@@ -259,7 +259,7 @@ def extract_article(page: Page, *, entry: FeedEntry | None = None, settings: Set
         published=published,
         site=sitename or site_of(url),
         language=language,
-        fetched_url=fetched if canonicalize(fetched) != url else None,
+        fetched_url=fetched if fetched != url else None,
         feed_url=entry.feed_url if entry else None,
         guid=entry.guid if entry else None,
         content_hash=content_hash(text) if text else "",
