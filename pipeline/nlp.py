@@ -115,6 +115,10 @@ def _prefer_longest(entities, spans):
     """Ruler spans win over overlapping model entities; among ruler spans the longest wins."""
     from spacy.util import filter_spans
 
+    doc = spans[0].doc if spans else None
+    # a technology word inside a capitalised name ("Kestrel Robotics") is part of the name
+    spans = [s for s in spans if not (s.label_ == "TECH" and s.start > 0 and doc[s.start - 1].is_title
+                                      and doc[s.start - 1].pos_ == "PROPN" and s[0].is_title)]
     chosen = filter_spans(spans)
     taken = set()
     for s in chosen:

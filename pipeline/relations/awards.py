@@ -48,18 +48,18 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
     i = start
     while i < end:
         t = doc[i]
-        if not _is_name_tok(t) or t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL"):
+        if not _is_name_tok(t) or t.like_num or t.ent_type_ in ("CARDINAL", "ORDINAL"):
             i += 1
             continue
         j = i + 1
         last_name = i
         while j < end:
             u = doc[j]
-            if _is_name_tok(u) and u.ent_type_ not in ("DATE",):
+            if _is_name_tok(u) and not u.like_num:
                 last_name = j
                 j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
-                    j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
+                    u.lower_ in ("for", "and", "to") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
                 j += 1
             else:
                 break
@@ -233,9 +233,11 @@ def extract_awards(ctx: SentCtx) -> list:
                             emit(rec, a, v, giver, 0.85)
                 continue
             awards = [a for o in objs for a in _subtree_awards(o)]
-            for key in ("with", "into", "as"):
-                for p in preps.get(key, []):
-                    awards += _subtree_awards(p)
+            for prep in v.subtree:
+                if prep.dep_ == "prep" and prep.lower_ in ("with", "into", "as") and prep.i > s0.i:
+                    for p in prep.children:
+                        if p.dep_ == "pobj":
+                            awards += _subtree_awards(p)
             for s in _all_subjects(s0):
                 rec = _recipient(s, ctx)
                 for a in awards:

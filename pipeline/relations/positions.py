@@ -135,6 +135,12 @@ def extract_positions(ctx: SentCtx) -> list:
                 if ent is not None and _orgish(ent, after_chain):
                     org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                     _emit(out, ctx, pname, org, after_chain, [ent], after_chain[0].start, 0.9)
+                elif ent is None and m + 1 < len(doc) and doc[m + 1].pos_ == "PROPN" and doc[m + 1].is_title:
+                    k2 = m + 1
+                    while k2 < len(doc) and doc[k2].pos_ == "PROPN" and doc[k2].is_title and ent_of(doc[k2]) is None:
+                        k2 += 1
+                    if k2 > m + 1:
+                        _emit(out, ctx, pname, fold_org(doc[m + 1:k2].text), after_chain, [], after_chain[0].start, 0.8)
                 elif m + 1 < len(doc) and doc[m + 1].lower_ in ("the", "its") and _ent_starting(doc, m + 2) is None:
                     # "chief executive of the company"
                     head = _np_head(doc, m + 1)
@@ -242,6 +248,12 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
                 return ctx.resolver.org_name(e) if e.label_ in ORGISH else fold_org(e.text), [e]
         return ctx.resolver.topic_org(), []
     ent = ent_of(tok)
+    if ent is None and tok.pos_ == "PROPN" and tok.is_title:
+        # an unknown organisation the model left unlabelled: "Orvane co-founder and CEO X"
+        k = j
+        while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].is_title and ent_of(doc[k - 1]) is None:
+            k -= 1
+        return fold_org(doc[k:j + 1].text), []
     if ent is None or ent.end != j + 1:
         return None, []
     if ent.label_ in ORGISH:
