@@ -95,8 +95,9 @@ def role_patterns(nlp: Language) -> list[dict]:
         for w in words:
             toks = [t.text.lower() for t in nlp.make_doc(w)]
             pats.append({"label": role, "pattern": [{"LOWER": t} for t in toks]})
-            if len(toks) == 1 and not toks[0].endswith("s"):
-                pats.append({"label": role, "pattern": [{"LOWER": toks[0] + "s"}]})
+            if not toks[-1].endswith("s"):  # plurals, for lists ("CEOs who ...", "chief executives")
+                plural = toks[:-1] + [toks[-1][:-1] + "men" if toks[-1].endswith("man") else toks[-1] + "s"]
+                pats.append({"label": role, "pattern": [{"LOWER": t} for t in plural]})
     return pats
 
 

@@ -1,0 +1,57 @@
+"""received_award on our own sentences: verbs, givers, years, lists, and hard negatives."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.relations import extract_documents
+from pipeline.types import Document
+
+
+def _awards(text: str, date: str | None = "2021-06-01"):
+    (res,) = list(extract_documents([Document(id="t", text=text, date=date)]))
+    return [r for r in res.relations if r.type == "received_award"]
+
+
+@pytest.mark.parametrize("text, recipient, award, giver, year", [
+    ("Mei Tanaka received the Golden Lantern Prize in 2018 from the Ministry of Industry and Information Technology.",
+     "Mei Tanaka", "Golden Lantern Prize", "Ministry of Industry and Information Technology", 2018),
+    ("Mei Tanaka won the Harbor Innovation Award last year.", "Mei Tanaka", "Harbor Innovation Award", None, 2020),
+    ("Mei Tanaka was awarded the Order of the Silver Crane by the Ministry of Economy, Trade and Industry in 2016.",
+     "Mei Tanaka", "Order of the Silver Crane", "Ministry of Economy, Trade and Industry", 2016),
+    ("The Blue Meridian Medal was conferred on Daniel Okafor by the European Commission in 2020.",
+     "Daniel Okafor", "Blue Meridian Medal", "European Commission", 2020),
+    ("Daniel Okafor was honoured by the State Council with the National Builder Award in 2012.",
+     "Daniel Okafor", "National Builder Award", "State Council", 2012),
+    ("Mei Tanaka was given the Pioneer Medal in 2014.", "Mei Tanaka", "Pioneer Medal", None, 2014),
+    ("Mei Tanaka was named Entrepreneur of the Year by the Osaka Chamber of Commerce in 2013.",
+     "Mei Tanaka", "Entrepreneur of the Year", "Osaka Chamber of Commerce", 2013),
+])
+def test_award_wordings(text, recipient, award, giver, year):
+    got = _awards(text)
+    assert [(r.args["recipient"], r.args["award"], r.args["conferred_by"], r.args["year"]) for r in got] == \
+        [(recipient, award, giver, year)]
+    ev = got[0].evidence[0]
+    assert text[ev.start:ev.end] == ev.sentence
+
+
+def test_last_year_needs_the_article_date():
+    assert _awards("Mei Tanaka won the Harbor Innovation Award last year.", date=None)[0].args["year"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "Mei Tanaka denied receiving the Golden Lantern Prize.",
+    "Mei Tanaka did not win the Harbor Innovation Award.",
+    # an award given BY a company names no recipient we can cite, and the giver is never the recipient
+    "Lumetric awarded its Supplier of the Year Prize to a logistics firm.",
+    "If Mei Tanaka wins the Harbor Innovation Award, the firm will celebrate.",
+    "Mei Tanaka won a gold medal at the regional games.",
+])
+def test_award_negatives(text):
+    assert _awards(text) == []
+
+
+def test_recipient_list_shares_the_last_award():
+    text = ("Lin Bo received the Silver Lotus Award in 2019 from the State Council.\n"
+            "Other founders who also made the cut include Anna Wirth of Velora Inc., Jonas Keel of Quandry Corp.")
+    got = {(r.args["recipient"], r.args["award"], r.args["conferred_by"], r.args["year"]) for r in _awards(text)}
+    assert got == {(n, "Silver Lotus Award", "State Council", 2019) for n in ("Lin Bo", "Anna Wirth", "Jonas Keel")}

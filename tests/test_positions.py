@@ -1,0 +1,58 @@
+"""holds_position on our own sentences: each wording, plus denials and hypotheticals."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.relations import extract_documents
+from pipeline.types import Document
+
+
+def _rels(text: str, rtype: str = "holds_position", date: str | None = "2021-06-01"):
+    (res,) = list(extract_documents([Document(id="t", text=text, date=date)]))
+    return {(r.args["person"], r.args["organization"], r.args["role"]) for r in res.relations if r.type == rtype}, res
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mei Tanaka, the chief executive of Orvane Corp., spoke at the launch on Tuesday.",
+     {("Mei Tanaka", "Orvane", "ceo")}),
+    ("Daniel Okafor, Brightwell's chairman, declined to comment on the merger.",
+     {("Daniel Okafor", "Brightwell", "chair")}),
+    ("Priya Raman, who founded Lumetric in 2010, now advises several startups.",
+     {("Priya Raman", "Lumetric", "founder")}),
+    ("Lumetric was founded by Priya Raman and Tomas Berg in 2010.",
+     {("Priya Raman", "Lumetric", "founder"), ("Tomas Berg", "Lumetric", "founder")}),
+    ("Tomas Berg, who has run Kestrel Robotics since 2015, said the plant would open soon.",
+     {("Tomas Berg", "Kestrel Robotics", "ceo")}),
+    ("Kestrel Robotics president Ana Lopes announced the quarterly results.",
+     {("Ana Lopes", "Kestrel Robotics", "president")}),
+    ("Ana Lopes is the president of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "president")}),
+    ("Priya Raman founded Lumetric after leaving university.", {("Priya Raman", "Lumetric", "founder")}),
+    ("Huawei co-founder and CEO Ren Zhengfei visited the Shenzhen campus.",
+     {("Ren Zhengfei", "Huawei", "founder"), ("Ren Zhengfei", "Huawei", "ceo")}),
+    ("The new lab was opened by Xiaomi Corp. chairman Lei Jun on Monday.", {("Lei Jun", "Xiaomi", "chair")}),
+])
+def test_position_wordings(text, expected):
+    got, res = _rels(text)
+    assert got == expected
+    for r in res.relations:
+        ev = r.evidence[0]
+        assert text[ev.start:ev.end] == ev.sentence
+        assert 0.0 <= r.confidence <= 1.0 and r.extractor_version
+
+
+@pytest.mark.parametrize("text", [
+    "Lumetric denied that Priya Raman had been named its CEO.",
+    "If Priya Raman became chairman of Lumetric, the board would split.",
+    "Priya Raman did not found Lumetric, despite the rumours.",
+    "Deputy chairman Tomas Berg of Lumetric chaired the meeting's first session.",
+])
+def test_position_negatives(text):
+    got, _ = _rels(text)
+    assert got == set()
+
+
+def test_list_of_chief_executives():
+    text = ("Other chief executives who also made the cut include Anna Wirth of chip designer Velora Inc., "
+            "Jonas Keel of payments firm Quandry Corp.")
+    got, _ = _rels(text)
+    assert ("Anna Wirth", "Velora", "ceo") in got and ("Jonas Keel", "Quandry", "ceo") in got
