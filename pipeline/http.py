@@ -14,8 +14,9 @@ newsev runs unattended against the open web, so every request is defensive:
 * a content-type allowlist per kind, checked before the body is read;
 * User-Agent naming newsev and a contact URL; robots.txt (RFC 9309) cached per origin;
   at most ``max_per_host`` concurrent requests and ``min_host_delay`` seconds between
-  request starts per host; retries with exponential backoff on connection errors, 429
-  and 5xx, honouring ``Retry-After`` up to ``max_retry_wait``.
+  request starts per host (or the robots.txt Crawl-delay, capped); retries with
+  exponential backoff on connection errors, 429 and 5xx, honouring ``Retry-After`` up
+  to ``max_retry_wait``.
 
 Failures raise :class:`FetchFailed` carrying a :class:`pipeline.types.FetchError`.
 The total deadline is per attempt (per hop): time spent queueing politely behind
@@ -45,6 +46,7 @@ from pipeline.config import Settings
 from pipeline.types import FetchError, Page
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed blindly
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 ACCEPT = {
@@ -306,6 +308,7 @@ class HttpClient:
         self._next_start: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | _Fail | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
+        self._crawl_delay: dict[str, float] = {}  # host -> robots.txt Crawl-delay (capped)
 
     # context manager -------------------------------------------------------
     def __enter__(self) -> "HttpClient":
@@ -423,7 +426,8 @@ class HttpClient:
             with self._lock:
                 now = time.monotonic()
                 start = max(now, self._next_start.get(host, 0.0))
-                self._next_start[host] = start + self.settings.min_host_delay
+                delay = max(self.settings.min_host_delay, self._crawl_delay.get(host, 0.0))
+                self._next_start[host] = start + delay
             if start > now:
                 time.sleep(start - now)
             yield
@@ -493,4 +497,9 @@ class HttpClient:
             raise
         rules = RobotFileParser()
         rules.parse(page.body.decode("utf-8", "replace").splitlines())
+        delay = rules.crawl_delay(self.user_agent)
+        if delay:
+            host = (urlsplit(origin).hostname or "").lower()
+            with self._lock:
+                self._crawl_delay[host] = min(float(delay), MAX_CRAWL_DELAY)
         return rules

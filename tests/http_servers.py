@@ -67,11 +67,11 @@ class RawServer:
     that call :meth:`read_request`.
     """
 
-    def __init__(self, handler=None, host: str = "127.0.0.1", family=socket.AF_INET):
+    def __init__(self, handler=None, host: str = "127.0.0.1", family=socket.AF_INET, port: int = 0):
         self.handler = handler
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
+        self.sock.bind((host, port))
         self.sock.listen(16)
         self.sock.settimeout(0.2)
         self.host = host

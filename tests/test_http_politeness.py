@@ -146,3 +146,14 @@ def test_at_most_n_connections_per_host(web, max_per_host):
             t.join()
     assert len(arrivals) == 6
     assert peak[0] == max_per_host  # never more, and the limit is actually used
+
+
+def test_robots_crawl_delay_spaces_requests(web):
+    arrivals = []
+    web.expect_request("/robots.txt").respond_with_data("User-agent: newsev\nCrawl-delay: 1\nDisallow: /x/\n", content_type="text/plain")
+    web.expect_request("/q").respond_with_handler(_recording(arrivals))
+    with HttpClient(test_settings(web, respect_robots=True, min_host_delay=0.0)) as client:
+        client.get(_url(web, "/q"))
+        client.get(_url(web, "/q"))
+    assert len(arrivals) == 2
+    assert arrivals[1] - arrivals[0] >= 0.95

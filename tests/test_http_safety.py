@@ -203,3 +203,27 @@ def test_allow_private_admits_loopback_for_the_demo(web):
     with HttpClient(Settings(allow_private=True, min_host_delay=0, respect_robots=False)) as client:
         page = client.get(_url(web, "/demo"))
     assert page.status == 200 and b"demo page" in page.body
+
+
+def test_dns_rebinding_cannot_redirect_the_connection(web, monkeypatch):
+    """The address checked is the address connected to: a resolver that answers
+    127.0.0.1 (admitted test server) first and 127.0.0.2 afterwards must not make us
+    connect to 127.0.0.2. Only the system resolver is replaced, none of our code."""
+    with RawServer(count_only, host="127.0.0.2", port=web.port) as rebind_target:
+        real = socket.getaddrinfo
+        answers = iter(["127.0.0.1"])
+
+        def rebinding_resolver(host, port, *args, **kwargs):
+            if host == "rebind.test":
+                return real(next(answers, "127.0.0.2"), port, *args, **kwargs)
+            return real(host, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding_resolver)
+        web.expect_request("/r").respond_with_data("<html><p>checked host</p></html>", content_type="text/html")
+        settings = test_settings(web)
+        with HttpClient(settings) as client:
+            page = client.get(f"http://rebind.test:{web.port}/r")
+            assert b"checked host" in page.body
+            assert list(client.connections) == [("127.0.0.1", web.port)]
+        time.sleep(0.05)
+        assert rebind_target.accepted == 0
