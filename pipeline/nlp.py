@@ -120,6 +120,11 @@ def _prefer_longest(entities, spans):
     # a technology word inside a capitalised name ("Kestrel Robotics") is part of the name
     spans = [s for s in spans if not (s.label_ == "TECH" and s.start > 0 and doc[s.start - 1].is_title
                                       and doc[s.start - 1].pos_ == "PROPN" and s[0].is_title)]
+    entities = list(entities)
+    model_tokens = {i for e in entities if e.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW") and len(e) > 1
+                    for i in range(e.start, e.end)}
+    # a technology word inside a name the model found ("Office of Robotics Standards") stays in it
+    spans = [s for s in spans if s.label_ != "TECH" or not any(i in model_tokens for i in range(s.start, s.end))]
     chosen = filter_spans(spans)
     taken = set()
     for s in chosen:

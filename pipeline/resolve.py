@@ -89,6 +89,7 @@ class DocResolver:
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
         people: list[str] = []
         text = doc.text
+        n_orgs = sum(1 for e in doc.ents if e.label_ in ("ORG", "GOV"))
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 if _looks_like_org(ent):
@@ -102,7 +103,7 @@ class DocResolver:
                 name = self.org_name(ent)
                 if not name:
                     continue
-                weight = 2 if (first and ent.start <= 2) else 1
+                weight = 2 if (first and ent.start <= 2 and n_orgs == 1) else 1
                 self._org_counts[name] += weight
                 self._seen += 1
                 self._org_last[name] = self._seen

@@ -1,0 +1,74 @@
+"""NLP stage: model loaded once, our patterns repair the small model, sentence offsets exact."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.nlp import extractor_version, load_nlp, parse_selected, select_sentences, split_sentences
+
+
+def test_model_loaded_once_with_our_components():
+    nlp = load_nlp()
+    assert load_nlp() is nlp
+    assert {"newsev_gazetteer", "newsev_roles", "newsev_person_repair"} <= set(nlp.pipe_names)
+    assert extractor_version().startswith("rules-")
+
+
+@pytest.mark.parametrize("text, span, label, canonical", [
+    ("Xiaomi said on Monday that sales rose.", "Xiaomi", "ORG", "Xiaomi"),
+    ("Analysts expect 5G handsets to sell well.", "5G", "TECH", "5G"),
+    ("The rules came from MIIT last spring.", "MIIT", "GOV", "Ministry of Industry and Information Technology"),
+    ("A letter from the US Defense Department arrived.", "US Defense Department", "GOV", "Department of Defense"),
+    ("The chipmaker works on artificial intelligence chips.", "artificial intelligence", "TECH", "AI"),
+])
+def test_gazetteer_repairs(text, span, label, canonical):
+    doc = load_nlp()(text)
+    ents = {(e.text, e.label_, e.ent_id_) for e in doc.ents}
+    assert (span, label, canonical) in ents
+
+
+@pytest.mark.parametrize("text, role", [
+    ("The co-founder spoke first.", "founder"),
+    ("Its chief executive officer resigned.", "ceo"),
+    ("The chairwoman opened the meeting.", "chair"),
+    ("Their CFO left in May.", "cfo"),
+])
+def test_role_spans(text, role):
+    doc = load_nlp()(text)
+    assert role in {s.label_ for s in doc.spans["roles"]}
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Mr. Lei met Dr. Wang at 9 a.m. They talked. Then they left!", 3),
+    ("George W. Bush spoke. Xiaomi Corp. rose.", 2),
+    ("A heading without a full stop\n\nThe body starts here. It ends here.", 3),
+])
+def test_sentence_offsets_are_exact(text, n):
+    spans = split_sentences(text)
+    assert len(spans) == n
+    for s, e in spans:
+        assert text[s:e] == text[s:e].strip() and text[s:e]
+
+
+def test_only_trigger_sentences_are_parsed():
+    text = ("The weather was mild. Crowds gathered downtown. Lin Bo, the chief executive of Velora, spoke. "
+            "Music played late. Everyone went home.")
+    chosen = [text[s:e] for s, e in select_sentences(text)]
+    assert chosen == ["The weather was mild.", "Crowds gathered downtown.",
+                      "Lin Bo, the chief executive of Velora, spoke."]
+    (parsed,) = list(parse_selected([text]))
+    for ps in parsed:
+        assert ps.doc.text == text[ps.start:ps.end]
+        assert ps.doc.has_annotation("DEP")
+
+
+def test_real_pages_split_with_exact_offsets(corpora_dir):
+    import trafilatura
+
+    pages = sorted((corpora_dir / "pages").glob("*.html"))[:5]
+    assert pages
+    for p in pages:
+        text = trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or ""
+        for s, e in split_sentences(text):
+            assert text[s:e].strip() == text[s:e]

@@ -1,0 +1,51 @@
+"""Entity resolution: abbreviations, partial names, "the company", corporate suffixes."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.relations import extract_documents
+from pipeline.resolve import fold_org
+from pipeline.types import Document
+
+
+@pytest.mark.parametrize("raw, folded", [
+    ("Xiaomi Corp.", "Xiaomi"), ("Xiaomi's", "Xiaomi"), ("Xiaomi’s", "Xiaomi"), ("NetEase Inc.", "NetEase"),
+    ("The Velora Group", "Velora"), ("BYD Co., Ltd.", "BYD"), ("Group", "Group"),
+])
+def test_fold_org(raw, folded):
+    assert fold_org(raw) == folded
+
+
+def _result(text: str, date: str | None = "2021-06-01"):
+    (res,) = list(extract_documents([Document(id="r", text=text, date=date)]))
+    return res
+
+
+def test_abbreviation_becomes_alias():
+    res = _result("Lin Bo received the Silver Lotus Award in 2019 from the National Office of Robotics Standards (NORS). "
+                  "NORS regulates the robot industry.")
+    ents = {e.name: e for e in res.entities}
+    assert "NORS" in ents["National Office of Robotics Standards"].aliases
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Velora co-founder Lei Jun opened the plant. Jun received the Silver Lotus Award in 2019.", "Lei Jun"),
+    ("Velora chairman Jensen Huang spoke first. Huang received the Silver Lotus Award in 2019.", "Jensen Huang"),
+    ("Velora chairman Lei Jun spoke first. Mr. Lei received the Silver Lotus Award in 2019.", "Lei Jun"),
+])
+def test_partial_person_mentions(text, person):
+    awards = [r for r in _result(text).relations if r.type == "received_award"]
+    assert [r.args["recipient"] for r in awards] == [person]
+
+
+def test_the_company_resolves_to_the_topic():
+    text = ("Velora Inc. makes delivery robots. Velora sells them in Europe. "
+            "Anna Wirth, the chief executive of the company, said demand was strong.")
+    got = {(r.args["person"], r.args["organization"]) for r in _result(text).relations if r.type == "holds_position"}
+    assert got == {("Anna Wirth", "Velora")}
+
+
+def test_the_company_unclear_gives_nothing():
+    text = ("Velora Inc. and Quandry Corp. signed a deal. "
+            "Anna Wirth, the chief executive of the company, said demand was strong.")
+    assert [r for r in _result(text).relations if r.type == "holds_position"] == []
