@@ -287,7 +287,8 @@ def _now_iso() -> str:
 class HttpClient:
     """One per run; thread-safe. ``get`` returns a :class:`Page` or raises :class:`FetchFailed`."""
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, ssl_context: ssl.SSLContext | None = None):
+        """``ssl_context``: trust store override (tests, private CAs); default is certifi."""
         self.settings = settings or Settings()
         s = self.settings
         ua = s.user_agent
@@ -297,7 +298,7 @@ class HttpClient:
         #: (ip, port) of every TCP connection opened, newest last (for audits and tests).
         self.connections: deque[tuple[str, int]] = deque(maxlen=10_000)
         self._client = httpx.Client(
-            transport=_PinnedTransport(s, self.connections, httpx.create_ssl_context()),
+            transport=_PinnedTransport(s, self.connections, ssl_context or httpx.create_ssl_context()),
             follow_redirects=False,
             trust_env=False,  # an environment proxy would bypass the address checks
             timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=None),
@@ -459,6 +460,9 @@ class HttpClient:
             except (httpcore.TimeoutException, httpx.TimeoutException) as exc:
                 raise _Fail("Timeout", str(exc) or type(exc).__name__) from None
             except (httpcore.ConnectError, httpx.ConnectError) as exc:
+                tls = [e for e in (exc.__cause__, exc.__context__, *exc.args) if isinstance(e, ssl.SSLError)]
+                if tls:  # a certificate problem is not transient: no retry
+                    raise _Fail("TLSError", str(tls[0])) from None
                 raise _Fail("ConnectError", str(exc) or type(exc).__name__) from None
             except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpcore.UnsupportedProtocol) as exc:
                 raise _Fail("BadURL", str(exc)) from None

@@ -227,3 +227,64 @@ def test_dns_rebinding_cannot_redirect_the_connection(web, monkeypatch):
             assert list(client.connections) == [("127.0.0.1", web.port)]
         time.sleep(0.05)
         assert rebind_target.accepted == 0
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """HTTPS on 127.0.0.1 with a certificate for "localhost" issued by a throwaway CA."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from pytest_httpserver import HTTPServer
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "newsev test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    d = tmp_path_factory.mktemp("tls")
+    (d / "leaf.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (d / "leaf.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+    (d / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(d / "leaf.pem", d / "leaf.key")
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=server_ctx, threaded=True)
+    server.expect_request("/secure").respond_with_data("<html><p>over tls</p></html>", content_type="text/html")
+    server.start()
+    client_ctx = ssl.create_default_context(cafile=str(d / "ca.pem"))
+    yield server, client_ctx
+    server.stop()
+
+
+def test_tls_verifies_the_hostname_while_connecting_to_the_pinned_address(tls_server):
+    server, client_ctx = tls_server
+    with HttpClient(test_settings(server), ssl_context=client_ctx) as client:
+        page = client.get(f"https://localhost:{server.port}/secure")
+        assert b"over tls" in page.body
+        assert list(client.connections) == [("127.0.0.1", server.port)]
+        # the certificate names "localhost", not the IP we connected to
+        with pytest.raises(FetchFailed) as info:
+            client.get(f"https://127.0.0.1:{server.port}/secure")
+    assert info.value.error.error_class == "TLSError"
+
+
+def test_tls_untrusted_certificate_is_refused(tls_server):
+    server, _ = tls_server
+    with HttpClient(test_settings(server)) as client:  # default trust store
+        with pytest.raises(FetchFailed) as info:
+            client.get(f"https://localhost:{server.port}/secure")
+    assert info.value.error.error_class == "TLSError"
+    assert "certificate" in info.value.error.message.lower()
