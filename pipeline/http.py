@@ -277,6 +277,18 @@ def _read_body(resp: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     return bytes(out)
 
 
+def _drain(resp: httpx.Response, deadline: float, limit: int = 64 * 1024) -> None:
+    """Read a small error/redirect body so the connection can be reused; give up past ``limit``."""
+    seen = 0
+    try:
+        for chunk in resp.iter_raw():
+            seen += len(chunk)
+            if seen > limit or time.monotonic() > deadline:
+                return  # closing the response drops the connection instead
+    except (httpcore.NetworkError, httpcore.TimeoutException, httpcore.ProtocolError, httpx.TransportError):
+        return
+
+
 def _now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -445,6 +457,7 @@ class HttpClient:
                 with self._client.stream("GET", url, headers=req_headers) as resp:
                     status = resp.status_code
                     if not 200 <= status < 300:
+                        _drain(resp, deadline)
                         return status, resp.headers, b""
                     ctype = resp.headers.get("content-type", "")
                     if not _content_type_ok(kind, ctype):

@@ -288,3 +288,13 @@ def test_tls_untrusted_certificate_is_refused(tls_server):
             client.get(f"https://localhost:{server.port}/secure")
     assert info.value.error.error_class == "TLSError"
     assert "certificate" in info.value.error.message.lower()
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1:70/_x"])
+def test_redirect_to_other_schemes_is_refused(web, location):
+    web.expect_request("/go").respond_with_response(Response(status=301, headers={"Location": location}))
+    with HttpClient(test_settings(web)) as client:
+        with pytest.raises(FetchFailed) as info:
+            client.get(_url(web, "/go"))
+    assert info.value.error.error_class == "BadURL"
+    assert len(web.log) == 1
