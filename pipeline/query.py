@@ -17,7 +17,7 @@ from typing import IO, Any, Iterator
 
 import sqlite_utils
 
-from pipeline.store import entity_norms, normalize_name, translate_errors
+from pipeline.store import entity_norms, normalize_name, resolve, translate_errors
 
 ASSERTED = "asserted"
 MAX_TEXT = 500  # longer filter strings are cut: no real name or phrase is that long
@@ -130,9 +130,10 @@ def _name_filter(db, column_key: str, column_name: str, value: str) -> tuple[str
     v = _clean(value).strip()
     if not v:  # an empty name would be a substring of everything
         return "0", []
-    norms = entity_norms(db, v) or [""]
-    return (f"({column_key} IN (SELECT value FROM json_each(?)) OR instr(lower({column_name}), lower(?)) > 0)",
-            [json.dumps(norms), v])
+    if resolve(db, v) is not None:  # a known name or alias: an index lookup on the keys
+        return f"{column_key} IN (SELECT value FROM json_each(?))", [json.dumps(entity_norms(db, v))]
+    # otherwise a case-insensitive substring of the shown name ("ministry of industry")
+    return f"instr(lower({column_name}), lower(?)) > 0", [v]
 
 
 def chain_ceo_award_agency(db: sqlite_utils.Database, agency: str | None = None,
@@ -161,13 +162,17 @@ def chain_investments(db: sqlite_utils.Database, technology: str | None = None, 
     """Who plans to put how much into which technology (the second headline chain)."""
     sql = "SELECT v.* FROM company_investments v JOIN investments i ON i.claim_id = v.claim_id"
     where, params = [], []
-    if technology is not None:
-        where.append("v.claim_id IN (SELECT claim_id FROM investment_technologies WHERE technology = ?)")
-        params.append(_clean(technology).casefold().strip())
     if investor is not None:
         cond, p = _name_filter(db, "i.investor_key", "v.investor", investor)
         where.append(cond)
         params += p
+    if technology is not None:
+        if investor is not None:  # few claims per investor: probe the technology of each
+            where.append("EXISTS (SELECT 1 FROM investment_technologies t WHERE t.technology = ?"
+                         " AND t.claim_id = i.claim_id)")
+        else:  # drive from the technology index
+            where.append("v.claim_id IN (SELECT claim_id FROM investment_technologies WHERE technology = ?)")
+        params.append(_clean(technology).casefold().strip())
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY v.amount IS NULL, v.amount DESC, v.sources DESC, v.claim_id"
