@@ -137,6 +137,9 @@ def poll_feed(client: HttpClient, feed: FeedConfig, etag: str | None = None, las
         page = client.get(feed.url, kind="feed", headers=headers)
     except FetchFailed as exc:
         return FeedPoll(feed_url=feed.url, status=_status_of(exc.error), etag=etag, last_modified=last_modified, error=exc.error)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        error = FetchError(url=feed.url, stage="feed", error_class=type(exc).__name__, message=str(exc)[:500])
+        return FeedPoll(feed_url=feed.url, status=None, etag=etag, last_modified=last_modified, error=error)
     resp_headers = {k.lower(): v for k, v in page.headers}
     new_etag = resp_headers.get("etag") or (etag if page.status == 304 else None)
     new_lm = resp_headers.get("last-modified") or (last_modified if page.status == 304 else None)

@@ -6,6 +6,7 @@ canonical URL can still be fetched. Query pairs are kept byte for byte (not re-e
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 # Parameters that only say who shared a link or which campaign it came from.
@@ -68,7 +69,10 @@ def registrable_domain(url_or_host: str) -> str:
     host = url_or_host
     if "/" in url_or_host:
         host = urlsplit(url_or_host).hostname or ""
-    labels = host.lower().rstrip(".").split(".")
+    host = host.lower().rstrip(".").strip("[]")
+    if re.fullmatch(r"[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*", host):
+        return host  # an IP address is its own site
+    labels = host.split(".")
     if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
         return ".".join(labels[-3:])
     return ".".join(labels[-2:])

@@ -49,6 +49,8 @@ def test_canonicalize_is_idempotent():
         ("https://www.scmp.com/tech/x", "scmp.com", "scmp.com"),
         ("https://news.bbc.co.uk/a", "news.bbc.co.uk", "bbc.co.uk"),
         ("https://TechNode.com/", "technode.com", "technode.com"),
+        ("http://10.0.0.1:8080/a", "10.0.0.1", "10.0.0.1"),
+        ("http://[::1]/a", "::1", "::1"),
     ],
 )
 def test_site_and_registrable_domain(url, site, domain):
