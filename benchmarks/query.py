@@ -69,11 +69,11 @@ def build(path: Path, rows: int, seed: int = 7) -> dict:
             h = rng.choice(hosts)
             body = " ".join(rng.choice(WORDS) for _ in range(60))
             day = f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            yield (i, f"https://{h}/story/{i}", f"Story {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}", day, h, h,
-                   "en", body, f"hash{i}", h)
+            yield (i, f"https://{h}/story/{i}", f"Story {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}", day, day, h,
+                   h, "en", body, f"hash{i}", h)
 
-    conn.executemany("INSERT INTO articles (id, url, title, published, site, host, language, text, content_hash,"
-                     " source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles())
+    conn.executemany("INSERT INTO articles (id, url, title, published, date, site, host, language, text,"
+                     " content_hash, source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles())
     # claims, typed rows, claim_names
     ceo_people: list[str] = []
     claim_rows, names, pos, aw, inv, techs = [], [], [], [], [], []
@@ -157,6 +157,8 @@ def bench(path: Path, names: dict, repeat: int, seed: int = 11) -> dict:
         "entity_lookup": lambda: q.claims(db, entity=rng.choice(names["orgs"]).upper()),
         "entity_lookup_alias_filters": lambda: q.claims(db, entity=rng.choice(names["people"]), min_sources=2,
                                                         asserted_only=True, since="2018-01-01"),
+        "claims_by_site_recent": lambda: q.claims(db, site=f"outlet{rng.randrange(400)}.example",
+                                                  since="2024-06-01", limit=50),
         "chain_ceo_award_agency": lambda: q.chain_ceo_award_agency(db, agency=rng.choice(names["agencies"]),
                                                                    with_evidence=False),
         "chain_investments": lambda: q.chain_investments(db, technology=rng.choice(TECHS), investor=rng.choice(

@@ -85,10 +85,10 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     since, until = _date(since, "since"), _date(until, "until")
     art_conds, art_params = [], []
     if since:
-        art_conds.append("substr(coalesce(a.published, a.fetched_at), 1, 10) >= ?")
+        art_conds.append("a.date >= ?")  # publication date, else fetch date (YYYY-MM-DD)
         art_params.append(since)
     if until:
-        art_conds.append("substr(coalesce(a.published, a.fetched_at), 1, 10) <= ?")
+        art_conds.append("a.date <= ?")
         art_params.append(until)
     if site is not None:
         s = _clean(site).strip()
@@ -96,8 +96,12 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
         art_conds.append("(a.site = ? COLLATE NOCASE OR a.host = ? OR substr(a.host, -length(?) - 1) = '.' || ?)")
         art_params += [s, host.removeprefix("www."), host, host]
     if art_conds:
-        where.append("EXISTS (SELECT 1 FROM evidence e JOIN articles a ON a.id = e.article_id"
-                     " WHERE e.claim_id = c.id AND " + " AND ".join(art_conds) + ")")
+        if entity is not None:  # few claims: probe each one's evidence
+            where.append("EXISTS (SELECT 1 FROM evidence e JOIN articles a ON a.id = e.article_id"
+                         " WHERE e.claim_id = c.id AND " + " AND ".join(art_conds) + ")")
+        else:  # driven from the articles side (host/site/date indexes), then evidence by article
+            where.append("c.id IN (SELECT e.claim_id FROM articles a JOIN evidence e ON e.article_id = a.id"
+                         " WHERE " + " AND ".join(art_conds) + ")")
         params += art_params
     if min_sources is not None:
         where.append("c.sources >= ?")

@@ -37,7 +37,7 @@ import sqlite_utils
 
 from pipeline.types import Article, DocResult, FeedPoll, FetchError, Relation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
 
 # -- errors -----------------------------------------------------------------------------
@@ -136,11 +136,13 @@ CREATE TABLE IF NOT EXISTS articles (
     skip_reason TEXT,
     syndication_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
     source_key TEXT,
-    result_hash TEXT
+    result_hash TEXT,
+    date TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_articles_guid ON articles(guid);
 CREATE INDEX IF NOT EXISTS idx_articles_content_hash ON articles(content_hash);
 CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS idx_articles_date ON articles(date);
 CREATE INDEX IF NOT EXISTS idx_articles_host ON articles(host);
 CREATE INDEX IF NOT EXISTS idx_articles_site ON articles(site COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS idx_articles_syndication_of ON articles(syndication_of);
@@ -353,10 +355,20 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqli
         with immediate(db):
             # re-check under the write lock: another process may have won the race
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                _migrate(db.conn)
                 for stmt in _split_sql(SCHEMA):
                     db.conn.execute(stmt)
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a file made by an older schema version up to date (columns only; the rest
+    is ``CREATE ... IF NOT EXISTS``)."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    if cols and "date" not in cols:  # v1 -> v2: the article date used by --since/--until
+        conn.execute("ALTER TABLE articles ADD COLUMN date TEXT")
+        conn.execute("UPDATE articles SET date = substr(coalesce(published, fetched_at), 1, 10)")
 
 
 def _split_sql(script: str) -> list[str]:
@@ -706,8 +718,8 @@ UPDATE claims SET
   status = agg.status
 FROM (
   SELECT count(*) AS n,
-         min(substr(coalesce(a.published, a.fetched_at), 1, 10)) AS first_seen,
-         max(substr(coalesce(a.published, a.fetched_at), 1, 10)) AS last_seen,
+         min(a.date) AS first_seen,
+         max(a.date) AS last_seen,
          count(DISTINCT a.source_key) AS sources,
          max(e.confidence) AS maxc,
          CASE WHEN sum(e.status = 'asserted') > 0 THEN 'asserted'
@@ -760,6 +772,14 @@ def _result_hash(article: Article, result: DocResult | None) -> str:
         "e": [[e.name, e.label, list(e.aliases)] for e in result.entities] if result else None,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _article_date(published: str | None, fetched_at: str | None) -> str | None:
+    """YYYY-MM-DD of the article: its publication date, else the day we fetched it."""
+    for value in (published, fetched_at):
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return str(value)[:10]
+    return None
 
 
 def _locate(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -824,6 +844,7 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
             "feed_url": article.feed_url, "guid": article.guid, "skip_reason": article.skip_reason,
             "syndication_of": syndication_of, "source_key": source_key, "result_hash": rhash,
         }
+        values["date"] = _article_date(article.published, values["fetched_at"])
         cols = list(values)
         aid = conn.execute(
             f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"

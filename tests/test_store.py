@@ -275,3 +275,33 @@ def test_disk_full_leaves_earlier_evidence_intact(tmp_path):
     db.execute("PRAGMA max_page_count = 1073741823")
     write_article(db, art, res)  # room again: the write goes through
     assert db.execute("SELECT sources FROM claims WHERE args LIKE '%\"ceo\"%' AND args LIKE '%Xiaomi%'").fetchone()[0] == 3
+
+
+def test_v1_file_is_migrated(tmp_path):
+    """A file made before the ``date`` column existed gains it, back-filled."""
+    path = tmp_path / "old.db"
+    c = sqlite3.connect(path)
+    c.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, title TEXT, author TEXT,"
+              " published TEXT, site TEXT, host TEXT, language TEXT, text TEXT NOT NULL DEFAULT '', content_hash TEXT,"
+              " fingerprint TEXT, fetched_at TEXT, fetched_url TEXT, feed_url TEXT, guid TEXT, skip_reason TEXT,"
+              " syndication_of INTEGER, source_key TEXT, result_hash TEXT)")
+    c.execute("INSERT INTO articles (url, published, fetched_at) VALUES ('https://a.example/1', NULL,"
+              " '2020-02-02T10:00:00Z')")
+    c.execute("PRAGMA user_version = 1")
+    c.commit()
+    c.close()
+    db = open_db(path)
+    assert db.execute("SELECT date FROM articles").fetchone()[0] == "2020-02-02"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("published, fetched_at, date", [
+    ("2021-03-04", "2022-01-01T00:00:00Z", "2021-03-04"), ("2021-03-04T23:59:00+08:00", "", "2021-03-04"),
+    (None, "2022-01-01T00:00:00Z", "2022-01-01"), ("March 2021", "2022-01-01T00:00:00Z", "2022-01-01"),
+])
+def test_article_date_and_first_seen(tmp_path, published, fetched_at, date):
+    db = open_db(tmp_path / "e.db")
+    a2, r2 = seed_articles()[1]
+    write_article(db, replace(a2, published=published, fetched_at=fetched_at), r2)
+    assert db.execute("SELECT date FROM articles").fetchone()[0] == date
+    assert {r[0] for r in db.execute("SELECT first_seen FROM claims")} == {date}
