@@ -43,6 +43,40 @@ ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC
 _POSS = re.compile(r"\s*['’]s?$")
 
 
+def _org_words() -> frozenset[str]:
+    from pipeline.nlp import load_json
+
+    return frozenset(load_json("names.json")["org_words"])
+
+
+def name_like(span: Span, min_words: int = 2) -> bool:
+    """Could this capitalised span be a person's name the model mislabelled?
+
+    2-4 capitalised words (particles such as "de", "van" allowed inside), no digits, no
+    organisation/place word, not a gazetteer organisation.
+    """
+    if getattr(span, "ent_id_", ""):
+        return False
+    toks = [t for t in span if not (t.is_punct and t.text in ("'s", "’s"))]
+    if toks and toks[0].lower_ in ("the", "a", "an"):
+        return False
+    if toks and toks[-1].text in ("'s", "’s"):
+        toks = toks[:-1]
+    words = [t for t in toks if t.text not in ("-",)]
+    caps = [t for t in words if t.text[:1].isupper()]
+    if not (min_words <= len(caps) <= 5) or len(words) > 6:
+        return False
+    org = _org_words()
+    for t in words:
+        if any(c.isdigit() for c in t.text) or t.lower_.strip(".") in org:
+            return False
+        if not t.text[:1].isupper() and t.lower_ not in ("de", "van", "von", "da", "di", "del", "bin", "al", "la", "le", "der", "den", "dos", "das", "y"):
+            return False
+        if t.is_upper and len(t.text) > 1 and not t.text.endswith("."):
+            return False  # acronyms (RBF, NSB) are organisations
+    return True
+
+
 def fold_org(name: str) -> str:
     """Canonical surface of an organisation name: no possessive, leading 'the', suffixes."""
     s = re.sub(r"\s+", " ", name).strip().strip(",;:")
@@ -83,27 +117,37 @@ class DocResolver:
         self._org_last: dict[str, int] = {}
         self._sent_people: list[tuple[int, list[str]]] = []  # (sentence start, canonical people)
         self._first_person: str | None = None
+        self._topic_any: str | None = None  # what the article opens with, whatever its kind
         self._seen = 0
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
         people: list[str] = []
         text = doc.text
-        n_orgs = sum(1 for e in doc.ents if e.label_ in ("ORG", "GOV"))
+        subj = _first_subject(doc) if first else None
+        if subj is not None:
+            self._topic_any = fold_org(subj.text)
+            born = bool(re.search(r"\bborn\b|\(\s*[^)]*\b1[0-9]{3}\b|\b20[0-9]{2}\b", text))
+            if subj.label_ == "PERSON" or (born and subj.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "") and name_like(subj)):
+                name = self.person_name(subj)
+                self._first_person = name
+                self._topic_any = name
+                if name:
+                    people.append(name)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                if _looks_like_org(ent):
+                if _looks_like_org(ent) or self.is_known_org(ent.text):
                     continue
                 name = self.person_name(ent)
                 if name:
                     people.append(name)
-                    if first and self._first_person is None and ent.start <= 2:
-                        self._first_person = name
             elif ent.label_ in ("ORG", "GOV"):
+                if subj is not None and ent.start == subj.start and self._first_person:
+                    continue
                 name = self.org_name(ent)
                 if not name:
                     continue
-                weight = 2 if (first and ent.start <= 2 and n_orgs == 1) else 1
+                weight = 3 if (subj is not None and ent.start == subj.start) else 1
                 self._org_counts[name] += weight
                 self._seen += 1
                 self._org_last[name] = self._seen
@@ -111,10 +155,6 @@ class DocResolver:
                 m = re.match(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)", text[ent.end_char:])
                 if m and _initials_match(name, m.group(1)):
                     self._add_alias(name, m.group(1), ent.label_)
-            elif first and ent.start <= 2 and ent.label_ in ORG_LABELS:
-                self._org_counts[fold_org(ent.text)] += 2
-                self._seen += 1
-                self._org_last[fold_org(ent.text)] = self._seen
         self._sent_people.append((offset, people))
 
     def _add_alias(self, name: str, alias: str, label: str) -> None:
@@ -182,6 +222,14 @@ class DocResolver:
             return ranked[0][0]
         return None
 
+    def is_known_org(self, text: str) -> bool:
+        """Was this name already seen labelled as an organisation in this article?"""
+        return fold_org(text) in self._org_counts or fold_org(text).casefold() in self._alias
+
+    def topic_any(self) -> str | None:
+        """The subject of the article's first sentence ("It was founded by", "The album won")."""
+        return self._topic_any
+
     def resolve_org(self, span: Span) -> str | None:
         """Canonical organisation for a mention span, or None when unclear.
 
@@ -220,6 +268,27 @@ def _initials_match(name: str, abbr: str) -> bool:
     initials = "".join(w[0] for w in words if w[0].isupper())
     a = "".join(letters).upper()
     return a == initials.upper() or (a[0] == initials[:1].upper() and set(a) <= set(initials.upper() + "".join(w.upper() for w in words)))
+
+
+def _first_subject(doc) -> Span | None:
+    """The entity (or proper-noun run) that is the subject of a first sentence."""
+    from spacy.tokens import Span as _Span
+
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or any(c.dep_ == "conj" for c in subj.children):
+        return None  # "A and B signed a deal": no single topic
+    for ent in doc.ents:
+        if ent.start <= subj.i < ent.end:
+            return ent
+    if subj.pos_ == "PROPN":
+        toks = [t for t in subj.subtree if t.i <= subj.i and (t.pos_ == "PROPN" or t.lower_ in ("of", "de", "the"))]
+        if toks:
+            start = toks[0].i + (1 if toks[0].lower_ == "the" else 0)
+            return _Span(doc, start, subj.i + 1, label="")
+    return None
 
 
 def _looks_like_org(ent: Span) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org
+from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, name_like
 from pipeline.types import Evidence
 
 ORGISH = {"ORG", "GOV"}
@@ -59,8 +59,13 @@ def relcl_antecedent(tok: Token) -> Token | None:
     return None
 
 
-def person_of(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
-    """Canonical person a token stands for: a PERSON entity, he/she, or "who"."""
+def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) -> str | None:
+    """Canonical person a token stands for: a PERSON entity, he/she, or "who".
+
+    ``lenient``: in a slot that can only hold a person ("founded by _", "_, the founder
+    of"), a name-like span the model labelled ORG/GPE/NORP, or an unlabelled run of
+    capitalised proper nouns, is taken as a person.
+    """
     if depth > 3:
         return None
     low = tok.lower_
@@ -70,23 +75,51 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
         ante = relcl_antecedent(tok)
         return person_of(ante, ctx, depth + 1) if ante is not None else None
     ent = ent_of(tok)
-    if ent is not None and ent.label_ == "PERSON" and not _looks_like_org(ent):
+    if ent is not None and ent.label_ == "PERSON" and not _looks_like_org(ent) \
+            and not ctx.resolver.is_known_org(ent.text):
         return ctx.resolver.person_name(ent)
+    if lenient and tok.pos_ == "PROPN":
+        if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC") and name_like(ent):
+            return ctx.resolver.person_name(ent)
+        if ent is None:
+            run = propn_run(tok)
+            if run is not None and name_like(run):
+                return ctx.resolver.person_name(run)
     if ent is None and tok.pos_ == "PROPN" and tok.is_title:
         # "Jun received ...": a bare word of a full name met earlier in the article
         full = ctx.resolver.known_person(tok.text)
         if full:
             return full
     # "Pittsburgh's first bishop, Michael O'Connor": the apposition names the person
-    if tok.pos_ == "NOUN":
+    if ent is None or ent.label_ != "PERSON":
         for c in tok.children:
             if c.dep_ == "appos":
-                return person_of(c, ctx, depth + 1)
+                p = person_of(c, ctx, depth + 1)
+                if p:
+                    return p
+    if tok.pos_ == "NOUN":
         # "guitarist Bernard Sumner" parsed with the title as head
         for c in tok.children:
             if c.dep_ == "compound" and ent_of(c) is not None and ent_of(c).label_ == "PERSON":
                 return ctx.resolver.person_name(ent_of(c))
     return None
+
+
+def propn_run(tok: Token) -> Span | None:
+    """The run of capitalised proper nouns (no entity) around ``tok``."""
+    doc = tok.doc
+
+    def ok(t: Token) -> bool:
+        return t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_
+
+    if not ok(tok):
+        return None
+    s = e = tok.i
+    while s > 0 and ok(doc[s - 1]) and tok.i - s < 4:
+        s -= 1
+    while e + 1 < len(doc) and ok(doc[e + 1]) and e - tok.i < 4:
+        e += 1
+    return doc[s:e + 1]
 
 
 def noun_phrase(tok: Token) -> Span:

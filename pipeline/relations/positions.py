@@ -19,8 +19,9 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import ORGISH, SentCtx, ent_of, list_people, make_relation, org_of, person_of
-from pipeline.resolve import SUFFIXES, fold_org
+from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, make_relation, noun_phrase, org_of,
+                                       person_of)
+from pipeline.resolve import SUFFIXES, fold_org, name_like
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
               "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
@@ -101,6 +102,8 @@ def extract_positions(ctx: SentCtx) -> list:
     roles_by_end = {r.end: r for r in roles}
     roles_by_start = {r.start: r for r in roles}
     persons = [e for e in doc.ents if e.label_ == "PERSON"]
+    # "he is the head of X": a pronoun subject anchors the title-after-name patterns too
+    persons += [doc[t.i:t.i + 1] for t in doc if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")]
 
     for p in persons:
         pname = person_of(doc[p.end - 1], ctx)
@@ -177,9 +180,9 @@ def extract_positions(ctx: SentCtx) -> list:
         if ent is None or not _orgish(ent, [r]):
             continue
         if ent.end + 1 < len(doc) and doc[ent.end].text == ",":
-            p = _ent_starting(doc, ent.end + 1)
-            if p is not None and p.label_ == "PERSON":
-                pname = person_of(doc[p.end - 1], ctx)
+            nxt = doc[ent.end + 1]
+            pname = person_of(nxt, ctx) if nxt.pos_ == "PROPN" else None
+            if pname:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
@@ -244,8 +247,12 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
             head = head.head
         if head.dep_ == "conj":
             e = ent_of(head.head)
-            if e is not None and e.label_ in ORGISH | {"NORP"}:
-                return ctx.resolver.org_name(e) if e.label_ in ORGISH else fold_org(e.text), [e]
+            if e is not None and e.label_ in ORGISH:
+                return ctx.resolver.org_name(e), [e]
+            if e is not None and e.label_ in ("NORP", "PERSON", "FAC", "WORK_OF_ART"):
+                return fold_org(e.text), [e]
+            if e is None and head.head.pos_ == "PROPN":
+                return fold_org(noun_phrase(head.head).text), []
         return ctx.resolver.topic_org(), []
     ent = ent_of(tok)
     if ent is None and tok.pos_ == "PROPN" and tok.is_title:
@@ -319,6 +326,8 @@ def _verb_positions(ctx: SentCtx) -> list:
         if role == "chair" and _company_like(org, org_ents):
             role = "other"
         for pname in dict.fromkeys(persons):
+            if pname.casefold() == org.casefold():
+                continue
             rel = make_relation("holds_position", {"person": pname, "organization": org, "role": role},
                                 ctx, v.i, 0.85 if strong else 0.75)
             if rel is not None:
@@ -346,10 +355,20 @@ def _copula_subject(tok: Token) -> Token:
 
 
 def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
-    if tok.ent_type_ in ("PERSON", "DATE", "GPE", "CARDINAL", "MONEY"):
+    if tok.ent_type_ in ("DATE", "CARDINAL", "MONEY"):
         return None
+    if tok.ent_type_ in ("PERSON", "GPE"):
+        ent = ent_of(tok)
+        # the small model often calls bands and firms people; "Joy Division was formed by"
+        if ent is None or ent.label_ == "GPE":
+            return None
+        if not ctx.resolver.is_known_org(ent.text) and ctx.resolver.known_person(ent[-1].text):
+            return None
+        return fold_org(ent.text)
     if tok.lower_ in ("it",) or tok.pos_ == "PRON":
-        return ctx.resolver.topic_org() if tok.lower_ == "it" else None
+        if tok.lower_ != "it":
+            return None
+        return ctx.resolver.topic_org() or ctx.resolver.topic_any()
     return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
 
 
