@@ -198,9 +198,15 @@ def _repair_persons(doc: Doc) -> Doc:
 
 
 def _name_word(tok, titles: set[str]) -> bool:
-    """A capitalised proper noun outside any entity that can extend a person's name."""
-    return (tok.pos_ == "PROPN" and tok.is_title and not tok.ent_type_ and tok.lower_ not in titles
-            and tok.is_alpha)
+    """A capitalised proper noun that can extend a person's name: outside any entity, in a
+    one-word entity the model mislabelled ("Aleksandr" GPE), or in another PERSON span."""
+    if not (tok.pos_ == "PROPN" and tok.is_title and tok.lower_ not in titles and tok.is_alpha):
+        return False
+    if not tok.ent_type_ or tok.ent_type_ == "PERSON":
+        return True
+    doc = tok.doc
+    single = (tok.ent_iob_ == "B" and (tok.i + 1 == len(doc) or doc[tok.i + 1].ent_iob_ != "I"))
+    return single and tok.ent_type_ in ("GPE", "NORP", "ORG", "LOC") and not tok.ent_id_
 
 
 def _model_name(model: str | None) -> str:

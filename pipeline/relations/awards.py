@@ -42,6 +42,7 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
     """Capitalised award-name spans inside tokens [start, end)."""
     r = _rules()
     connectors = set(r["connectors"])
+    foreign = set(r["foreign_connectors"])
     trailing = set(r["trailing_nouns"])
     dropped = set(r["dropped_trailing_nouns"])
     out: list[Span] = []
@@ -58,8 +59,11 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             if _is_name_tok(u) and not u.like_num:
                 last_name = j
                 j += 1
+            elif u.is_alpha and u.is_lower and doc[j - 1].lower_ in foreign and j - 1 > i:
+                last_name = j  # "Prix de la ville de Paris"
+                j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
-                    u.lower_ in ("for", "and", "to") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
+                    u.lower_ in ("for", "to") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
                 j += 1
             else:
                 break
@@ -94,9 +98,12 @@ def _subtree_awards(tok: Token) -> list[Span]:
     doc = tok.doc
     # scan past the subtree: the parser often hangs "with Chinese Characteristics award" on the verb
     spans = [s for s in award_spans(doc, tok.left_edge.i, len(doc)) if s.start <= tok.right_edge.i]
-    # the object's head must sit in the name ("World Cup races" is not an award)
-    heads = {c.i for c in _conj_all(tok)}
-    return [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads]
+    # the object's head must sit in the name ("World Cup races" is not an award); a dropped
+    # trailing noun ("the Miss Hong Kong pageant") may be the head
+    heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
+    dropped = set(_rules()["dropped_trailing_nouns"])
+    return [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
+            or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
 
 
 def _conj_all(tok: Token) -> list[Token]:
@@ -145,6 +152,14 @@ def _named(tok: Token, ctx: SentCtx) -> str | None:
         for c in tok.children:
             if c.dep_ == "appos":
                 return _recipient(c, ctx)
+            if c.dep_ == "acl" and c.lemma_ in ("call", "name", "title", "entitle"):
+                # "A documentary called Big Easy Express ... won"
+                for o in c.children:
+                    if o.dep_ in ("oprd", "dobj", "attr") and o.pos_ == "PROPN":
+                        return _named(o, ctx)
+        det = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss")]
+        if tok.lemma_ in _rules()["work_nouns"] and det and det[0] in ("the", "this", "its"):
+            return ctx.resolver.topic_any()
     return None
 
 
@@ -183,6 +198,8 @@ def extract_awards(ctx: SentCtx) -> list:
     def emit(recipient, award_span, verb, giver, conf, year=None):
         if not recipient or award_span is None:
             return
+        if rules["cue_re"].search(recipient) and not ctx.resolver.known_person(recipient.split()[-1]):
+            return  # "the World Cup which also won the Trophy": events do not receive awards
         award = _award_text(award_span)
         if not award or recipient.casefold() == award.casefold():
             return
@@ -254,6 +271,8 @@ def extract_awards(ctx: SentCtx) -> list:
 
     out += _noun_awards(ctx)
     out += _list_awards(ctx)
+    out += _copula_awards(ctx)
+    out += _honour_lists(ctx)
     return _dedupe(out)
 
 
@@ -274,8 +293,15 @@ def _noun_awards(ctx: SentCtx) -> list:
         # "Brownlow Medal recipient Jim Stynes"
         before = [c for c in t.children if c.dep_ in ("compound", "nmod", "amod") and c.i < t.i]
         if before:
-            spans = award_spans(doc, before[0].left_edge.i, t.i)
-            awards = [s for s in spans]
+            spans = award_spans(doc, max(0, t.i - 20), t.i)
+            # the names joined to the noun: "A and B recipient X"
+            chain: list[Span] = []
+            end = t.i
+            for sp in reversed(spans):
+                if sp.end == end or (sp.end + 1 == end and doc[sp.end].lower_ in ("and", ",")):
+                    chain.insert(0, sp)
+                    end = sp.start
+            awards = chain
             nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
             if nxt is not None and ent_of(nxt) is not None and ent_of(nxt).label_ == "PERSON":
                 rec = person_of(ent_of(nxt).root, ctx)
@@ -304,6 +330,66 @@ def _noun_awards(ctx: SentCtx) -> list:
                                     ctx, t.i, 0.75)
                 if rel is not None:
                     out.append(rel)
+    return out
+
+
+def _copula_awards(ctx: SentCtx) -> list:
+    """"X was ... World Chess Champion (from 1963)": a championship title held."""
+    out: list = []
+    for v in ctx.doc:
+        if v.lemma_ != "be":
+            continue
+        subj = [c for c in v.children if c.dep_ == "nsubj"]
+        if not subj:
+            continue
+        rec = person_of(subj[0], ctx)
+        if not rec:
+            continue
+        for a in v.children:
+            if a.dep_ != "attr":
+                continue
+            for span in _subtree_awards(a):
+                if span[-1].lower_ in ("champion", "laureate"):
+                    rel = make_relation("received_award", {"recipient": rec, "award": _award_text(span),
+                                                           "conferred_by": None, "year": None}, ctx, v.i, 0.7)
+                    if rel is not None:
+                        out.append(rel)
+    return out
+
+
+def _honour_lists(ctx: SentCtx) -> list:
+    """"Among his many honorary titles and State awards were A (1983), B (1971), and C."."""
+    doc = ctx.doc
+    nouns = set(_rules()["honour_nouns"])
+    out: list = []
+    for t in doc:
+        if t.lower_ not in nouns:
+            continue
+        owner = next((c for c in t.subtree if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if owner is None:
+            h = t
+            while h.dep_ == "conj":
+                h = h.head
+            owner = next((c for c in h.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if owner is None:
+            continue
+        verb = t.head
+        while verb.dep_ in ("conj", "pobj", "prep") and verb.head is not verb:
+            verb = verb.head
+        if verb.lemma_ not in ("be", "include"):
+            continue
+        rec = ctx.resolver.pronoun_person(ctx.start + owner.idx)
+        if not rec:
+            continue
+        np_span = range(t.left_edge.i, t.right_edge.i + 1)
+        for span in award_spans(doc, 0, len(doc)):
+            if span.start in np_span:
+                continue
+            rel = make_relation("received_award", {"recipient": rec, "award": _award_text(span),
+                                                   "conferred_by": None, "year": None}, ctx, verb.i, 0.7)
+            if rel is not None:
+                out.append(rel)
+        break
     return out
 
 

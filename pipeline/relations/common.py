@@ -98,6 +98,14 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
                 if p:
                     return p
     if tok.pos_ == "NOUN":
+        # "X is an actress and titleholder who was crowned ...": the copula's subject
+        h = tok
+        while h.dep_ == "conj" and h.head is not h:
+            h = h.head
+        if h.dep_ == "attr" and h.head.lemma_ == "be":
+            s = [c for c in h.head.children if c.dep_ in ("nsubj",)]
+            if s and s[0].i != tok.i:
+                return person_of(s[0], ctx, depth + 1)
         # "guitarist Bernard Sumner" parsed with the title as head
         for c in tok.children:
             if c.dep_ == "compound" and ent_of(c) is not None and ent_of(c).label_ == "PERSON":
