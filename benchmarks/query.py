@@ -32,6 +32,16 @@ ROLES = ["ceo", "founder", "chair", "president", "cto", "cfo"]
 SYL = ["lan", "hua", "xin", "tek", "zhi", "mei", "bo", "kai", "ren", "sun", "qi", "tao", "wen", "yu", "li", "jin"]
 
 
+def _vocab(rng: random.Random, n: int = 4000) -> tuple[list[str], list[float]]:
+    """A Zipf-distributed vocabulary: a few very common words, a long tail of rare ones."""
+    words = list(dict.fromkeys(WORDS + ["".join(rng.choice(SYL) for _ in range(3)) for _ in range(n)]))
+    cum, total = [], 0.0
+    for i in range(len(words)):
+        total += 1.0 / (i + 1)
+        cum.append(total)
+    return words, cum
+
+
 def _name(rng: random.Random, parts: int) -> str:
     return " ".join("".join(rng.choice(SYL) for _ in range(2)).capitalize() for _ in range(parts))
 
@@ -50,6 +60,7 @@ def build(path: Path, rows: int, seed: int = 7) -> dict:
     people = list({_name(rng, 2): None for _ in range(n_people)})
     agencies = list({"Ministry of " + _name(rng, 1) + " Affairs": None for _ in range(n_agencies)})
     awards = [f"{_name(rng, 1)} Builder Award" for _ in range(50)]
+    vocab, cum = _vocab(rng)
     t0 = time.perf_counter()
     trig = [s for s in _split_sql(SCHEMA) if s.startswith("CREATE TRIGGER")]
     conn.execute("BEGIN IMMEDIATE")
@@ -67,7 +78,7 @@ def build(path: Path, rows: int, seed: int = 7) -> dict:
     def articles():
         for i in range(1, n_articles + 1):
             h = rng.choice(hosts)
-            body = " ".join(rng.choice(WORDS) for _ in range(60))
+            body = " ".join(rng.choices(vocab, cum_weights=cum, k=60))
             day = f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
             yield (i, f"https://{h}/story/{i}", f"Story {i}: {rng.choice(WORDS)} {rng.choice(WORDS)}", day, day, h,
                    h, "en", body, f"hash{i}", h)
@@ -127,7 +138,7 @@ def build(path: Path, rows: int, seed: int = 7) -> dict:
             a = args_by_id[cid]
             who = a.get("person") or a.get("recipient") or a.get("investor")
             what = a.get("organization") or a.get("conferred_by") or ", ".join(a.get("technology") or [])
-            s = f"{who} and {what}: {rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(WORDS)}."
+            s = f"{who} and {what}: " + " ".join(rng.choices(vocab, cum_weights=cum, k=8)) + "."
             yield (i + 1, cid, rng.randint(1, n_articles), s, 0, len(s), 0.8, "bench-1", "asserted")
 
     conn.executemany('INSERT INTO evidence (id, claim_id, article_id, sentence, start, "end", confidence,'
@@ -141,7 +152,8 @@ def build(path: Path, rows: int, seed: int = 7) -> dict:
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    return {"orgs": orgs, "people": people, "agencies": agencies, "build_s": time.perf_counter() - t0}
+    return {"orgs": orgs, "people": people, "agencies": agencies, "vocab": vocab, "cum": cum,
+            "build_s": time.perf_counter() - t0}
 
 
 def _stats(samples: list[float]) -> dict:
@@ -163,7 +175,11 @@ def bench(path: Path, names: dict, repeat: int, seed: int = 11) -> dict:
                                                                    with_evidence=False),
         "chain_investments": lambda: q.chain_investments(db, technology=rng.choice(TECHS), investor=rng.choice(
             names["orgs"]), with_evidence=True),
-        "fts_search": lambda: q.search(db, f"{rng.choice(WORDS)} {rng.choice(WORDS)}", limit=20),
+        # two words drawn from the same Zipf distribution as the text (typical queries)
+        "fts_search": lambda: q.search(db, " ".join(rng.choices(names["vocab"], cum_weights=names["cum"], k=2)),
+                                       limit=20),
+        # the worst case: the two most frequent words of the corpus, matching a large share of all rows
+        "fts_search_common_words": lambda: q.search(db, " ".join(names["vocab"][:2]), limit=20),
         "fts_search_name": lambda: q.search(db, rng.choice(names["people"]), limit=20),
     }
     out = {}
