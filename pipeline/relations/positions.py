@@ -165,6 +165,10 @@ def extract_positions(ctx: SentCtx) -> list:
                         if e2 < len(doc) and doc[e2].lower_ in ("and", "&") and (e2 + 1) in roles_by_start:
                             e2 += 1
                     chain2 = [r for r in chain2 if not _is_plural(r)]
+                    if chain2 and e2 < len(doc) and doc[e2].pos_ == "PROPN":
+                        chain2 = []  # "X, and Liberal chief Y": the title belongs to the next name
+                    if any(doc[q].lower_ == "and" for q in range(p.end, k)):
+                        chain2 = []
                     if chain2 and (ent.label_ in ORGISH or _single_token(ent)):
                         _emit(out, ctx, pname, ctx.resolver.org_name(ent), chain2, [ent], chain2[0].start, 0.85)
                 elif k + 1 < len(doc) and doc[k].lower_ in ("its", "their") and (k + 1) in roles_by_start:
@@ -255,6 +259,9 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
                 return fold_org(noun_phrase(head.head).text), []
         return ctx.resolver.topic_org(), []
     ent = ent_of(tok)
+    if ent is None and tok.pos_ == "ADJ" and tok.is_title and j > 0 and tok.lower_ not in GAP_BEFORE \
+            and all(r.text.lower() in ("leader", "chief") for r in chain):
+        return tok.text, []  # "Conservative leader X": the party named by its adjective
     if ent is None and tok.pos_ == "PROPN" and tok.is_title:
         # an unknown organisation the model left unlabelled: "Orvane co-founder and CEO X"
         k = j
@@ -283,6 +290,8 @@ def _verb_positions(ctx: SentCtx) -> list:
     out: list = []
     for v in doc:
         lemma = v.lemma_.lower()
+        if lemma == v.lower_ and lemma.endswith("ed"):  # "It was Founded by": capitalised forms
+            lemma = next((c for c in (lemma[:-2], lemma[:-1]) if c in FOUND | WEAK_FOUND or c in LEAD), lemma)
         if v.pos_ not in ("VERB", "AUX") and not (lemma in FOUND and v.tag_.startswith("VB")):
             continue
         if lemma == "set" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in v.children):
