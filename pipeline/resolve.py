@@ -127,7 +127,8 @@ class DocResolver:
         subj = _first_subject(doc) if first else None
         if subj is not None:
             self._topic_any = fold_org(subj.text)
-            born = bool(re.search(r"\bborn\b|\(\s*[^)]*\b1[0-9]{3}\b|\b20[0-9]{2}\b", text))
+            # a biography opens "Name (born 1955)" or "Name (1893 – 1956)"
+            born = bool(re.search(r"\([^)]*\bborn\b|\([^)]*\b\d{4}\s*[–-]\s*[^)]*\d{4}\s*\)", text))
             if subj.label_ == "PERSON" or (born and subj.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "") and name_like(subj)):
                 name = self.person_name(subj)
                 self._first_person = name

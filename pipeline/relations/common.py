@@ -78,7 +78,7 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
     if ent is not None and ent.label_ == "PERSON" and not _looks_like_org(ent) \
             and not ctx.resolver.is_known_org(ent.text):
         return ctx.resolver.person_name(ent)
-    if tok.pos_ == "PROPN" and (ent is None or len(ent) == 1):
+    if tok.pos_ == "PROPN" and (ent is None or ent.label_ != "PERSON" or len(ent) == 1):
         full = ctx.resolver.known_person(tok.text)
         if full:
             return full
