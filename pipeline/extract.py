@@ -190,6 +190,26 @@ def _canonical(tree, page: Page) -> str:
     return canonicalize(base)
 
 
+# Calls to action of paywalls and registration walls. Only short lines that *ask* the
+# reader to subscribe match, so news about subscribers ("added 5 million subscribers")
+# is kept.
+_PAYWALL_LINE = re.compile(
+    r"^(subscribe|sign in|log in|register)\b"
+    r"|\balready (a )?(subscriber|member)\b"
+    r"|\b(subscribe|sign up|register|log in|sign in)( now)? (to|for) (continue|read|keep reading|unlock|get (full|unlimited))"
+    r"|\bthis (article|story|content) is (only )?(for|available (only )?to|reserved for) (subscribers|members|premium)"
+    r"|\bto (continue|keep) reading\b|\bunlimited (digital )?access\b|\bsubscribers? only\b|\bsubscriber-only\b",
+    re.IGNORECASE,
+)
+
+
+def strip_paywall_lines(text: str) -> str:
+    """Drop paywall call-to-action lines so a teaser is judged by its real length."""
+    lines = text.split("\n")
+    kept = [line for line in lines if len(line) > 200 or not _PAYWALL_LINE.search(line.strip())]
+    return "\n".join(kept) if len(kept) != len(lines) else text
+
+
 def content_hash(text: str) -> str:
     """sha256 of the whitespace-normalized text: one article whatever URL brought it."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
@@ -237,7 +257,7 @@ def extract_article(page: Page, *, entry: FeedEntry | None = None, settings: Set
     except Exception as exc:  # lxml and trafilatura internals: one page must not stop a run
         raise _fail(page, "ParseError", f"{type(exc).__name__}: {exc}"[:300]) from None
 
-    text = (doc.text or "").strip() if doc is not None else ""
+    text = strip_paywall_lines((doc.text or "").strip()) if doc is not None else ""
     title = (doc.title if doc is not None else None) or (entry.title if entry else None)
     published = (doc.date if doc is not None else None) or (entry.published[:10] if entry and entry.published else None)
     sitename = (doc.sitename or "").strip() if doc is not None else ""

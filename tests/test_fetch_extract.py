@@ -303,3 +303,31 @@ def test_real_pages(corpora_dir, name):
         assert article.language in ("en", None)
     else:
         assert article.skip_reason == "too_short" or article.skip_reason.startswith("language:")
+
+
+PAYWALL_TEASER = [
+    "The regional council wants local factories to double their output of advanced sensors by the end of the decade.",
+    "Managers at three suppliers told us they doubt the target can be met without new public money.",
+]
+
+
+@pytest.mark.parametrize(
+    "cta",
+    [
+        ["This article is for subscribers", "Subscribe to read the full story and get unlimited access.", "Already a subscriber? Sign in"],
+        ["Subscribe now to continue reading"],
+        ["Register for free to keep reading", "Log in"],
+    ],
+)
+def test_paywall_teaser_is_too_short_once_the_call_to_action_is_removed(cta):
+    article = extract_article(page_of(article_html(PAYWALL_TEASER + cta)))
+    assert article.skip_reason == "too_short"
+    assert "subscriber" not in article.text.lower() and "Subscribe" not in article.text
+    assert PAYWALL_TEASER[0] in article.text
+
+
+def test_news_about_subscribers_is_not_a_paywall():
+    story = STORY + ["Separately, the streaming unit said it added five million subscribers in the quarter."]
+    article = extract_article(page_of(article_html(story)))
+    assert article.skip_reason is None
+    assert "added five million subscribers" in article.text
