@@ -12,6 +12,7 @@ import re
 import time
 import tomllib
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -79,12 +80,20 @@ def _defuse(body: bytes) -> bytes:
     return head + body[cut:]
 
 
-def parse_feed(feed_url: str, body: bytes, headers: dict[str, str] | None = None) -> tuple[list[FeedEntry], str | None]:
-    """Entries of a feed body, or an error message when it is not a usable feed."""
+def parse_feed(
+    feed_url: str, body: bytes, headers: dict[str, str] | None = None, base_url: str | None = None
+) -> tuple[list[FeedEntry], str | None]:
+    """Entries of a feed body, or an error message when it is not a usable feed.
+
+    ``base_url`` (the URL the feed was served from) resolves relative item links.
+    """
     if not body.strip():
         return [], "empty body"
+    base = base_url or feed_url
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    headers["content-location"] = urljoin(base, headers.get("content-location", "")) or base
     try:
-        parsed = feedparser.parse(io.BytesIO(_defuse(body)), response_headers=headers or {})
+        parsed = feedparser.parse(io.BytesIO(_defuse(body)), response_headers=headers)
     except Exception as exc:  # feedparser is robust, but a run must never crash here
         return [], f"feedparser failed: {type(exc).__name__}: {exc}"
     if not parsed.entries:
@@ -107,7 +116,7 @@ def parse_feed(feed_url: str, body: bytes, headers: dict[str, str] | None = None
             link = guid
         if not link:
             continue
-        url = canonicalize(link)
+        url = canonicalize(urljoin(base, link.strip()))
         if not re.match(r"https?://", url) or url in seen:
             continue
         seen.add(url)
@@ -145,7 +154,7 @@ def poll_feed(client: HttpClient, feed: FeedConfig, etag: str | None = None, las
     new_lm = resp_headers.get("last-modified") or (last_modified if page.status == 304 else None)
     if page.status == 304:
         return FeedPoll(feed_url=feed.url, status=304, etag=new_etag, last_modified=new_lm)
-    entries, problem = parse_feed(feed.url, page.body, resp_headers)
+    entries, problem = parse_feed(feed.url, page.body, resp_headers, base_url=page.final_url)
     error = None
     if problem:
         error = FetchError(url=feed.url, stage="feed", error_class="BadFeed", message=problem)

@@ -337,3 +337,14 @@ def test_real_feeds_through_poll_feed(web, corpora_dir, name):
         assert all("utm_" not in e.url for e in poll.entries)
         assert len({e.url for e in poll.entries}) == len(poll.entries)
         assert any(e.title for e in poll.entries)
+
+
+def test_relative_item_links_resolve_against_the_final_feed_url(web):
+    feed = RSS.replace("https://wire.example.com/2024/lanternfish-lab?utm_source=rss&amp;utm_medium=feed", "/2024/lanternfish-lab")
+    feed = feed.replace("https://wire.example.com/2024/cobalt-bay-ceo#comments", "cobalt-bay-ceo")
+    web.expect_request("/old/rss").respond_with_data("", status=301, headers={"Location": "/news/rss"})
+    web.expect_request("/news/rss").respond_with_data(feed, content_type="application/rss+xml")
+    poll = _poll(web, "/old/rss")
+    assert poll.error is None
+    assert [e.url for e in poll.entries] == [_url(web, "/2024/lanternfish-lab"), _url(web, "/news/cobalt-bay-ceo")]
+    assert all(e.feed_url == _url(web, "/old/rss") for e in poll.entries)  # the configured URL, for feed state
