@@ -13,7 +13,7 @@ from pipeline.relations.modality import sentence_modality
 # the company the (imagined) article is about.
 KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alibaba", "Tata Motors",
          "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
-         "Siemens", "Sony", "Huawei", "Apple", "Intel"}
+         "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund"}
 ABOUT = "Xiaomi"
 ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
 
@@ -94,6 +94,10 @@ CASES = [
      "Xiaomi", (1e9, "USD", False), ["AI"], None, None),
     ("Xiaomi plans to invest heavily in AI and IoT.",
      "Xiaomi", None, ["AI", "IoT"], None, None),
+    ("Hyundai will spend $2bn to develop self-driving cars.",
+     "Hyundai", (2e9, "USD", False), ["autonomous driving"], None, None),
+    ("The plan creates a \u201cGreen Future Fund,\u201d which will invest $500m in batteries.",
+     "Green Future Fund", (500e6, "USD", False), ["batteries"], None, None),
 ]
 
 
@@ -139,6 +143,7 @@ def test_coordinated_investors_each_get_a_candidate(nlp):
     "Apple spent hours on the design.",
     "Will Xiaomi invest in AI?",
     "Mystery Capital invested $5bn in AI.",  # the resolver does not know it: no guessing
+    "Microsoft has invested heavily in OpenAI.",  # a target alone, no money or technology
 ])
 def test_hard_negatives(nlp, sentence):
     assert extract(nlp, sentence) == []

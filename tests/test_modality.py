@@ -58,6 +58,7 @@ def test_status(nlp, sentence, trigger, status):
     ("Huawei will invest $2bn in chips, the company said.", "invest", "the company"),
     ("Lei Jun, Xiaomi's chief executive, told reporters the firm would invest in AI.", "invest", "Lei Jun"),
     ("Huawei said on Monday that it had invested $2bn in chips.", "invested", "Huawei"),
+    ("Huawei will invest $2bn in chips, according to officials who spoke at the event.", "invest", "officials"),
 ])
 def test_attribution(nlp, sentence, trigger, source):
     assert modality(nlp, sentence, trigger).attributed_to == source

@@ -57,12 +57,16 @@ def _is_trigger(t: Token) -> bool:
 
 
 def _np(t: Token) -> Span:
-    """The name part of a noun phrase: modifiers up to the head, and its "'s"."""
+    """The name part of a noun phrase: modifiers up to the head, and its "'s"; no quotes."""
     end = t.i + 1
     for c in t.rights:
         if c.dep_ in ("case", "compound", "flat") and c.i == end:
             end = c.i + 1
-    return t.doc[t.left_edge.i if t.left_edge.i <= t.i else t.i: end]
+    start = min(t.left_edge.i, t.i)
+    for k in range(start, t.i):  # a quoted name: 'a "Climate Fund"' is the Climate Fund
+        if t.doc[k].is_punct or t.doc[k].is_quote:
+            start = k + 1
+    return t.doc[start:end]
 
 
 def _vague(t: Token) -> bool:
@@ -146,8 +150,10 @@ def _reaches(tok: Token, scope: set[int], sent: Span) -> bool:
     while True:
         if t.i in scope:
             return True
-        if t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX")):
-            return False
+        purpose = (t.dep_ in ("advcl", "xcomp") and t.head.i in scope
+                   and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children))
+        if not purpose and (t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))):
+            return False  # another clause; but "invest $1bn to develop AI" is this spend's purpose
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         t = t.head
@@ -237,8 +243,9 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
             inside = target_span is not None and target_span.start <= s.start < target_span.end
             if not inside and n not in techs_here:
                 techs_here.append(n)
-        # Evidence must say something beyond "X invests": money, technology or a target.
-        if not (techs_here or target or (amount and is_invest)):
+        # Evidence must say something beyond "X invests": money or technology. A target
+        # alone is too weak ("has invested a ton of resources in South Carolina").
+        if not (techs_here or (amount and is_invest)):
             continue
         if not is_invest and amount is None:
             continue  # "commit", "pour", "spend" without money are other senses

@@ -163,11 +163,13 @@ def _name(sent: Span, head: Token) -> str | None:
         for c in head.children:
             if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN":
                 return _name(sent, c)
-    toks = [t for t in head.subtree if sent.start <= t.i < sent.end]
-    # cut appositions, relative clauses and trailing punctuation
+    # cut appositions, relative clauses ("officials who spoke ...") and what follows a comma
+    cut = {d.i for c in head.rights if c.dep_ in ("appos", "relcl", "acl", "punct") for d in c.subtree}
     out = []
-    for t in toks:
-        if t.i > head.i and (t.is_punct or t.dep_ in ("appos", "relcl", "acl")) and t.lower_ not in ("-", "&", "."):
+    for t in head.subtree:
+        if not (sent.start <= t.i < sent.end):
+            continue
+        if t.i > head.i and (t.i in cut or (t.is_punct and t.lower_ not in ("-", "&", "."))):
             break
         out.append(t)
     while out and (out[-1].is_punct or out[-1].tag_ == "POS"):
