@@ -331,3 +331,19 @@ def test_news_about_subscribers_is_not_a_paywall():
     article = extract_article(page_of(article_html(story)))
     assert article.skip_reason is None
     assert "added five million subscribers" in article.text
+
+
+@pytest.mark.parametrize("variant", ["xhtml-with-xml-declaration", "utf-16-with-bom", "utf-8-with-bom"])
+def test_xhtml_and_bom_encoded_pages(variant):
+    html = article_html()
+    if variant == "xhtml-with-xml-declaration":
+        html = '<?xml version="1.0" encoding="utf-8"?>\n' + html.replace(
+            '<!DOCTYPE html><html lang="en">', '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">')
+        page = page_of(html, content_type="application/xhtml+xml")
+    elif variant == "utf-16-with-bom":
+        page = page_of(html.encode("utf-16"), content_type="text/html")
+    else:
+        page = page_of(html.encode("utf-8-sig"), content_type="text/html; charset=iso-8859-1")
+    article = extract_article(page)
+    assert article.skip_reason is None
+    assert STORY[0] in article.text
