@@ -197,24 +197,38 @@ def fts_query(text: str, max_terms: int = 32) -> str | None:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def search(db: sqlite_utils.Database, text: str, limit: int = 20, mark: tuple[str, str] = ("[", "]")) -> list[dict]:
+RANK_CAP = 5000  # above this many matches, newest first instead of bm25 (ranking all would be slow)
+
+
+def _order(db: sqlite_utils.Database, table: str, q: str, cap: int) -> str:
+    """``rank`` when the match set is small enough to score, else newest rows first."""
+    n = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+                   [q, cap + 1]).fetchone()[0]
+    return f"{table}.rank" if n <= cap else f"{table}.rowid DESC"
+
+
+def search(db: sqlite_utils.Database, text: str, limit: int = 20, mark: tuple[str, str] = ("[", "]"),
+           rank_cap: int = RANK_CAP) -> list[dict]:
     """Full-text search over evidence sentences and article text.
 
     Returns evidence hits first (``kind`` = "evidence", the highlighted sentence and its
     claim), then article hits (``kind`` = "article", a highlighted snippet and the claims
-    that article supports)."""
+    that article supports). Hits are ordered by relevance (bm25) unless a query matches
+    more than ``rank_cap`` rows, then newest first: scoring every row of a very common
+    word would take seconds on a large database."""
     q = fts_query(_clean(text) or "")
     if q is None:
         return []
     limit = max(0, int(limit))
     out: list[dict] = []
     with translate_errors():
+        ev_order, art_order = _order(db, "evidence_fts", q, rank_cap), _order(db, "articles_fts", q, rank_cap)
         ev_rows = db.execute(
             "SELECT e.id, highlight(evidence_fts, 0, ?, ?), e.claim_id, c.type, c.args, c.sources, a.url, a.title,"
             " a.site, substr(a.published, 1, 10) FROM evidence_fts"
             " JOIN evidence e ON e.id = evidence_fts.rowid JOIN claims c ON c.id = e.claim_id"
             " JOIN articles a ON a.id = e.article_id"
-            " WHERE evidence_fts MATCH ? ORDER BY evidence_fts.rank LIMIT ?",
+            f" WHERE evidence_fts MATCH ? ORDER BY {ev_order} LIMIT ?",
             [mark[0], mark[1], q, limit]).fetchall()
         for eid, snip, cid, ctype, args, sources, url, title, site, published in ev_rows:
             out.append({"kind": "evidence", "evidence_id": eid, "snippet": snip, "url": url, "title": title,
@@ -223,7 +237,7 @@ def search(db: sqlite_utils.Database, text: str, limit: int = 20, mark: tuple[st
         art_rows = db.execute(
             "SELECT a.id, snippet(articles_fts, 1, ?, ?, '...', 16), a.url, a.title, a.site,"
             " substr(a.published, 1, 10) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?",
+            f" WHERE articles_fts MATCH ? ORDER BY {art_order} LIMIT ?",
             [mark[0], mark[1], q, limit]).fetchall()
         for aid, snip, url, title, site, published in art_rows:
             cl = db.execute(

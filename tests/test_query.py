@@ -157,3 +157,14 @@ def test_search_article_hit_lists_its_claims(db):
 ])
 def test_fts_query_quotes_terms(text, expected):
     assert q.fts_query(text) == expected
+
+
+@pytest.mark.parametrize("text", ["MIIT", "Lei Jun", "Xiaomi"])
+def test_search_over_rank_cap_orders_newest_first(db, text):
+    ranked = q.search(db, text)
+    capped = q.search(db, text, rank_cap=0)
+    key = lambda h: (h["kind"], h.get("evidence_id") or h.get("article_id"))  # noqa: E731
+    assert sorted(map(key, ranked)) == sorted(map(key, capped))
+    for kind, id_key in (("evidence", "evidence_id"), ("article", "article_id")):
+        got = [h[id_key] for h in capped if h["kind"] == kind]
+        assert got == sorted(got, reverse=True) and got
