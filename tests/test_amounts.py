@@ -32,6 +32,9 @@ from pipeline.relations.amounts import (find_amounts, find_periods, find_technol
     ("300 million euros", 300e6, "EUR", False),
     ("NT$ 1.1 trillion", 1.1e12, "TWD", False),
     ("₩ 20 trillion", 20e12, "KRW", False),
+    ("US$171-million", 171e6, "USD", False),
+    ("1.2-billion-yuan", 1.2e9, "CNY", False),
+    ("2 billion pounds", 2e9, "GBP", False),
 ])
 def test_amount_forms(text, value, currency, approximate):
     sentence = f"The group said it would put {text} into the project."
@@ -60,6 +63,8 @@ def test_approximate_words(word):
     "Samsung won the contract.",
     "Its market share rose to 15% in the third quarter.",
     "The phone costs less than it did.",
+    "Agents seized 475 pounds of cargo.",  # weight, not sterling
+    "The 5-m pole fell on a 20-km road.",
 ])
 def test_no_amount(text):
     assert parse_amount(text) is None

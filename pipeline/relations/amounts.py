@@ -35,12 +35,12 @@ def _money():
     scales = {k.lower(): float(v) for k, v in data["scales"].items()}
     approx = _alt(data["approximate"], "i")
     scale = _alt(scales, "i")
-    scales_re = rf"(?P<scales>(?:\s?{scale}(?![A-Za-z]))(?:\s+{scale}(?![A-Za-z]))*)?"
+    scales_re = rf"(?P<scales>(?:(?:\s?|-){scale}(?![A-Za-z]))(?:\s+{scale}(?![A-Za-z]))*)?"
     scales_re2 = scales_re.replace("?P<scales>", "?P<scales2>")
     pattern = re.compile(
         rf"(?:(?<![\w])(?P<approx>{approx})\s*)?"
         rf"(?:(?<![A-Za-z0-9])(?P<pre>{_alt(prefixes)})\s?(?P<num>{_NUM}){scales_re}"
-        rf"|(?<![\w.,$])(?P<num2>{_NUM}){scales_re2}\s+(?P<suf>{_alt(suffixes, 'i')}))"
+        rf"|(?<![\w.,$])(?P<num2>{_NUM}){scales_re2}(?:\s+|-)(?P<suf>{_alt(suffixes, 'i')}))"
         rf"(?![A-Za-z0-9])"
     )
     scale_find = re.compile(scale, re.I)
