@@ -252,9 +252,7 @@ def extract_article(page: Page, *, entry: FeedEntry | None = None, settings: Set
         )
     except ExtractFailed:
         raise
-    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, IndexError, LookupError) as exc:
-        raise _fail(page, "ParseError", f"{type(exc).__name__}: {exc}"[:300]) from None
-    except Exception as exc:  # lxml and trafilatura internals: one page must not stop a run
+    except Exception as exc:  # RecursionError, lxml and trafilatura internals: one page must not stop a run
         raise _fail(page, "ParseError", f"{type(exc).__name__}: {exc}"[:300]) from None
 
     text = strip_paywall_lines((doc.text or "").strip()) if doc is not None else ""
