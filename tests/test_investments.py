@@ -13,7 +13,8 @@ from pipeline.relations.modality import sentence_modality
 # the company the (imagined) article is about.
 KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alibaba", "Tata Motors",
          "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
-         "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund"}
+         "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund",
+         "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics"}
 ABOUT = "Xiaomi"
 ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
 
@@ -94,6 +95,13 @@ CASES = [
      "Xiaomi", (1e9, "USD", False), ["AI"], None, None),
     ("Xiaomi plans to invest heavily in AI and IoT.",
      "Xiaomi", None, ["AI", "IoT"], None, None),
+    ("Samsung Electronics Co. said it will spend 450 trillion won ($356 billion) over the next five years "
+     "on semiconductors, biopharmaceuticals and other areas.",
+     "Samsung Electronics", (450e12, "KRW", False), ["semiconductors", "biotech"], "over the next five years", None),
+    ("Alphabet's Google said it plans to invest $1 billion in cloud infrastructure and renewable energy by 2030.",
+     "Google", (1e9, "USD", False), ["cloud computing", "renewable energy"], "by 2030", None),
+    ("SoftBank-backed Paytm will invest Rs 500 crore in AI.",
+     "Paytm", (5e9, "INR", False), ["AI"], None, None),
     ("Hyundai will spend $2bn to develop self-driving cars.",
      "Hyundai", (2e9, "USD", False), ["autonomous driving"], None, None),
     ("The plan creates a \u201cGreen Future Fund,\u201d which will invest $500m in batteries.",
@@ -156,6 +164,18 @@ def test_confidence_is_lower_for_anaphors_and_missing_amounts(nlp):
     assert anaphor.args == named.args
     assert anaphor.confidence < named.confidence
     assert no_amount.confidence < named.confidence
+
+
+def test_speaker_names_the_pronoun(nlp):
+    """"Apple said it would invest": "it" is Apple, not the company the article is about."""
+    (c,) = extract(nlp, "Apple said on Tuesday it would invest more than $430 billion over five years in 5G.")
+    assert c.args["investor"] == "Apple"
+    assert c.confidence == extract(nlp, "Apple will invest more than $430 billion over five years in 5G.")[0].confidence
+
+
+def test_size_of_the_target_is_not_the_investment(nlp):
+    (c,) = extract(nlp, "Nvidia invested in the AI company xAI's $6 billion funding round.")
+    assert c.args["amount"] is None
 
 
 def test_amount_of_another_clause_is_not_taken(nlp):

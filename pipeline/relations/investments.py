@@ -19,7 +19,7 @@ from typing import Callable
 from spacy.tokens import Span, Token
 
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
-from pipeline.relations.modality import sentence_modality
+from pipeline.relations.modality import REPORTING_VERBS, sentence_modality
 
 __all__ = ["InvestmentCandidate", "extract_investments"]
 
@@ -32,6 +32,10 @@ INVESTOR_VERBS = frozenset({"make", "announce", "unveil", "outline", "detail", "
                             "confirm", "disclose", "propose", "consider", "pledge", "promise",
                             "have", "lay", "set", "draw", "launch", "commit", "finalize", "finalise",
                             "complete", "mull", "weigh", "explore", "prepare", "earmark", "step"})
+# Money that measures something other than the spend ("xAI's $6bn funding round").
+NOT_SPENT = frozenset({"round", "valuation", "revenue", "revenues", "sale", "sales", "profit", "loss",
+                       "turnover", "income", "earnings", "market", "worth", "debt", "fine", "penalty",
+                       "price", "salary", "bonus", "deficit", "cap", "capitalization", "value"})
 VAGUE_MODIFIERS = frozenset({"unnamed", "undisclosed", "unidentified", "anonymous", "unknown", "mystery",
                              "certain", "other", "several", "some", "many", "various"})
 INDEFINITE = frozenset({"a", "an", "some", "any", "another", "several", "many", "few"})
@@ -62,7 +66,18 @@ def _np(t: Token) -> Span:
     for c in t.rights:
         if c.dep_ in ("case", "compound", "flat") and c.i == end:
             end = c.i + 1
+    if t.pos_ == "PROPN":  # a name: its own compound words only ("SoftBank-backed Paytm" is Paytm)
+        start = t.i
+        while start > 0 and t.doc[start - 1].dep_ in ("compound", "flat") and t.doc[start - 1].pos_ == "PROPN" \
+                and t.doc[start - 1].head.i >= start:
+            start -= 1
+        if start > 0 and t.doc[start - 1].lower_ == "the" and t.doc[start - 1].head.i == t.i:
+            start -= 1
+        return t.doc[start:end]
     start = min(t.left_edge.i, t.i)
+    for c in t.lefts:  # "Alphabet's unit": the unit, not Alphabet
+        if c.dep_ == "poss":
+            start = max(start, c.right_edge.i + 1)
     for k in range(start, t.i):  # a quoted name: 'a "Climate Fund"' is the Climate Fund
         if t.doc[k].is_punct or t.doc[k].is_quote:
             start = k + 1
@@ -144,12 +159,31 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
     return None, nouns
 
 
-def _reaches(tok: Token, scope: set[int], sent: Span) -> bool:
-    """Does ``tok`` hang from a scope token without crossing into another clause?"""
+def _speaker(trigger: Token) -> Token | None:
+    """The named subject of the reporting verb governing the trigger's clause."""
+    t = trigger
+    for _ in range(4):
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in REPORTING_VERBS:
+            subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            return subj if subj is not None and subj.pos_ == "PROPN" else None
+        if t.dep_ not in ("xcomp", "conj", "ccomp") or t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False) -> bool:
+    """Does ``tok`` hang from a scope token without crossing into another clause? For
+    money, not through "in/into/on" either: "invested in X's $6bn round" sizes the round."""
     t = tok
     while True:
         if t.i in scope:
             return True
+        if money and t.lemma_.lower() in NOT_SPENT:
+            return False
+        if money and (t.dep_ == "appos" or (t.dep_ == "prep" and t.lower_ in ("in", "into", "on")
+                                            and t.head.i in scope)):
+            return False
         purpose = (t.dep_ in ("advcl", "xcomp") and t.head.i in scope
                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children))
         if not purpose and (t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))):
@@ -192,7 +226,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     amount, amount_root = None, None
     for start, end, amt in find_amounts(sent.text):
         span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent):
+        if span is not None and _reaches(span.root, scope, sent, money=True):
             amount, amount_root = amt, span.root
             break
 
@@ -233,8 +267,13 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     for tok in investors:
         if _vague(tok):
             continue
-        span = _np(tok)
-        name = resolve_org(span)
+        name, anaphor = None, tok.pos_ == "PRON" or (tok.pos_ == "NOUN" and tok.ent_type_ == "")
+        if tok.pos_ == "PRON":  # "Apple said it would invest": the speaker, when it is named
+            speaker = _speaker(trigger)
+            if speaker is not None:
+                name = resolve_org(_np(speaker))
+                anaphor = anaphor and not name
+        name = name or resolve_org(_np(tok))
         if not name:
             continue
         target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
@@ -250,7 +289,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
         if not is_invest and amount is None:
             continue  # "commit", "pour", "spend" without money are other senses
         conf = 0.9
-        if tok.pos_ == "PRON" or (tok.pos_ == "NOUN" and tok.ent_type_ == ""):
+        if anaphor:
             conf -= 0.15  # "it", "the company": resolved by coreference, not named here
         if amount is None:
             conf -= 0.15
