@@ -593,6 +593,10 @@ def _resolve_arg(conn: sqlite3.Connection, value: str, label: str) -> tuple[str,
     return value.strip(), norm
 
 
+_AWARD_TAIL = re.compile(r"\s+(award|prize|honou?r|title|medal)$")  # lowercase only: "Grand Award" is a name
+_PERIOD_FILLER = {"over", "the", "next", "coming", "within", "in", "during", "for", "of"}
+
+
 def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
     """Claim key, display args and per-role normalized names of one relation."""
     display = dict(args)
@@ -601,6 +605,8 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
     ent = ENTITY_ARGS.get(rtype, {})
     for k in sorted(args):
         v = args[k]
+        if k == "award" and isinstance(v, str):  # "X award" (common noun appended) is the award X
+            v = _AWARD_TAIL.sub("", v).strip() or v
         if isinstance(v, str) and (k in ent or rtype not in ENTITY_ARGS):
             if k in ent:
                 shown, kv = _resolve_arg(conn, v, ent[k])
@@ -622,6 +628,8 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
         elif k == "technology":
             techs = v if isinstance(v, (list, tuple)) else ([v] if v else [])
             key_args[k] = sorted({str(t).casefold() for t in techs})
+        elif k == "period" and isinstance(v, str):
+            key_args[k] = " ".join(w for w in normalize_name(v).split() if w not in _PERIOD_FILLER)
         elif isinstance(v, str):
             key_args[k] = normalize_name(v)
         else:
@@ -833,8 +841,8 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
             syndication_of = None if existing is not None and root == existing[0] else root
         if syndication_of is not None:
             source_key = conn.execute("SELECT source_key FROM articles WHERE id = ?", [syndication_of]).fetchone()[0]
-        else:
-            source_key = host or article.url
+        else:  # one outlet = its site name (several outlets may share a host), else its host
+            source_key = _SPACES.sub(" ", (article.site or "").strip().casefold()) or host or article.url
         values = {
             "url": article.url, "title": article.title, "author": article.author,
             "published": article.published, "site": article.site, "host": host,

@@ -305,3 +305,30 @@ def test_article_date_and_first_seen(tmp_path, published, fetched_at, date):
     write_article(db, replace(a2, published=published, fetched_at=fetched_at), r2)
     assert db.execute("SELECT date FROM articles").fetchone()[0] == date
     assert {r[0] for r in db.execute("SELECT first_seen FROM claims")} == {date}
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ({"award": "Outstanding Builder award"}, {"award": "Outstanding Builder"}, True),
+    ({"award": "Monozukuri Nippon Grand Award"}, {"award": "Monozukuri Nippon Grand"}, False),
+    ({"period": "over the next five years"}, {"period": "over five years"}, True),
+    ({"period": "2021"}, {"period": "2022"}, False),
+])
+def test_claim_key_normalization(tmp_path, a, b, same):
+    db = open_db(tmp_path / "e.db")
+    base = {"recipient": "Lei Jun", "award": "X Medal", "conferred_by": MIIT, "year": 2019}
+    rtype = "investment" if "period" in a else "received_award"
+    if rtype == "investment":
+        base = {"investor": "Xiaomi", "amount": None, "technology": ["AI"], "period": None, "target": None}
+    with store.immediate(db):
+        k1 = store._canonical(db.conn, rtype, base | a)[0]
+        k2 = store._canonical(db.conn, rtype, base | b)[0]
+    assert (k1 == k2) is same
+
+
+def test_outlets_sharing_a_host_are_distinct_sources(tmp_path):
+    """Two outlets under one host (a blog platform, the offline demo) are two sources."""
+    db = open_db(tmp_path / "e.db")
+    (a1, r1), (a2, r2) = seed_articles()[:2]
+    write_article(db, replace(a1, url="http://127.0.0.1:8000/pages/harbour/x.html"), r1)
+    write_article(db, replace(a2, url="http://127.0.0.1:8000/pages/lantern/y.html"), r2)
+    assert db.execute("SELECT sources FROM claims WHERE type = 'received_award'").fetchone()[0] == 2
