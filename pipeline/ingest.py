@@ -103,11 +103,25 @@ def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | Non
             seen_guids.add(entry.guid)
         if max_per_feed is not None and per_feed.get(entry.feed_url, 0) >= max_per_feed:
             continue
-        if store.article_exists(db, url=entry.url, guid=entry.guid):
+        if store.article_exists(db, url=entry.url, guid=entry.guid) or failed_for_good(db, entry.url):
             continue
         per_feed[entry.feed_url] = per_feed.get(entry.feed_url, 0) + 1
         out.append(entry)
     return out
+
+
+# Failures that will not mend by asking again; timeouts, 429 and 5xx are retried next run.
+PERMANENT_ERRORS = ("HTTPStatus404", "HTTPStatus410", "HTTPStatus403", "HTTPStatus401", "HTTPStatus451",
+                    "BadContentType", "NotHTML", "Empty", "TooLarge", "RobotsDisallowed", "BlockedAddress",
+                    "BadURL", "ParseError")
+
+
+def failed_for_good(db, url: str) -> bool:
+    """True when an earlier run recorded a permanent failure for this page."""
+    marks = ",".join("?" * len(PERMANENT_ERRORS))
+    row = db.execute(f"select 1 from fetch_errors where url = ? and stage in ('fetch', 'extract') "
+                     f"and error_class in ({marks}) limit 1", [url, *PERMANENT_ERRORS]).fetchone()
+    return row is not None
 
 
 def fetch_and_extract_one(client, url: str, entry: FeedEntry | None, settings) -> Article | FetchError:

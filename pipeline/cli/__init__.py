@@ -41,6 +41,9 @@ def _register() -> None:
 
 def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if "--debug" not in sys.argv:
+        # Prefect's INFO lines would drown the progress display; --debug shows them.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     _register()
     try:
         app(standalone_mode=False)

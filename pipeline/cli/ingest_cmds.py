@@ -30,7 +30,6 @@ class _StatusHandler(logging.Handler):
 
 @contextmanager
 def _progress(label: str) -> Iterator[None]:
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if state.debug else "WARNING")
     logger = logging.getLogger("newsev.progress")
     logger.setLevel(logging.INFO)
     logger.propagate = False
@@ -160,18 +159,20 @@ def demo_cmd(
         console.print(f"serving data/sample at {base_url}")
         result = _run_ingest(feeds, db, None, True)
     database = store.open_db(db)
-    _print_rows("CEO -> award -> agency", query.chain_ceo_award_agency(database))
-    _print_rows("company -> amount -> technology", query.chain_investments(database))
+    _print_rows("CEO -> award -> agency", query.chain_ceo_award_agency(database),
+                ["company", "ceo", "award", "agency", "year", "sources"])
+    _print_rows("company -> amount -> technology", query.chain_investments(database),
+                ["investor", "amount_text", "currency", "technology", "period", "status", "sources"])
     console.print(_summary(result))
     console.print(f"next: newsev query claims --entity Xiaomi --db {db}")
 
 
-def _print_rows(title: str, rows: list[dict]) -> None:
+def _print_rows(title: str, rows: list[dict], columns: list[str] | None = None) -> None:
     table = Table(title=title)
     if not rows:
         console.print(f"{title}: no rows")
         return
-    columns = [k for k in rows[0] if k not in {"claim_ids", "evidence"}]
+    columns = [c for c in (columns or list(rows[0])) if c in rows[0]]
     for col in columns:
         table.add_column(col)
     for row in rows:
