@@ -14,7 +14,8 @@ from pipeline.relations.modality import sentence_modality
 KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alibaba", "Tata Motors",
          "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
          "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund",
-         "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics"}
+         "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics",
+         "Kestrel Labs", "Orbis Motors", "Nimbus Robotics"}
 ABOUT = "Xiaomi"
 ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
 
@@ -102,6 +103,16 @@ CASES = [
      "Google", (1e9, "USD", False), ["cloud computing", "renewable energy"], "by 2030", None),
     ("SoftBank-backed Paytm will invest Rs 500 crore in AI.",
      "Paytm", (5e9, "INR", False), ["AI"], None, None),
+    ("Kestrel Labs will spend $40 million over two years designing processors for robots.",
+     "Kestrel Labs", (40e6, "USD", False), ["semiconductors", "robotics"], "over two years", None),
+    ("Kestrel Labs to pour $40 million into battery research",  # headline
+     "Kestrel Labs", (40e6, "USD", False), ["batteries"], None, None),
+    ("Orbis Motors surprised analysts with a plan to invest 3 billion yuan in solid-state batteries through 2027.",
+     "Orbis Motors", (3e9, "CNY", False), ["batteries"], "through 2027", None),
+    ("Kestrel Labs plans to spend $40 million on a factory that will produce drones.",
+     "Kestrel Labs", (40e6, "USD", False), ["drones"], None, None),
+    ("Nimbus Robotics, a maker of warehouse robots, will invest $10m in batteries.",  # who, not what
+     "Nimbus Robotics", (10e6, "USD", False), ["batteries"], None, None),
     ("Hyundai will spend $2bn to develop self-driving cars.",
      "Hyundai", (2e9, "USD", False), ["autonomous driving"], None, None),
     ("The plan creates a \u201cGreen Future Fund,\u201d which will invest $500m in batteries.",

@@ -32,6 +32,8 @@ INVESTOR_VERBS = frozenset({"make", "announce", "unveil", "outline", "detail", "
                             "confirm", "disclose", "propose", "consider", "pledge", "promise",
                             "have", "lay", "set", "draw", "launch", "commit", "finalize", "finalise",
                             "complete", "mull", "weigh", "explore", "prepare", "earmark", "step"})
+PRODUCE_VERBS = frozenset({"make", "produce", "build", "manufacture", "develop", "design", "supply",
+                           "power", "assemble", "fabricate", "research"})
 # Money that measures something other than the spend ("xAI's $6bn funding round").
 NOT_SPENT = frozenset({"round", "valuation", "revenue", "revenues", "sale", "sales", "profit", "loss",
                        "turnover", "income", "earnings", "market", "worth", "debt", "fine", "penalty",
@@ -146,6 +148,8 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
         if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
             t, climbed = t.head, True
             continue
+        if t.dep_ == "acl" and t.head.pos_ == "PROPN" and any(c.lower_ == "to" for c in t.children):
+            return t.head, nouns  # headline style: "Intel to pour $20 billion into ..."
         if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
             noun = t.head
             nouns.append(noun)
@@ -154,6 +158,9 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
                 return owner, nouns
             if noun.dep_ in ("dobj", "attr") and noun.head.lemma_.lower() in INVESTOR_VERBS:
                 t, climbed = noun.head, True
+                continue
+            if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
+                t, climbed = noun.head.head, True  # "Samsung set the tone with a plan to invest"
                 continue
         break
     return None, nouns
@@ -172,9 +179,11 @@ def _speaker(trigger: Token) -> Token | None:
     return None
 
 
-def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False) -> bool:
+def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
+             units: frozenset[int] = frozenset()) -> bool:
     """Does ``tok`` hang from a scope token without crossing into another clause? For
-    money, not through "in/into/on" either: "invested in X's $6bn round" sizes the round."""
+    money, not through "in/into/on" either: "invested in X's $6bn round" sizes the round.
+    ``units`` are tokens of amounts, never clauses ("133 trillion won" is no verb)."""
     t = tok
     while True:
         if t.i in scope:
@@ -184,10 +193,16 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False) -> bo
         if money and (t.dep_ == "appos" or (t.dep_ == "prep" and t.lower_ in ("in", "into", "on")
                                             and t.head.i in scope)):
             return False
-        purpose = (t.dep_ in ("advcl", "xcomp") and t.head.i in scope
-                   and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children))
-        if not purpose and (t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))):
-            return False  # another clause; but "invest $1bn to develop AI" is this spend's purpose
+        # "invest $1bn to develop AI", "spend $20bn building chip plants": the spend's purpose
+        purpose = (t.dep_ in ("advcl", "xcomp", "pcomp") and t.head.i in scope
+                   and (any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.lower_.endswith("ing")))
+        # "a plant that will make chips": what the funded thing makes
+        # and "... developing chips" even where the parse hangs it on the wrong word
+        makes = not money and t.lemma_.lower() in PRODUCE_VERBS and (
+            t.dep_ == "relcl" or (t.dep_ in ("acl", "advcl") and t.tag_ == "VBG"))
+        clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
+        if clause and not (purpose or makes or t.i in units):
+            return False
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         t = t.head
@@ -224,16 +239,17 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     scope = {trigger.i} | {n.i for n in nouns}
 
     amount, amount_root = None, None
-    for start, end, amt in find_amounts(sent.text):
-        span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent, money=True):
+    found = [(start, end, amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
+    units = frozenset(t.i for *_, span in found if span is not None for t in span)
+    for start, end, amt, span in found:
+        if span is not None and _reaches(span.root, scope, sent, money=True, units=units):
             amount, amount_root = amt, span.root
             break
 
     tech_hits: list[tuple[Span, str]] = []
     for start, end, name in find_technologies(sent.text):
         span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent):
+        if span is not None and _reaches(span.root, scope, sent, units=units):
             tech_hits.append((span, name))
     # A list goes on by characters even where the parse breaks it ("in AI and IoT."):
     # a technology right after an accepted one, joined by "," / "and" / "or", belongs too.
@@ -254,7 +270,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     period = None
     for start, end, text in find_periods(sent.text):
         span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent):
+        if span is not None and _reaches(span.root, scope, sent, units=units):
             period = text
             break
     if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
@@ -278,9 +294,13 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
             continue
         target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
         techs_here: list[str] = []
+        # "Seoryung Semiconductor, a maker of chips": who invests, not in what
+        own = {d.i for d in tok.subtree}
+        if trigger.i in own:  # "Xiaomi, which invested $1bn in AI": the clause is not the name
+            own -= {d.i for d in trigger.subtree}
         for s, n in tech_hits:  # "invest in Acme Robotics": a name, not a technology
             inside = target_span is not None and target_span.start <= s.start < target_span.end
-            if not inside and n not in techs_here:
+            if not inside and s.root.i not in own and n not in techs_here:
                 techs_here.append(n)
         # Evidence must say something beyond "X invests": money or technology. A target
         # alone is too weak ("has invested a ton of resources in South Carolina").
