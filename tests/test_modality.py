@@ -120,3 +120,17 @@ def test_trigger_outside_sentence_falls_back_to_root(nlp):
     doc = nlp("Huawei will invest $2bn in chips. Ding Lei did not win the prize.")
     first, _ = list(doc.sents)
     assert sentence_modality(first, len(doc) - 2) == sentence_modality(first)
+
+
+@pytest.mark.parametrize("name", ["modality.json", "investments.json"])
+def test_cue_lists_are_lower_case_lemmas(name):
+    """The walks compare lower-cased lemmas; a capitalised cue would never match."""
+    import json
+
+    from pipeline.config import MODELS_DIR
+
+    data = json.loads((MODELS_DIR / name).read_text(encoding="utf-8"))
+    lists = {k: v for k, v in data.items() if isinstance(v, list)}
+    assert lists
+    for key, words in lists.items():
+        assert words and all(w == w.lower() and w.strip() == w for w in words), key

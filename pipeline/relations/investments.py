@@ -12,35 +12,29 @@ to the trigger's own clause. Negated, denied and hypothetical sentences yield no
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from spacy.tokens import Span, Token
 
+from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
 from pipeline.relations.modality import REPORTING_VERBS, sentence_modality
 
 __all__ = ["InvestmentCandidate", "extract_investments"]
 
-TRIGGER_VERBS = frozenset({"invest", "spend", "pour", "earmark", "commit", "allocate", "inject",
-                           "plough", "plow", "funnel", "channel", "reinvest", "splurge", "pump"})
-TRIGGER_NOUNS = frozenset({"investment", "investments", "spending", "outlay", "outlays",
-                           "expenditure", "capex", "allocation", "injection"})
-# Verbs whose subject is the investor of their object noun ("X announced an investment").
-INVESTOR_VERBS = frozenset({"make", "announce", "unveil", "outline", "detail", "plan", "reveal",
-                            "confirm", "disclose", "propose", "consider", "pledge", "promise",
-                            "have", "lay", "set", "draw", "launch", "commit", "finalize", "finalise",
-                            "complete", "mull", "weigh", "explore", "prepare", "earmark", "step"})
-PRODUCE_VERBS = frozenset({"make", "produce", "build", "manufacture", "develop", "design", "supply",
-                           "power", "assemble", "fabricate", "research"})
-# Money that measures something other than the spend ("xAI's $6bn funding round").
-NOT_SPENT = frozenset({"round", "valuation", "revenue", "revenues", "sale", "sales", "profit", "loss",
-                       "turnover", "income", "earnings", "market", "worth", "debt", "fine", "penalty",
-                       "price", "salary", "bonus", "deficit", "cap", "capitalization", "value"})
-VAGUE_MODIFIERS = frozenset({"unnamed", "undisclosed", "unidentified", "anonymous", "unknown", "mystery",
-                             "certain", "other", "several", "some", "many", "various"})
-INDEFINITE = frozenset({"a", "an", "some", "any", "another", "several", "many", "few"})
+# Word lists are data (models/investments.json); names below are the loaded sets.
+_LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
+TRIGGER_VERBS = frozenset(_LEX["trigger_verbs"])
+TRIGGER_NOUNS = frozenset(_LEX["trigger_nouns"])
+PHRASAL_TRIGGERS = dict(_LEX["phrasal_triggers"])
+INVESTOR_VERBS = frozenset(_LEX["investor_verbs"])
+PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
+NOT_SPENT = frozenset(_LEX["not_spent"])
+VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
+INDEFINITE = frozenset(_LEX["indefinite"])
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|as well as)|&|/)\s*", re.I)
@@ -57,7 +51,8 @@ def _is_trigger(t: Token) -> bool:
     lemma = t.lemma_.lower()
     if t.pos_ == "VERB" and (lemma in TRIGGER_VERBS or t.lower_.startswith("invest")):
         return True
-    if t.pos_ == "VERB" and lemma == "set" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "aside" for c in t.children):
+    particle = PHRASAL_TRIGGERS.get(lemma)
+    if t.pos_ == "VERB" and particle and any(c.dep_ in ("prt", "advmod") and c.lower_ == particle for c in t.children):
         return True  # "set aside $1bn for"
     return t.pos_ in ("NOUN", "PROPN") and (t.lower_ in TRIGGER_NOUNS or lemma in TRIGGER_NOUNS)
 

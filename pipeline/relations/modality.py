@@ -14,52 +14,32 @@ A hedged plan is ``hedged``: the weaker word wins, since it bounds what an analy
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from pipeline.config import MODELS_DIR
+
 __all__ = ["Modality", "sentence_modality"]
 
-# Lexicons (lemmas, lower case). Kept here beside the walk that reads them.
-NEGATING_VERBS = frozenset({
-    "deny", "reject", "dismiss", "refute", "rebut", "disavow", "dispute", "scrap", "cancel",
-    "abandon", "shelve", "halt", "withdraw", "prohibit", "ban", "bar", "block", "prevent",
-    "forbid", "stop", "refuse", "decline", "fail", "drop", "call", "rule",
-})
-NEGATING_PARTICLES = {"call": "off", "rule": "out"}  # phrasal only
-NEGATING_NOUNS = frozenset({"denial", "rejection", "ban", "prohibition", "cancellation"})
-NEGATING_PREPS = frozenset({"without", "instead", "rather"})
-CONDITION_MARKS = frozenset({"if", "unless", "whether", "lest"})
-PLAN_VERBS = frozenset({
-    "plan", "intend", "aim", "expect", "hope", "seek", "target", "propose", "pledge", "promise",
-    "vow", "prepare", "set", "commit", "want", "look", "budget", "earmark", "schedule",
-})
-PLAN_NOUNS = frozenset({
-    "plan", "ambition", "intention", "intent", "goal", "target", "pledge", "proposal", "promise",
-    "aim", "roadmap", "blueprint", "strategy", "bid",
-})
-FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would", "going"})
-HEDGE_AUX = frozenset({"may", "might", "could"})
-HEDGE_ADVS = frozenset({
-    "reportedly", "allegedly", "purportedly", "apparently", "possibly", "perhaps", "maybe",
-    "supposedly", "likely", "probably", "rumoredly", "ostensibly", "seemingly",
-})
-HEDGE_VERBS = frozenset({"consider", "mull", "weigh", "explore", "discuss", "rumor", "rumour",
-                         "speculate", "negotiate", "eye", "contemplate", "reckon"})
-# "X is said to ...", "is reported to", "is believed to": passive of these hedges.
-HEDGE_PASSIVES = frozenset({"say", "report", "believe", "rumor", "rumour", "think", "understand",
-                            "allege", "tip", "suspect"})
-HEARSAY_SOURCES = frozenset({"source", "people", "person", "insider", "rumor", "rumour",
-                             "speculation", "media", "report"})
-REPORTING_VERBS = frozenset({
-    "say", "tell", "announce", "state", "report", "confirm", "disclose", "claim", "write",
-    "add", "note", "reveal", "explain", "insist", "argue", "assert", "allege", "maintain",
-    "testify", "show", "indicate", "cite", "contend", "warn", "believe", "declare", "stress",
-    "acknowledge", "admit", "suggest", "tweet", "post",
-})
-DOCUMENT_NOUNS = frozenset({"report", "statement", "filing", "filings", "article", "story", "release",
-                            "memo", "document", "letter", "analysis", "survey", "study", "post",
-                            "interview", "announcement", "notice"})
+# Cue words are data (models/modality.json); names below are the loaded sets.
+_LEX = json.loads((MODELS_DIR / "modality.json").read_text(encoding="utf-8"))
+NEGATING_VERBS = frozenset(_LEX["negating_verbs"])
+NEGATING_PARTICLES = dict(_LEX["negating_particles"])
+NEGATING_NOUNS = frozenset(_LEX["negating_nouns"])
+NEGATING_PREPS = frozenset(_LEX["negating_preps"])
+CONDITION_MARKS = frozenset(_LEX["condition_marks"])
+PLAN_VERBS = frozenset(_LEX["plan_verbs"])
+PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
+FUTURE_AUX = frozenset(_LEX["future_aux"])
+HEDGE_AUX = frozenset(_LEX["hedge_aux"])
+HEDGE_ADVS = frozenset(_LEX["hedge_advs"])
+HEDGE_VERBS = frozenset(_LEX["hedge_verbs"])
+HEDGE_PASSIVES = frozenset(_LEX["hedge_passives"])
+HEARSAY_SUBJECTS = frozenset(_LEX["hearsay_subjects"])
+REPORTING_VERBS = frozenset(_LEX["reporting_verbs"])
+DOCUMENT_NOUNS = frozenset(_LEX["document_nouns"])
 
 # Dependency labels along which the trigger's clause continues upward.
 _UP = frozenset({"xcomp", "ccomp", "acl", "pcomp", "pobj", "prep", "dobj", "attr", "oprd",
@@ -138,12 +118,10 @@ def _status(sent: Span, path: list[Token]) -> str:
             planned = True
     # Hearsay sources anywhere in the sentence ("sources said", "people familiar with").
     for t in sent:
-        if t.lemma_.lower() in ("source", "insider") and t.dep_ in ("nsubj", "pobj"):
+        if t.lemma_.lower() in HEARSAY_SUBJECTS and t.dep_ in ("nsubj", "pobj"):
             hedged = True
         if t.lower_ == "familiar" and t.head.lemma_.lower() in ("people", "person", "source"):
-            hedged = True
-        if t.lemma_.lower() in ("rumor", "rumour", "speculation") and t.dep_ in ("nsubj", "pobj"):
-            hedged = True
+            hedged = True  # "people familiar with the matter"
     if hedged:
         return "hedged"
     return "planned" if planned else "asserted"
