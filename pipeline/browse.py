@@ -48,6 +48,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "syndication_of": "The first stored copy when this is a syndicated (near-duplicate) story",
         "source_key": "What counts as one independent source (host of the first copy)",
         "skip_reason": "Why the NLP stage skipped it (too short, not HTML, language...)",
+        "date": "Publication date, else the day it was fetched (used by date filters)",
+        "run_id": "The run that last changed this article",
     }),
     "entities": ("Canonical people, companies, state bodies and awards.", {
         "name": "Canonical name", "label": "PERSON, ORG, GOV, AWARD or TECH",

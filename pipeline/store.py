@@ -37,7 +37,7 @@ import sqlite_utils
 
 from pipeline.types import Article, DocResult, FeedPoll, FetchError, Relation
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
 
 # -- errors -----------------------------------------------------------------------------
@@ -137,7 +137,8 @@ CREATE TABLE IF NOT EXISTS articles (
     syndication_of INTEGER REFERENCES articles(id) ON DELETE SET NULL,
     source_key TEXT,
     result_hash TEXT,
-    date TEXT
+    date TEXT,
+    run_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS idx_articles_guid ON articles(guid);
 CREATE INDEX IF NOT EXISTS idx_articles_content_hash ON articles(content_hash);
@@ -369,6 +370,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
     if cols and "date" not in cols:  # v1 -> v2: the article date used by --since/--until
         conn.execute("ALTER TABLE articles ADD COLUMN date TEXT")
         conn.execute("UPDATE articles SET date = substr(coalesce(published, fetched_at), 1, 10)")
+    if cols and "run_id" not in cols:  # v2 -> v3: the run that last changed the article
+        conn.execute("ALTER TABLE articles ADD COLUMN run_id INTEGER")
 
 
 def _split_sql(script: str) -> list[str]:
@@ -807,7 +810,7 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
 
     Returns the article id. A second URL with the same content hash returns the stored
     article's id (the URL is remembered in ``article_urls``); writing the same article and
-    result twice changes nothing."""
+    result twice changes nothing (``run_id`` records the run that last changed it)."""
     text = article.text or ""
     chash = article.content_hash or (content_hash_of(text) if text.strip() else "")
     rhash = _result_hash(article, result)
@@ -853,6 +856,7 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
             "syndication_of": syndication_of, "source_key": source_key, "result_hash": rhash,
         }
         values["date"] = _article_date(article.published, values["fetched_at"])
+        values["run_id"] = run_id
         cols = list(values)
         aid = conn.execute(
             f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"

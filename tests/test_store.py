@@ -81,9 +81,10 @@ def test_syndicated_copy_counts_once(seed_db):
 
 def test_write_twice_leaves_identical_rows(seed_db):
     before = dump(seed_db)
+    rid = start_run(seed_db, "rerun", exclusive=False)
     for art, res in seed_articles():
-        write_article(seed_db, art, res)
-    assert dump(seed_db) == before
+        write_article(seed_db, art, res, rid)
+    assert dump(seed_db) == before  # run_id included: an unchanged article is not touched
 
 
 def test_rerun_replaces_that_articles_evidence_only(seed_db):
@@ -94,8 +95,10 @@ def test_rerun_replaces_that_articles_evidence_only(seed_db):
     res = DocResult(id=a1.url, relations=(rel(new_text, "investment", {
         "investor": "Xiaomi", "amount": {"value": 9e9, "currency": "USD", "approximate": True, "text": "about $9 billion"},
         "technology": ["AI", "5G"], "period": "next five years", "target": None}, sentence, 0.8, status="planned"),))
-    aid = write_article(seed_db, replace(a1, text=new_text, content_hash=""), res)
+    rid = start_run(seed_db, "rerun", exclusive=False)
+    aid = write_article(seed_db, replace(a1, text=new_text, content_hash=""), res, rid)
     assert aid == 1
+    assert seed_db.execute("SELECT run_id FROM articles WHERE id = 1").fetchone()[0] == rid
     assert seed_db.execute("SELECT * FROM evidence WHERE article_id != 1 ORDER BY id").fetchall() == other_before
     ev = seed_db.execute("SELECT sentence FROM evidence WHERE article_id = 1").fetchall()
     assert ev == [(sentence,)]
@@ -291,7 +294,7 @@ def test_v1_file_is_migrated(tmp_path):
     c.commit()
     c.close()
     db = open_db(path)
-    assert db.execute("SELECT date FROM articles").fetchone()[0] == "2020-02-02"
+    assert db.execute("SELECT date, run_id FROM articles").fetchone() == ("2020-02-02", None)
     assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
 
 
