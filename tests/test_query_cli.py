@@ -144,3 +144,23 @@ def test_user_errors_exit_2(dbp, tmp_path, args, message):
     proc = subprocess.run([str(NEWSEV), *args, "--db", dbp], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("fmt, limit, expect_rows, hint", [("table", None, 100, True), ("table", "150", 150, False),
+                                                           ("jsonl", None, 150, False)])
+def test_large_result_tables_are_capped(tmp_path, fmt, limit, expect_rows, hint):
+    from pipeline.store import open_db, write_article
+    from store_fixtures import bulk_article
+
+    path = tmp_path / "big.db"
+    d = open_db(path)
+    for i in range(5):
+        write_article(d, *bulk_article(i, 30))  # 150 claims
+    args = ["query", "claims", "--format", fmt, "--db", str(path)] + (["--limit", limit] if limit else [])
+    r = run(*args)
+    assert r.exit_code == 0
+    if fmt == "jsonl":
+        assert len(r.stdout.splitlines()) == expect_rows
+    else:
+        assert f"{expect_rows} claims" in r.stdout
+    assert ("narrow the filters" in r.stdout) is hint

@@ -30,6 +30,7 @@ class ExportFmt(str, Enum):
     csv = "csv"
 
 
+TABLE_LIMIT = 100
 DB_HELP = "Evidence database (default data/evidence.db, or $NEWSEV_DB)."
 
 
@@ -72,7 +73,8 @@ def claims_cmd(
     min_sources: Optional[int] = typer.Option(None, "--min-sources", min=0, help="At least N independent sources."),
     site: Optional[str] = typer.Option(None, "--site", help="Only claims quoted by this outlet (site name or host)."),
     asserted_only: bool = typer.Option(False, "--asserted-only", help="Drop hedged and planned claims."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=0, help="At most N claims."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0,
+                                        help="At most N claims (tables show 100 unless told otherwise)."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -83,11 +85,16 @@ def claims_cmd(
     from pipeline.query import claims, claims_to_csv
 
     d = _open(db)
+    shown = limit
+    if fmt is Fmt.table and limit is None:
+        shown = TABLE_LIMIT + 1  # a terminal table of every claim helps nobody; say so below
     try:
         rows = claims(d, type=type, entity=entity, since=since, until=until, min_sources=min_sources,
-                      site=site, asserted_only=asserted_only, limit=limit)
+                      site=site, asserted_only=asserted_only, limit=shown)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    more = fmt is Fmt.table and limit is None and len(rows) > TABLE_LIMIT
+    rows = rows[:TABLE_LIMIT] if more else rows
     if fmt is Fmt.json:
         _dump_json(rows)
     elif fmt is Fmt.jsonl:
@@ -96,7 +103,10 @@ def claims_cmd(
     elif fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv(rows))
     else:
-        console.print(_claims_table(rows, f"{len(rows)} claims"))
+        console.print(_claims_table(rows, f"{len(rows)} claims" + (" (the best corroborated)" if more else "")))
+        if more:
+            console.print(f"more than {TABLE_LIMIT} claims match: narrow the filters, pass --limit N, "
+                          "or use --format json|jsonl|csv for all of them")
 
 
 def evidence_cmd(
