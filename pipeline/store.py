@@ -626,8 +626,11 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
         elif k == "role" and isinstance(v, str):
             key_args[k] = v.strip().casefold()
         elif k == "amount" and isinstance(v, dict):
-            val = v.get("value")
-            key_args[k] = [float(f"{float(val):.4g}") if val is not None else None, (v.get("currency") or "").upper()]
+            try:
+                val = float(f"{float(v.get('value')):.4g}")
+            except (TypeError, ValueError):
+                val = None
+            key_args[k] = [val, str(v.get("currency") or "").upper()]
         elif k == "technology":
             techs = v if isinstance(v, (list, tuple)) else ([v] if v else [])
             key_args[k] = sorted({str(t).casefold() for t in techs})
@@ -637,7 +640,7 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
             key_args[k] = normalize_name(v)
         else:
             key_args[k] = v
-    key = rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False)
+    key = rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False, default=str)
     return key, display, names
 
 
@@ -648,7 +651,7 @@ def _claim_id_for(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]) ->
         return row[0]
     cid = conn.execute(
         "INSERT INTO claims (type, key, args) VALUES (?, ?, ?)",
-        [rtype, key, json.dumps(display, ensure_ascii=False, sort_keys=True)],
+        [rtype, key, json.dumps(display, ensure_ascii=False, sort_keys=True, default=str)],
     ).lastrowid
     _write_typed(conn, cid, rtype, display, names)
     return cid
@@ -714,7 +717,7 @@ def _rekey(conn: sqlite3.Connection, changed: set[str], touched: set[int]) -> No
             touched.add(other[0])
         else:
             conn.execute("UPDATE claims SET key = ?, args = ? WHERE id = ?",
-                         [key, json.dumps(display, ensure_ascii=False, sort_keys=True), cid])
+                         [key, json.dumps(display, ensure_ascii=False, sort_keys=True, default=str), cid])
             _write_typed(conn, cid, rtype, display, names)
             touched.add(cid)
 

@@ -335,3 +335,31 @@ def test_outlets_sharing_a_host_are_distinct_sources(tmp_path):
     write_article(db, replace(a1, url="http://127.0.0.1:8000/pages/harbour/x.html"), r1)
     write_article(db, replace(a2, url="http://127.0.0.1:8000/pages/lantern/y.html"), r2)
     assert db.execute("SELECT sources FROM claims WHERE type = 'received_award'").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("rtype, args", [
+    ("received_award", {"recipient": "Lei Jun", "award": AWARD, "conferred_by": "MIIT", "year": "2019"}),
+    ("received_award", {"recipient": "Lei Jun", "award": AWARD, "conferred_by": None, "year": None}),
+    ("investment", {"investor": "Xiaomi", "amount": {"value": "lots", "currency": None}, "technology": "AI"}),
+    ("investment", {"investor": "Xiaomi"}),
+    ("holds_position", {"person": "Lei Jun", "organization": "Xiaomi"}),
+    ("acquired", {"buyer": "Xiaomi Corp.", "target": "Deepwater Robotics", "when": {"year": 2020}}),
+])
+def test_odd_arguments_are_stored(tmp_path, rtype, args):
+    db = open_db(tmp_path / "e.db")
+    a2, _ = seed_articles()[1]
+    sentence = TEXT2.split(". ")[1] + "."
+    res = DocResult(id=a2.url, relations=(rel(TEXT2, rtype, args, sentence),))
+    write_article(db, a2, res)
+    write_article(db, a2, res)
+    assert db.execute("SELECT type, evidence_count FROM claims").fetchall() == [(rtype, 1)]
+
+
+def test_year_as_string_is_the_same_claim(tmp_path):
+    db = open_db(tmp_path / "e.db")
+    (a1, r1), (a2, r2) = seed_articles()[:2]
+    award2 = next(r for r in r2.relations if r.type == "received_award")
+    r2 = replace(r2, relations=(replace(award2, args=award2.args | {"year": "2019"}),))
+    write_article(db, a1, r1)
+    write_article(db, a2, r2)
+    assert db.execute("SELECT sources FROM claims WHERE type = 'received_award'").fetchall() == [(2,)]
