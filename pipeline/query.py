@@ -72,16 +72,22 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
            with_evidence: bool = True) -> list[dict]:
     """Claims matching every filter given, best corroborated first, each with its evidence.
 
-    ``entity`` matches the canonical name or any alias, any case; ``since``/``until`` and
-    ``site`` keep claims with at least one piece of evidence from such an article."""
+    ``entity`` matches the canonical name or any alias, any case; for an organization it
+    also brings the awards of the people who hold a position there (so "Xiaomi" lists
+    its CEO's award). ``since``/``until`` and ``site`` keep claims with at least one piece
+    of evidence from such an article (dates: publication, else fetch date)."""
     where, params = [], []
     if type is not None:
         where.append("c.type = ?")
         params.append(_clean(type))
     if entity is not None:
-        norms = entity_norms(db, _clean(entity)) or [""]
-        where.append("c.id IN (SELECT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?)))")
-        params.append(json.dumps(norms))
+        # claims naming the entity, plus awards received by people holding a position at it
+        # (a company's query shows its CEO's state award: the headline chain)
+        norms = json.dumps(entity_norms(db, _clean(entity)) or [""])
+        where.append("(c.id IN (SELECT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?)))"
+                     " OR c.id IN (SELECT a.claim_id FROM positions p JOIN awards a ON a.recipient_key = p.person_key"
+                     " WHERE p.organization_key IN (SELECT value FROM json_each(?))))")
+        params += [norms, norms]
     since, until = _date(since, "since"), _date(until, "until")
     art_conds, art_params = [], []
     if since:

@@ -43,11 +43,14 @@ def test_claim_shape_and_evidence(db):
 @pytest.mark.parametrize("entity", ["Xiaomi", "xiaomi", "XIAOMI CORP.", "Xiaomi Corp.'s", "the Xiaomi Inc"])
 def test_entity_any_case_and_suffix(db, entity):
     rows = q.claims(db, entity=entity)
-    assert {r["type"] for r in rows} == {"holds_position", "investment"}
-    assert all("Xiaomi" in json.dumps(r["args"]) for r in rows)
+    assert {r["type"] for r in rows} == {"holds_position", "investment", "received_award"}
+    assert all("Xiaomi" in json.dumps(r["args"]) for r in rows if r["type"] != "received_award")
+    (award,) = [r for r in rows if r["type"] == "received_award"]  # the CEO's award comes along
+    assert award["args"]["recipient"] == "Lei Jun" and award["sources"] == 2
 
 
-@pytest.mark.parametrize("entity", ["MIIT", "miit", MIIT, MIIT.upper()])
+@pytest.mark.parametrize("entity", ["MIIT", "miit", MIIT, MIIT.upper(), "Outstanding Builder of Socialism with "
+                                    "Chinese Characteristics"])
 def test_entity_matches_alias(db, entity):
     rows = q.claims(db, entity=entity)
     assert [r["type"] for r in rows] == ["received_award"]
