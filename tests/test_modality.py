@@ -103,6 +103,8 @@ def test_negated(nlp, sentence, trigger):
     ("Xiaomi co-founder and CEO Lei Jun did not respond to questions.", "CEO"),
     ("Ren Zhengfei is not only the founder but also the chairman of Huawei.", "founder"),
     ("Huawei invested $2bn in chips but did not say when.", "invested"),
+    ("It is no secret that Huawei invested $2bn in chips.", "invested"),
+    ("There is no doubt that Huawei will invest $2bn in chips.", "invest"),
 ])
 def test_negation_elsewhere_does_not_count(nlp, sentence, trigger):
     assert modality(nlp, sentence, trigger).negated is False

@@ -40,6 +40,7 @@ HEDGE_PASSIVES = frozenset(_LEX["hedge_passives"])
 HEARSAY_SUBJECTS = frozenset(_LEX["hearsay_subjects"])
 REPORTING_VERBS = frozenset(_LEX["reporting_verbs"])
 DOCUMENT_NOUNS = frozenset(_LEX["document_nouns"])
+NEGATION_EXEMPT_NOUNS = frozenset(_LEX["negation_exempt_nouns"])  # "it is no secret that ..."
 
 # Dependency labels along which the trigger's clause continues upward.
 _UP = frozenset({"xcomp", "ccomp", "acl", "pcomp", "pobj", "prep", "dobj", "attr", "oprd",
@@ -72,9 +73,9 @@ def _negated(sent: Span, path: list[Token]) -> bool:
             low = c.lower_
             if c.dep_ == "neg":
                 nxt = sent.doc[c.i + 1] if c.i + 1 < len(sent.doc) else None
-                if nxt is None or nxt.lower_ != "only":  # "not only ... but also" asserts
+                if nxt is None or nxt.lower_ not in ("only", "just", "merely"):  # "not only ... but also"
                     return True
-            if c.dep_ == "det" and low == "no":
+            if c.dep_ == "det" and low == "no" and lemma not in NEGATION_EXEMPT_NOUNS:
                 return True
             if c.dep_ == "mark" and low in CONDITION_MARKS:
                 return True
