@@ -15,7 +15,8 @@ KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alib
          "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
          "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund",
          "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics",
-         "Kestrel Labs", "Orbis Motors", "Nimbus Robotics"}
+         "Kestrel Labs", "Orbis Motors", "Nimbus Robotics",
+         "Zentro", "Kinetix Motors", "Horizon Telecom"}
 ABOUT = "Xiaomi"
 ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
 
@@ -113,6 +114,14 @@ CASES = [
      "Kestrel Labs", (40e6, "USD", False), ["drones"], None, None),
     ("Nimbus Robotics, a maker of warehouse robots, will invest $10m in batteries.",  # who, not what
      "Nimbus Robotics", (10e6, "USD", False), ["batteries"], None, None),
+    ("Zentro's $5 billion bet on autonomous driving has yet to pay off.",
+     "Zentro", (5e9, "USD", False), ["autonomous driving"], None, None),
+    ("Zentro bought a $40 million stake in Acme.",
+     "Zentro", (40e6, "USD", False), [], None, "Acme"),
+    ("Analysts expect Kinetix Motors to invest up to \u20ac2bn in electric vehicles by 2030.",
+     "Kinetix Motors", (2e9, "EUR", True), ["EVs"], "by 2030", None),
+    ("Horizon Telecom is reportedly considering an investment of about 1 trillion won in 6G research.",
+     "Horizon Telecom", (1e12, "KRW", True), ["6G"], None, None),
     ("Hyundai will spend $2bn to develop self-driving cars.",
      "Hyundai", (2e9, "USD", False), ["autonomous driving"], None, None),
     ("The plan creates a \u201cGreen Future Fund,\u201d which will invest $500m in batteries.",
@@ -163,6 +172,10 @@ def test_coordinated_investors_each_get_a_candidate(nlp):
     "Will Xiaomi invest in AI?",
     "Mystery Capital invested $5bn in AI.",  # the resolver does not know it: no guessing
     "Microsoft has invested heavily in OpenAI.",  # a target alone, no money or technology
+    "Horizon Telecom denied a report that it would invest $500 million in satellite internet.",
+    "Acme took a $50m investment last year.",  # Acme received it
+    "Zentro took a stake in Acme.",
+    "The startup raised $40 million in a funding round led by Horizon Telecom.",
 ])
 def test_hard_negatives(nlp, sentence):
     assert extract(nlp, sentence) == []

@@ -35,6 +35,7 @@ PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
 NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
+INVEST_WORDS = frozenset(_LEX["invest_words"])
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|as well as)|&|/)\s*", re.I)
@@ -272,7 +273,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
         period = f"{period} ({int(doc_date[:4]) + (period.lower() == 'next year')})"
 
     lemma = trigger.lemma_.lower()
-    is_invest = lemma.startswith("invest") or trigger.lower_.startswith("invest")
+    is_invest = lemma in INVEST_WORDS or trigger.lower_ in INVEST_WORDS or trigger.lower_.startswith("invest")
     heads = [trigger] + nouns + ([amount_root] if amount_root is not None else [])
     out = []
     for tok in investors:
