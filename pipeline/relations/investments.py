@@ -204,6 +204,12 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         t = t.head
 
 
+def _span_reaches(span: Span, scope: set[int], sent: Span, **kw) -> bool:
+    """Any of the span's top tokens reaches the scope: a misparse may split "1 trillion won"."""
+    tops = [t for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    return any(_reaches(t, scope, sent, **kw) for t in tops)
+
+
 def _tokens(sent: Span, start: int, end: int) -> Span | None:
     return sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
 
@@ -234,18 +240,20 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
     scope = {trigger.i} | {n.i for n in nouns}
 
-    amount, amount_root = None, None
+    amount, amount_root, amount_toks = None, None, set()
     found = [(start, end, amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
     units = frozenset(t.i for *_, span in found if span is not None for t in span)
     for start, end, amt, span in found:
-        if span is not None and _reaches(span.root, scope, sent, money=True, units=units):
-            amount, amount_root = amt, span.root
+        if span is not None and _span_reaches(span, scope, sent, money=True, units=units):
+            amount, amount_root, amount_toks = amt, span.root, {t.i for t in span}
             break
 
+    # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
+    tech_scope = scope | amount_toks
     tech_hits: list[tuple[Span, str]] = []
     for start, end, name in find_technologies(sent.text):
         span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent, units=units):
+        if span is not None and _span_reaches(span, tech_scope, sent, units=units):
             tech_hits.append((span, name))
     # A list goes on by characters even where the parse breaks it ("in AI and IoT."):
     # a technology right after an accepted one, joined by "," / "and" / "or", belongs too.
@@ -266,7 +274,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
     period = None
     for start, end, text in find_periods(sent.text):
         span = _tokens(sent, start, end)
-        if span is not None and _reaches(span.root, scope, sent, units=units):
+        if span is not None and _span_reaches(span, tech_scope, sent, units=units):
             period = text
             break
     if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
