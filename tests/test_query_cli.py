@@ -164,3 +164,16 @@ def test_large_result_tables_are_capped(tmp_path, fmt, limit, expect_rows, hint)
     else:
         assert f"{expect_rows} claims" in r.stdout
     assert ("narrow the filters" in r.stdout) is hint
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_search_formats(dbp, fmt):
+    r = run("query", "search", "MIIT award", "--format", fmt, "--db", dbp)
+    assert r.exit_code == 0
+    if fmt == "json":
+        hits = json.loads(r.stdout)
+    elif fmt == "jsonl":
+        hits = [json.loads(x) for x in r.stdout.splitlines()]
+    else:
+        hits = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert hits and all("[MIIT]" in h["snippet"] or "[award]" in h["snippet"] for h in hits)

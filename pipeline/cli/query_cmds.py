@@ -208,7 +208,7 @@ def _print_rows(rows: list[dict], fmt: Fmt, cols: list[str], title: str) -> None
 def search_cmd(
     text: str = typer.Argument(..., help="Words to find (all must occur); FTS operators are treated as words."),
     limit: int = typer.Option(20, "--limit", min=1, help="At most N hits of each kind."),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Full-text search over evidence sentences and article text, with the claims they support.
@@ -224,9 +224,17 @@ def search_cmd(
             h["snippet"] = h["snippet"].replace(start, "[").replace(end, "]")
         if fmt is Fmt.json:
             _dump_json(hits)
-        else:
+        elif fmt is Fmt.jsonl:
             for h in hits:
                 sys.stdout.write(json.dumps(h, ensure_ascii=False) + "\n")
+        else:
+            import csv
+
+            w = csv.writer(sys.stdout)
+            w.writerow(["kind", "snippet", "url", "title", "site", "published", "claim_ids"])
+            for h in hits:
+                w.writerow([h["kind"], h["snippet"], h["url"], h["title"], h["site"], h["published"],
+                            " ".join(str(c["id"]) for c in h["claims"])])
         return
     t = Table(title=f"{len(hits)} hits for {escape(text[:80])!s}", show_lines=True)
     for c in ["kind", "snippet", "outlet / date", "claims"]:
