@@ -84,13 +84,34 @@ def test_sigkill_in_the_middle_of_write_article(tmp_path, delay):
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == stored + 2
 
 
-def test_two_writers_at_once_never_locked(tmp_path):
+READER = textwrap.dedent("""
+    import time
+    from pipeline.query import claims, search
+    from pipeline.store import open_db
+    db = open_db({path!r})
+    n = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        rows = claims(db, limit=5, entity="Company3 Beta")
+        search(db, "chief executive")
+        n += 1
+        if db.execute("SELECT count(*) FROM articles").fetchone()[0] >= 45:
+            break
+    print("reads", n, flush=True)
+""")
+
+
+def test_two_writers_and_a_reader_at_once_never_locked(tmp_path):
     path = tmp_path / "e.db"
+    open_db(path).close()
+    reader = subprocess.Popen([sys.executable, "-c", READER.format(path=str(path))], cwd=PROJECT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     procs = [_writer(path, 0, 30), _writer(path, 15, 45)]  # overlapping: same URLs rewritten by both
-    outs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    outs = [p.communicate(timeout=120) for p in procs + [reader]]
+    for p, (out, err) in zip(procs + [reader], outs):
         assert p.returncode == 0, err
         assert "locked" not in err
+    assert int(outs[2][0].split()[1]) >= 1
     db = open_db(path)
     _check_whole(db)
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 45
