@@ -40,6 +40,7 @@ def modality(nlp, sentence: str, trigger: str) -> Modality:
     ("Huawei is rumoured to have invested $2bn in chips.", "invested", "hedged"),
     ("Sources say Huawei invested $2bn in chips.", "invested", "hedged"),
     ("Huawei invested $2bn in chips, people familiar with the matter said.", "invested", "hedged"),
+    ("Huawei will invest $2bn in chips, Reuters reported, citing two sources.", "invest", "hedged"),
     ("Huawei reportedly plans to invest $2bn in chips.", "invest", "hedged"),  # the weaker word wins
     ("Huawei will invest in chips if regulators approve the deal.", "invest", "hedged"),
 ])
@@ -59,6 +60,8 @@ def test_status(nlp, sentence, trigger, status):
     ("Lei Jun, Xiaomi's chief executive, told reporters the firm would invest in AI.", "invest", "Lei Jun"),
     ("Huawei said on Monday that it had invested $2bn in chips.", "invested", "Huawei"),
     ("Huawei will invest $2bn in chips, according to officials who spoke at the event.", "invest", "officials"),
+    ("\u201cHuawei will invest $2bn in chips,\u201d said Lei Jun, the company\u2019s chief executive.", "invest", "Lei Jun"),
+    ("Huawei will invest $2bn in chips, the Financial Times reported on Sunday.", "invest", "Financial Times"),
 ])
 def test_attribution(nlp, sentence, trigger, source):
     assert modality(nlp, sentence, trigger).attributed_to == source
@@ -92,6 +95,10 @@ def test_no_attribution(nlp, sentence, trigger):
     ("The government prohibited American entities from investing in the company.", "investing"),
     ("If Apple were to invest $10 billion in robotics, it would lead the market.", "invest"),
     ("Will Xiaomi invest in AI?", "invest"),
+    ("Lei Jun turned down the award.", "award"),
+    ("Lei Jun refused the award.", "award"),
+    ("Lei Jun was nominated for the award.", "award"),
+    ("Lei Jun lost the award to a rival.", "award"),
 ])
 def test_negated(nlp, sentence, trigger):
     assert modality(nlp, sentence, trigger).negated is True

@@ -119,8 +119,9 @@ def _status(sent: Span, path: list[Token]) -> str:
             planned = True
     # Hearsay sources anywhere in the sentence ("sources said", "people familiar with").
     for t in sent:
-        if t.lemma_.lower() in HEARSAY_SUBJECTS and t.dep_ in ("nsubj", "pobj"):
-            hedged = True
+        if t.lemma_.lower() in HEARSAY_SUBJECTS and (
+                t.dep_ in ("nsubj", "pobj") or (t.dep_ == "dobj" and t.head.lemma_.lower() == "cite")):
+            hedged = True  # "sources said", "according to sources", "citing sources"
         if t.lower_ == "familiar" and t.head.lemma_.lower() in ("people", "person", "source"):
             hedged = True  # "people familiar with the matter"
     if hedged:
