@@ -233,6 +233,27 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
     return None, None
 
 
+def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tuple[Span, str]]:
+    """Technologies attached to the spend, left to right. A list goes on by characters even
+    where the parse breaks it ("in AI and IoT."): a technology right after an accepted one,
+    joined by "," / "and" / "or", belongs too."""
+    hits: list[tuple[Span, str]] = []
+    rest = []
+    for start, end, name in find_technologies(sent.text):
+        span = _tokens(sent, start, end)
+        if span is None:
+            continue
+        if _span_reaches(span, scope, sent, units=units):
+            hits.append((span, name))
+        else:
+            rest.append((span, name))
+    for span, name in rest:
+        prev_end = max((s.end_char for s, _ in hits if s.end_char <= span.start_char), default=None)
+        if prev_end is not None and _LIST_GLUE.fullmatch(sent.doc.text[prev_end:span.start_char]):
+            hits.append((span, name))
+    return sorted(hits, key=lambda x: x[0].start_char)
+
+
 def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[InvestmentCandidate]:
     inv_tok, nouns = _investor(trigger)
     if inv_tok is None or _vague(inv_tok):
@@ -250,25 +271,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
 
     # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
     tech_scope = scope | amount_toks
-    tech_hits: list[tuple[Span, str]] = []
-    for start, end, name in find_technologies(sent.text):
-        span = _tokens(sent, start, end)
-        if span is not None and _span_reaches(span, tech_scope, sent, units=units):
-            tech_hits.append((span, name))
-    # A list goes on by characters even where the parse breaks it ("in AI and IoT."):
-    # a technology right after an accepted one, joined by "," / "and" / "or", belongs too.
-    accepted = [(s.start_char, s.end_char) for s, _ in tech_hits]
-    for start, end, name in find_technologies(sent.text):
-        a, b = sent.start_char + start, sent.start_char + end
-        if (a, b) in accepted or not accepted:
-            continue
-        prev_end = max((e for _, e in accepted if e <= a), default=None)
-        if prev_end is not None and _LIST_GLUE.fullmatch(sent.doc.text[prev_end:a]):
-            span = _tokens(sent, start, end)
-            if span is not None:
-                tech_hits.append((span, name))
-                accepted.append((a, b))
-    tech_hits.sort(key=lambda x: x[0].start_char)
+    tech_hits = _technologies(sent, tech_scope, units)
     tech_spans = [s for s, _ in tech_hits]
 
     period = None
