@@ -25,6 +25,7 @@ def modality(nlp, sentence: str, trigger: str) -> Modality:
 @pytest.mark.parametrize("sentence, trigger, status", [
     ("Huawei invested $2bn in chips last year.", "invested", "asserted"),
     ("Jun received the award in 2019 from the ministry.", "received", "asserted"),
+    ("He joined in 1998 and would later become chairman of the board.", "chairman", "asserted"),
     ("Huawei plans to invest $2bn in chips.", "invest", "planned"),
     ("Huawei intends to invest $2bn in chips.", "invest", "planned"),
     ("Huawei aims to invest $2bn in chips.", "invest", "planned"),

@@ -109,8 +109,10 @@ def _status(sent: Span, path: list[Token]) -> str:
         if lemma in HEDGE_PASSIVES and any(c.dep_ == "auxpass" for c in kids) and any(
                 c.dep_ == "xcomp" for c in kids):
             hedged = True
-        if any(c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or c.lemma_.lower() == "will") for c in kids):
-            planned = True
+        narrative = any(c.lower_ in ("later", "eventually", "subsequently", "on") for c in kids)
+        if any(c.dep_ == "aux" and (c.lower_ in FUTURE_AUX or c.lemma_.lower() == "will") for c in kids) and not (
+                narrative and any(c.lower_ == "would" for c in kids)):
+            planned = True  # but "he would later become CEO" tells the past
         if t.pos_ == "VERB" and lemma in PLAN_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in kids):
             planned = True
         if t.lower_ == "going" and any(c.dep_ == "xcomp" for c in kids):
