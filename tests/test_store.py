@@ -363,3 +363,33 @@ def test_year_as_string_is_the_same_claim(tmp_path):
     write_article(db, a1, r1)
     write_article(db, a2, r2)
     assert db.execute("SELECT sources FROM claims WHERE type = 'received_award'").fetchall() == [(2,)]
+
+
+from store_fixtures import TEXT_WIRE, WIRE_BODY, WIRE_SENT  # noqa: E402
+
+OTHER_STORY = (
+    "Qinghe Semiconductor said on Tuesday that its new factory in Wuxi will start producing silicon carbide"
+    " wafers next spring. The plant cost less than planned, the company said, because local authorities"
+    " provided land and a grid connection. Analysts expect the wafers to go mainly into chargers for"
+    " electric cars, a market where Chinese suppliers have gained ground quickly over the past two years"
+    " while prices for the material have fallen steadily."
+)
+
+
+@pytest.mark.parametrize("second_text, linked", [
+    (TEXT_WIRE + " Reporting by our wire desk; editing by the night team.", True),
+    ("UPDATED 3 March. " + TEXT_WIRE.replace("two thousand", "2,000"), True),
+    (OTHER_STORY, False),
+    (WIRE_SENT, False),  # too short to compare: never linked
+])
+def test_syndication_detection(tmp_path, second_text, linked):
+    db = open_db(tmp_path / "e.db")
+    first = Article(url="https://chipwire.example/a", text=TEXT_WIRE, site="Chip Wire", published="2022-03-02")
+    second = Article(url="https://regionalpost.example/b", text=second_text, site="Regional Post",
+                     published="2022-03-03")
+    a = write_article(db, first, None)
+    b = write_article(db, second, None)
+    assert db.execute("SELECT syndication_of FROM articles WHERE id = ?", [b]).fetchone()[0] == (a if linked else None)
+    # re-running the first copy never makes it a copy of its own syndicated copy
+    write_article(db, replace(first, title="changed title"), None)
+    assert db.execute("SELECT syndication_of FROM articles WHERE id = ?", [a]).fetchone()[0] is None
