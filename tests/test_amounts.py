@@ -35,6 +35,10 @@ from pipeline.relations.amounts import (find_amounts, find_periods, find_technol
     ("US$171-million", 171e6, "USD", False),
     ("1.2-billion-yuan", 1.2e9, "CNY", False),
     ("2 billion pounds", 2e9, "GBP", False),
+    ("a billion dollars", 1e9, "USD", False),
+    ("half a billion euros", 0.5e9, "EUR", False),
+    ("two trillion won", 2e12, "KRW", False),
+    ("Rmb5bn", 5e9, "CNY", False),
 ])
 def test_amount_forms(text, value, currency, approximate):
     sentence = f"The group said it would put {text} into the project."
@@ -65,6 +69,7 @@ def test_approximate_words(word):
     "The phone costs less than it did.",
     "Agents seized 475 pounds of cargo.",  # weight, not sterling
     "The 5-m pole fell on a 20-km road.",
+    "He found a dollar and one euro on the floor.",  # number words need a scale
 ])
 def test_no_amount(text):
     assert parse_amount(text) is None

@@ -40,21 +40,27 @@ def _money():
     pattern = re.compile(
         rf"(?:(?<![\w])(?P<approx>{approx})\s*)?"
         rf"(?:(?<![A-Za-z0-9])(?P<pre>{_alt(prefixes)})\s?(?P<num>{_NUM}){scales_re}"
-        rf"|(?<![\w.,$])(?P<num2>{_NUM}){scales_re2}(?:\s+|-)(?P<suf>{_alt(suffixes, 'i')}))"
+        rf"|(?<![\w.,$])(?P<num2>{_NUM}|{_alt(data['number_words'], 'i')}(?=\s)){scales_re2}(?:\s+|-)(?P<suf>{_alt(suffixes, 'i')}))"
         rf"(?![A-Za-z0-9])"
     )
     scale_find = re.compile(scale, re.I)
-    return pattern, prefixes, suffixes, scales, set(w.lower() for w in data["needs_scale"]), scale_find
+    words = {k.lower(): v for k, v in data["number_words"].items()}
+    return pattern, prefixes, suffixes, scales, set(w.lower() for w in data["needs_scale"]), scale_find, words
 
 
 def find_amounts(text: str) -> list[tuple[int, int, dict]]:
     """All money amounts in ``text`` as (start, end, amount) with ``text[start:end]`` the
     amount as written, approximate word included."""
-    pattern, prefixes, suffixes, scales, needs_scale, scale_find = _money()
+    pattern, prefixes, suffixes, scales, needs_scale, scale_find, number_words = _money()
     out = []
     for m in pattern.finditer(text):
         num = m.group("num") or m.group("num2")
         scale_text = m.group("scales") or m.group("scales2") or ""
+        word_number = number_words.get(re.sub(r"\s+", " ", num).lower())
+        if word_number is not None:
+            if not any(len(s) >= 4 for s in scale_find.findall(scale_text)):
+                continue  # "a dollar", "one m": only "a billion dollars" counts
+            num = repr(word_number)
         if m.group("pre"):
             currency = prefixes[m.group("pre")]
         else:
