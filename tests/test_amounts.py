@@ -148,6 +148,9 @@ def test_currency_data_is_iso():
     ("invest 10 billion yuan between 2021 and 2025", "between 2021 and 2025"),
     ("will spend $2bn over five years", "over five years"),
     ("It will invest the money within the next decade", "within the next decade"),
+    ("to spend $3bn over a five-year period on AI", "over a five-year period"),
+    ("will double capacity by the end of the decade", "by the end of the decade"),
+    ("will hire engineers in the coming years", "in the coming years"),
 ])
 def test_parse_period(text, period):
     assert parse_period(text) == period

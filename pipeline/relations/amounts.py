@@ -136,9 +136,10 @@ _PERIOD = re.compile(
     rf"|(?:over|within|in|for)\s+(?:a\s+period\s+of\s+)?{_N}(?:-|\s+){_UNIT}"
     rf"|(?:between|from)\s+{_YEAR}\s+(?:and|to|through)\s+{_YEAR}"
     rf"|(?:through|thru|until|till|to|by|before|up\s+to)\s+(?:the\s+end\s+of\s+)?(?:fiscal\s+)?{_YEAR}"
-    rf"|(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:this|next)\s+(?:year|decade)"
+    rf"|(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:this|next)\s+)?(?:year|decade)"
+    rf"|(?:over|in|during|for|across)\s+an?\s+{_N}[-\s]{_UNIT.replace('s?', '')}\s+(?:period|span|plan|stretch)"
     rf"|in\s+{_YEAR}\s*[-–]\s*(?:{_YEAR}|\d\d)"
-    rf"|(?:this|next)\s+year|annually|(?:each|every|per|a)\s+year"
+    rf"|(?:this|next)\s+year|annually|per\s+annum|(?:each|every|per|a)\s+year"
     rf")(?![\w])",
     re.I,
 )
