@@ -79,15 +79,16 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "company_investments": ("Headline chain: who plans to put how much into which technology.", {}),
 }
 
+# Named apart from the views so both stay reachable (/db/ceo_award_agency is the view itself).
 QUERIES = {
-    "ceo_award_agency": {
+    "chain_ceo_award_agency": {
         "title": "CEO → award → agency",
         "description": "Companies whose chief executive received an award from a state body, with the number of "
                        "independent sources for the award and for the CEO role.",
         "sql": "SELECT company, ceo, award, agency, year, sources, position_sources, first_seen, last_seen,\n"
                "  award_claim_id, position_claim_id\nFROM ceo_award_agency\nORDER BY sources DESC, company",
     },
-    "company_investments": {
+    "chain_company_investments": {
         "title": "Company → amount → technology",
         "description": "Planned or reported investments by technology, largest first.",
         "sql": "SELECT investor, amount_text, amount, currency, technology, period, target, status, sources, claim_id\n"

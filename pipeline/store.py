@@ -1053,5 +1053,5 @@ __all__ = [
     "open_db", "write_article", "delete_article", "article_exists", "get_feed_state", "save_feed_state",
     "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
     "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
-    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "Relation",
+    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "content_hash_of", "host_of",
 ]

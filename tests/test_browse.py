@@ -75,7 +75,7 @@ def test_canned_query_in_headless_chromium(server):
     from playwright.sync_api import sync_playwright
 
     assert os.path.exists(CHROMIUM), "install Debian's chromium package (.ci/run does)"
-    url = f"{server['base']}/{server['db']}/ceo_award_agency"
+    url = f"{server['base']}/{server['db']}/chain_ceo_award_agency"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -96,7 +96,8 @@ def test_canned_query_in_headless_chromium(server):
 
 
 @pytest.mark.parametrize("table, described_column", [("claims", "sources"), ("evidence", "attributed_to"),
-                                                     ("articles", "syndication_of")])
+                                                     ("articles", "syndication_of"),
+                                                     ("ceo_award_agency", "position_sources")])
 def test_table_and_column_descriptions(server, table, described_column):
     status, body = _get(f"{server['base']}/{server['db']}/{table}")
     assert status == 200
@@ -132,3 +133,15 @@ def test_only_loopback(tmp_path, host):
 
     with pytest.raises(ValueError):
         serve(tmp_path / "x.db", port=_free_port(), host=host)
+
+
+@pytest.mark.parametrize("query, expected", [("chain_ceo_award_agency", [("Xiaomi", "Lei Jun")]),
+                                             ("chain_company_investments", [("Xiaomi", 7.7e9), ("Xiaomi", None)])])
+def test_canned_queries_json(server, query, expected):
+    status, body = _get(f"{server['base']}/{server['db']}/{query}.json?_shape=array")
+    assert status == 200
+    rows = json.loads(body)
+    if query == "chain_ceo_award_agency":
+        assert [(r["company"], r["ceo"]) for r in rows] == expected
+    else:
+        assert [(r["investor"], r["amount"]) for r in rows] == expected
