@@ -43,8 +43,10 @@ def extract(nlp, sentence: str) -> list[InvestmentCandidate]:
     return extract_investments(doc[:], resolve_org, doc_date="2021-06-01")
 
 
-SEED = ("Another reason that landed Xiaomi in hot waters was the company\u2019s plan to invest around "
-        "$7.7 billion for the development of 5G and AI over the course of the next five years.")
+# Our own wording of the seed story's hard case: the investor is the owner of "plan",
+# written "the company's", an approximate amount, two technologies and a long period.
+SEED = ("What worried officials even more was the company\u2019s plan to invest around $7.7 billion "
+        "for the development of AI and 5G over the course of the next five years.")
 
 
 def test_seed_sentence(nlp):
@@ -52,7 +54,7 @@ def test_seed_sentence(nlp):
     assert c.args["investor"] == "Xiaomi"
     assert c.args["amount"] == {"value": 7.7e9, "currency": "USD", "approximate": True,
                                 "text": "around $7.7 billion"}
-    assert c.args["technology"] == ["5G", "AI"]
+    assert c.args["technology"] == ["AI", "5G"]
     assert "five years" in c.args["period"]
     assert c.args["target"] is None
     doc = nlp(SEED)
@@ -165,8 +167,8 @@ def test_coordinated_investors_each_get_a_candidate(nlp):
     "Investors poured $2bn into Xiaomi.",
     "Xiaomi reported revenue of $5 billion last year.",
     "Xiaomi posted a loss of $1.2bn in the quarter.",
-    "The US government prohibited American entities from investing in the company.",
-    "Xiaomi\u2019s ambition of dominance in smart living by leveraging AI, 5G, and IoT reportedly raised alarms.",
+    "The order bars US investors from investing in the company.",
+    "Xiaomi\u2019s goal of leading the smart-home market with AI, 5G and IoT reportedly worried regulators.",
     "Samsung committed fraud, prosecutors said.",
     "Apple spent hours on the design.",
     "Will Xiaomi invest in AI?",

@@ -24,7 +24,7 @@ def modality(nlp, sentence: str, trigger: str) -> Modality:
 
 @pytest.mark.parametrize("sentence, trigger, status", [
     ("Huawei invested $2bn in chips last year.", "invested", "asserted"),
-    ("Jun received the award in 2019 from the ministry.", "received", "asserted"),
+    ("Lei Jun received the honour from the ministry in 2019.", "received", "asserted"),
     ("He joined in 1998 and would later become chairman of the board.", "chairman", "asserted"),
     ("Huawei plans to invest $2bn in chips.", "invest", "planned"),
     ("Huawei intends to invest $2bn in chips.", "invest", "planned"),
@@ -55,7 +55,7 @@ def test_status(nlp, sentence, trigger, status):
     ("Huawei will spend $2bn on chips, according to the filing.", "spend", "the filing"),
     ("According to a report by Reuters, Huawei will spend $2bn on chips.", "spend", "Reuters"),
     ("The Defense Department said Lei Jun received the award from the ministry.", "received", "Defense Department"),
-    ("\u201cThe last award was given to 100 people,\u201d says a report by The Wall Street Journal.", "given",
+    ("\u201cOnly a hundred founders were given the medal that year,\u201d says a report by The Wall Street Journal.", "given",
      "The Wall Street Journal"),
     ("Huawei will invest $2bn in chips, the company said.", "invest", "the company"),
     ("Lei Jun, Xiaomi's chief executive, told reporters the firm would invest in AI.", "invest", "Lei Jun"),
@@ -93,7 +93,7 @@ def test_no_attribution(nlp, sentence, trigger):
     ("Huawei ruled out investing in chips.", "investing"),
     ("Huawei scrapped its plan to invest $2bn in chips.", "invest"),
     ("Huawei is no longer the largest investor in chips.", "investor"),
-    ("The government prohibited American entities from investing in the company.", "investing"),
+    ("The ruling prohibits American funds from investing in the firm.", "investing"),
     ("If Apple were to invest $10 billion in robotics, it would lead the market.", "invest"),
     ("Will Xiaomi invest in AI?", "invest"),
     ("Lei Jun turned down the award.", "award"),
