@@ -16,7 +16,7 @@ KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alib
          "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund",
          "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics",
          "Kestrel Labs", "Orbis Motors", "Nimbus Robotics",
-         "Zentro", "Kinetix Motors", "Horizon Telecom"}
+         "Zentro", "Kinetix Motors", "Horizon Telecom", "Bank of America"}
 ABOUT = "Xiaomi"
 ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
 
@@ -124,6 +124,8 @@ CASES = [
      "Kinetix Motors", (2e9, "EUR", True), ["EVs"], "by 2030", None),
     ("Horizon Telecom is reportedly considering an investment of about 1 trillion won in 6G research.",
      "Horizon Telecom", (1e12, "KRW", True), ["6G"], None, None),
+    ("Bank of America will invest $1 billion in AI over the next three years.",  # a name with "of"
+     "Bank of America", (1e9, "USD", False), ["AI"], "over the next three years", None),
     ("Hyundai will spend $2bn to develop self-driving cars.",
      "Hyundai", (2e9, "USD", False), ["autonomous driving"], None, None),
     ("The plan creates a \u201cGreen Future Fund,\u201d which will invest $500m in batteries.",

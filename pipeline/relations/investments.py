@@ -36,6 +36,7 @@ NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
 INVEST_WORDS = frozenset(_LEX["invest_words"])
+_NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|as well as)|&|/)\s*", re.I)
@@ -64,6 +65,10 @@ def _np(t: Token) -> Span:
     for c in t.rights:
         if c.dep_ in ("case", "compound", "flat") and c.i == end:
             end = c.i + 1
+    ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+    if ent is not None and ent.label_ not in _NOT_NAMES and ent.end >= end - 1 \
+            and not any(x.tag_ == "POS" for x in t.doc[ent.start:t.i]):  # not "Alphabet's Google"
+        return ent  # "Bank of America": the whole name the NER (or our ruler) found
     if t.pos_ == "PROPN":  # a name: its own compound words only ("SoftBank-backed Paytm" is Paytm)
         start = t.i
         while start > 0 and t.doc[start - 1].dep_ in ("compound", "flat") and t.doc[start - 1].pos_ == "PROPN" \
