@@ -109,6 +109,7 @@ def test_normalize_technology_rejects(text):
     ("AI-powered phones", ["AI"]),
     ("He said the fair was said to be paid in full.", []),  # "ai" inside words never matches
     ("Internet of Things devices and the internet of things", ["IoT", "IoT"]),
+    ("funds that favour blue-chip stocks and non-AI firms", []),
 ])
 def test_find_technologies(text, expected):
     found = find_technologies(text)

@@ -104,7 +104,7 @@ def _techs():
     # One alternation, longest alias first, lower-case aliases case-insensitive.
     items = sorted([(a, False) for a in exact] + [(a, True) for a in folded], key=lambda x: len(x[0]), reverse=True)
     body = "|".join(f"(?i:{re.escape(a)})" if fold else re.escape(a) for a, fold in items)
-    pattern = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+    pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w])")  # not "blue-chip"
     return pattern, exact, folded
 
 
