@@ -46,7 +46,9 @@ def extract_documents(docs: Iterable[Document], *, batch_size: int = 32, n_proce
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("spawn")
+    # fork shares the already loaded model copy-on-write (no reload); spawn elsewhere
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    _init_worker()
     with ctx.Pool(n_process, initializer=_init_worker) as pool:
         for results in pool.imap(_process_batch, _batches(docs, batch_size)):
             yield from results
