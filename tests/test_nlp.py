@@ -72,3 +72,17 @@ def test_real_pages_split_with_exact_offsets(corpora_dir):
         text = trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or ""
         for s, e in split_sentences(text):
             assert text[s:e].strip() == text[s:e]
+
+
+def test_two_processes_give_the_same_results_in_order():
+    from pipeline.relations import extract_documents
+    from pipeline.types import Document
+
+    texts = [f"Story {i}. Velora co-founder and CEO Anna Wirth{i and ' Jr.'} spoke." if i % 2 else
+             f"Quiet day number {i}." for i in range(7)]
+    docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
+    one = [r.to_json() for r in extract_documents(docs, batch_size=2)]
+    two = [r.to_json() for r in extract_documents(iter(docs), batch_size=2, n_process=2)]
+    assert one == two
+    assert [r["id"] for r in two] == [str(i) for i in range(7)]
+    assert sum(len(r["relations"]) for r in two) >= 3
