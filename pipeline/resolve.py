@@ -37,7 +37,9 @@ ORG_NOUNS = {"company", "firm", "carmaker", "automaker", "group", "startup", "st
              "paper", "band", "label", "party", "organisation", "organization", "studio", "airline",
              "bank", "fund", "foundation", "agency", "corporation", "publisher", "university", "network",
              "operator", "brand", "lender", "insurer", "developer", "platform", "club", "team", "institute",
-             "city", "town", "school", "college", "magazine", "movement", "order", "church"}
+             "city", "town", "school", "college", "magazine", "movement", "order", "church", "restaurant",
+             "hotel", "chain", "store", "shop", "laboratory", "lab", "charity", "think", "tank", "outlet",
+             "venture", "subsidiary", "unit", "division", "label", "orchestra", "ensemble", "choir"}
 ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT"}
 
 _POSS = re.compile(r"\s*['’]s?$")

@@ -21,7 +21,7 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, make_relation, noun_phrase, org_of,
                                        person_of)
-from pipeline.resolve import SUFFIXES, fold_org, name_like
+from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org, name_like
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
               "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
@@ -190,6 +190,7 @@ def extract_positions(ctx: SentCtx) -> list:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
+    out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
@@ -280,6 +281,46 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
     return None, []
 
 
+def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
+    """"X is an American filmmaker and founder of Y", "he is the head of Y", "X serves as
+    chairman of Y", "X was named chief executive of Y": the role noun's own clause says
+    whose role it is (copula subject, "as" complement, appointment object)."""
+    doc = ctx.doc
+    out: list = []
+    for r in roles:
+        if _is_plural(r):
+            continue
+        root = r[-1]
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None)
+        if of is None:
+            continue
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        org_ent = ent_of(pobj)
+        if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") and r.label_ != "founder":
+            continue
+        org = _org_arg(pobj, ctx, True)
+        if not org:
+            continue
+        h = root
+        while h.dep_ == "conj" and h.head is not h:
+            h = h.head
+        subj = None
+        if h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
+            subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        elif h.dep_ == "pobj" and h.head.lower_ == "as":
+            verb = h.head.head
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        elif h.dep_ in ("oprd", "xcomp") and h.head.lemma_ in ("name", "appoint", "elect", "make", "become"):
+            subj = next((c for c in h.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+        if subj is None:
+            continue
+        pname = person_of(subj, ctx)
+        _emit(out, ctx, pname, org, [r], [e for e in [org_ent] if e is not None], r.start, 0.8)
+    return out
+
+
 FOUND = {"found", "co-found", "cofound", "establish"}
 WEAK_FOUND = {"create", "start", "form", "launch", "set"}
 LEAD = {"lead": "chair", "head": "chair", "chair": "chair", "run": "ceo"}
@@ -311,11 +352,19 @@ def _verb_positions(ctx: SentCtx) -> list:
         persons: list[str] = []
         org = None
         org_ents: list[Span] = []
+        if not subj and obj and v.dep_ in ("pcomp", "advcl") and lemma in FOUND:
+            # "Prior to founding X, Y was ...": the governing clause's subject
+            gov = v.head.head if v.head.dep_ == "prep" else v.head
+            subj = [c for c in gov.children if c.dep_ == "nsubj"]
+        if subj and not obj and not subjpass and v.dep_ == "relcl" and lemma in FOUND:
+            # "the firm he founded, VenCatalyst"
+            obj = [v.head]
         if subj and obj and not subjpass:
             if v.dep_ == "conj" and not subj:
                 continue
             persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
-            org = _org_arg(obj[0], ctx, strong or role != "founder")
+            company_noun = obj[0].pos_ == "NOUN" and obj[0].lower_ in ORG_NOUNS
+            org = _org_arg(obj[0], ctx, strong or role != "founder" or company_noun)
             org_ents = [e for e in [ent_of(obj[0])] if e is not None]
         elif agents:
             persons = [x for a in agents for s in _conj(a) if (x := person_of(s, ctx))]
