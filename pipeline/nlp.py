@@ -191,6 +191,14 @@ def _repair_persons(doc: Doc) -> Doc:
         if (s, t) != (e.start, e.end):
             grown.append(Span(doc, s, t, label="PERSON"))
     new += grown
+    # "the National Council for Peace and | Order": an organisation cut at a connector
+    for e in doc.ents:
+        if e.label_ == "ORG" and e[-1].lower_ in ("and", "of", "for", "&") and e.end < len(doc) \
+                and doc[e.end].is_title and doc[e.end].pos_ == "PROPN":
+            t = e.end
+            while t < len(doc) and doc[t].is_title and doc[t].pos_ == "PROPN":
+                t += 1
+            new.append(Span(doc, e.start, t, label="ORG"))
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)

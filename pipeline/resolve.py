@@ -117,14 +117,14 @@ class DocResolver:
         self._people: list[str] = []  # full names (2+ words), first seen first
         self._org_counts: Counter[str] = Counter()
         self._org_last: dict[str, int] = {}
-        self._sent_people: list[tuple[int, list[str]]] = []  # (sentence start, canonical people)
+        self._sent_people: list[tuple[int, list[tuple[int, str]]]] = []  # (sentence start, people)
         self._first_person: str | None = None
         self._topic_any: str | None = None  # what the article opens with, whatever its kind
         self._seen = 0
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
-        people: list[str] = []
+        people: list[tuple[int, str]] = []  # (article offset, canonical name)
         text = doc.text
         subj = _first_subject(doc) if first else None
         if subj is not None:
@@ -136,14 +136,14 @@ class DocResolver:
                 self._first_person = name
                 self._topic_any = name
                 if name:
-                    people.append(name)
+                    people.append((offset + subj.start_char, name))
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 if _looks_like_org(ent) or self.is_known_org(ent.text):
                     continue
                 name = self.person_name(ent)
                 if name:
-                    people.append(name)
+                    people.append((offset + ent.start_char, name))
             elif ent.label_ in ("ORG", "GOV"):
                 if subj is not None and ent.start == subj.start and self._first_person:
                     continue
@@ -196,10 +196,21 @@ class DocResolver:
         return matches.pop() if len(matches) == 1 else None
 
     def pronoun_person(self, offset: int) -> str | None:
-        """Who "he"/"she" at article offset ``offset`` most likely is."""
-        prev = [p for s, p in self._sent_people if s < offset]
-        if prev and len(set(prev[-1])) == 1:
-            return prev[-1][0]
+        """Who "he"/"she" at article offset ``offset`` most likely is: the one person named
+        earlier in the same sentence, else the one person of the sentence before, else the
+        person the article opens with; None when two people compete."""
+        sents = [(s, p) for s, p in self._sent_people if s <= offset]
+        if sents:
+            start, people = sents[-1]
+            before = {name for pos, name in people if pos < offset}
+            if len(before) == 1:
+                return before.pop()
+            if len(before) > 1:
+                return self._first_person if self._first_person in before else None
+            if len(sents) > 1:
+                prev = {name for _, name in sents[-2][1]}
+                if len(prev) == 1:
+                    return prev.pop()
         return self._first_person
 
     # ----------------------------------------------------------------- orgs

@@ -164,6 +164,11 @@ def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[st
         return None
     if tok.pos_ == "NOUN":
         np = noun_phrase(tok)
+        for c in tok.children:  # "the venture capital firm he founded, VenCatalyst"
+            if c.dep_ == "appos" and c.pos_ == "PROPN":
+                named = org_of(c, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1)
+                if named:
+                    return named
         if tok.lower_ in ORG_NOUNS:
             # "the Sonic Images record label": the proper-noun modifiers name it
             propn = [t for t in np if t.pos_ == "PROPN" and t.i < tok.i]

@@ -311,6 +311,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         elif h.dep_ == "pobj" and h.head.lower_ == "as":
             verb = h.head.head
+            if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "attr":  # "he was the head ... as leader of"
+                verb = verb.head
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         elif h.dep_ in ("oprd", "xcomp") and h.head.lemma_ in ("name", "appoint", "elect", "make", "become"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
