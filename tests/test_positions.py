@@ -13,6 +13,12 @@ def _rels(text: str, rtype: str = "holds_position", date: str | None = "2021-06-
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("Orvane co-founder and CEO Mei Tanaka spoke at the launch in Osaka on Tuesday.",
+     {("Mei Tanaka", "Orvane", "founder"), ("Mei Tanaka", "Orvane", "ceo")}),
+    ("Ana Lopes is an engineer and the founder of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "founder")}),
+    ("Ana Lopes serves as chairwoman of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "chair")}),
+    ("Kestrel Robotics was established in 2012 by its first chief executive, Ana Lopes.",
+     {("Ana Lopes", "Kestrel Robotics", "founder")}),
     ("Mei Tanaka, the chief executive of Orvane Corp., spoke at the launch on Tuesday.",
      {("Mei Tanaka", "Orvane", "ceo")}),
     ("Daniel Okafor, Brightwell's chairman, declined to comment on the merger.",

@@ -263,6 +263,10 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
     if ent is None and tok.pos_ == "ADJ" and tok.is_title and j > 0 and tok.lower_ not in GAP_BEFORE \
             and all(r.text.lower() in ("leader", "chief") for r in chain):
         return tok.text, []  # "Conservative leader X": the party named by its adjective
+    if ent is None and j == 0 and tok.pos_ == "NOUN" and tok.is_title and tok.lower_ not in ORG_NOUNS \
+            and tok.lower_ not in GAP_BEFORE and tok.lower_ not in ("startup", "tech", "industry", "founding"):
+        # sentence-initial unknown name the tagger read as a noun: "Orvane co-founder and CEO X"
+        return tok.text, []
     if ent is None and tok.pos_ == "PROPN" and tok.is_title:
         # an unknown organisation the model left unlabelled: "Orvane co-founder and CEO X"
         k = j
