@@ -261,7 +261,12 @@ class DocResolver:
         ents = [e for e in span.ents if e.label_ in ("ORG", "GOV")]
         if ents:
             return self.org_name(ents[0])
-        if any(t.pos_ == "PROPN" for t in span):
+        content = [t for t in span if t.pos_ not in ("DET", "PUNCT", "PART")]
+        if any(t.pos_ == "PROPN" for t in span) or (
+                content and all(t.is_title for t in content) and all(t.lower_ not in ORG_NOUNS for t in content)):
+            # a named organisation, even one the tagger read as a noun ("Orvane plans to invest")
+            if any(t.ent_type_ in ("PERSON", "GPE", "DATE", "NORP") for t in span):
+                return None
             folded = fold_org(span.text)
             return self._alias.get(folded.casefold(), folded) or None
         return None

@@ -49,3 +49,16 @@ def test_the_company_unclear_gives_nothing():
     text = ("Velora Inc. and Quandry Corp. signed a deal. "
             "Anna Wirth, the chief executive of the company, said demand was strong.")
     assert [r for r in _result(text).relations if r.type == "holds_position"] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Orvane plans to invest around $2 billion in AI and 5G over the next three years.", [("Orvane", ("AI", "5G"))]),
+    ("Velora Inc. builds robots. The company will spend $300 million on robotics next year.",
+     [("Velora", ("robotics",))]),
+    # the target of an unnamed fund's investment is never the investor
+    ("An unnamed fund invested $50 million in Lumetric last year.", []),
+    ("Orvane has no plans to invest in quantum computing.", []),
+])
+def test_investor_resolution(text, expected):
+    got = [(r.args["investor"], tuple(r.args["technology"])) for r in _result(text).relations if r.type == "investment"]
+    assert got == expected
