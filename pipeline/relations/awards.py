@@ -233,8 +233,9 @@ def extract_awards(ctx: SentCtx) -> list:
                 subj = [head]
         if lemma in receive and subj and not subjpass:
             awards = [a for o in objs for a in _subtree_awards(o)]
-            for s in _all_subjects(subj[0]):
-                rec = _recipient(s, ctx)
+            # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
+            recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
+            for rec in dict.fromkeys(recs):
                 for a in awards:
                     emit(rec, a, v, giver, 0.85)
         elif lemma in passive and subjpass:
@@ -251,6 +252,8 @@ def extract_awards(ctx: SentCtx) -> list:
                 continue
             awards = [a for o in objs for a in _subtree_awards(o)]
             for prep in v.subtree:
+                if any(a.start <= prep.i < a.end for a in awards):
+                    continue  # "with" inside a name already found
                 if prep.dep_ == "prep" and prep.lower_ in ("with", "into", "as") and prep.i > s0.i:
                     for p in prep.children:
                         if p.dep_ == "pobj":

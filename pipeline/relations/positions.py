@@ -296,15 +296,32 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             continue
         root = r[-1]
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None)
-        if of is None:
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        poss = next((c for c in root.children if c.dep_ == "poss"), None)
+        org_ent = None
+        if pobj is not None:
+            if pobj.lower_ == "board":  # "the chairman of Aurelia's board"
+                owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+                pobj = owner if owner is not None else pobj
+            org_ent = ent_of(pobj)
+            if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") and r.label_ != "founder":
+                continue
+            org = _org_arg(pobj, ctx, True)
+        elif poss is not None:
+            # "Arm's chief executive", "its chairman", "the company's chief executive"
+            org_ent = ent_of(poss)
+            if poss.lower_ in ("its", "their"):
+                org = ctx.resolver.topic_org()
+            elif org_ent is not None and org_ent.label_ in ORGISH:
+                org = ctx.resolver.org_name(org_ent)
+            elif poss.pos_ == "NOUN" and poss.lower_ in ORG_NOUNS:
+                org = ctx.resolver.resolve_org(noun_phrase(poss))
+            elif poss.pos_ == "PROPN" and org_ent is None:
+                org = fold_org(noun_phrase(poss).text)
+            else:
+                org = None
+        else:
             continue
-        pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
-        if pobj is None:
-            continue
-        org_ent = ent_of(pobj)
-        if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") and r.label_ != "founder":
-            continue
-        org = _org_arg(pobj, ctx, True)
         if not org:
             continue
         h = root
@@ -313,6 +330,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         subj = None
         if h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None and h.head.dep_ == "conj":  # "X co-founded Y and has been its CEO"
+                subj = next((c for c in h.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         elif h.dep_ == "pobj" and h.head.lower_ == "as":
             verb = h.head.head
             if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "attr":  # "he was the head ... as leader of"
@@ -332,13 +351,26 @@ WEAK_FOUND = {"create", "start", "form", "launch", "set"}
 LEAD = {"lead": "chair", "head": "chair", "chair": "chair", "run": "ceo"}
 
 
+def _verb_lemma(v: Token) -> str:
+    """Lemma of a founding/leading verb, also for "Founded" and "co-founded"."""
+    known = FOUND | WEAK_FOUND | set(LEAD)
+    lemma = v.lemma_.lower()
+    if lemma in known:
+        return lemma
+    low = v.lower_
+    if low.startswith("co-"):
+        low = low[3:]
+    for cand in (low, low[:-2], low[:-1], low[:-3]):
+        if cand in known:
+            return cand
+    return lemma
+
+
 def _verb_positions(ctx: SentCtx) -> list:
     doc = ctx.doc
     out: list = []
     for v in doc:
-        lemma = v.lemma_.lower()
-        if lemma == v.lower_ and lemma.endswith("ed"):  # "It was Founded by": capitalised forms
-            lemma = next((c for c in (lemma[:-2], lemma[:-1]) if c in FOUND | WEAK_FOUND or c in LEAD), lemma)
+        lemma = _verb_lemma(v)
         if v.pos_ not in ("VERB", "AUX") and not (lemma in FOUND and v.tag_.startswith("VB")):
             continue
         if lemma == "set" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in v.children):
