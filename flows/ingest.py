@@ -40,14 +40,20 @@ def poll_feeds_task(db, client, feeds):
     return stages.poll_feeds(db, client, feeds)
 
 
-@task(name="fetch-extract-batch", **_TASK)
-def fetch_batch_task(client, entries, settings):
-    return stages.fetch_batch(client, entries, settings)
+@task(name="fetch-batch", **_TASK)
+def fetch_batch_task(client, entries):
+    return stages.fetch_pages(client, entries)
 
 
-@task(name="nlp-batch", **_TASK)
-def nlp_batch_task(articles, batch_size: int, n_process: int):
-    return stages.analyse(articles, batch_size=batch_size, n_process=n_process)
+@task(name="extract-nlp-batch", **_TASK)
+def process_batch_task(pages, settings, batch_size: int, n_process: int):
+    """CPU-bound: trafilatura + spaCy. The only task that may run on a Dask worker."""
+    return stages.process_pages(pages, settings, batch_size=batch_size, n_process=n_process)
+
+
+@task(name="nlp-one", **_TASK)
+def nlp_batch_task(articles, batch_size: int):
+    return stages.analyse(articles, batch_size=batch_size)
 
 
 @task(name="write-batch", **_TASK)
@@ -98,16 +104,14 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
             counts.new_entries = len(new)
             progress.info("%d entries, %d new", len(entries), len(new))
 
-            # Stream: at most two NLP batches in flight, so memory stays bounded.
+            # Stream: fetch the next batch while the last one is in extraction/NLP; at
+            # most two batches in flight, so memory stays bounded.
             in_flight: deque = deque()
             for batch in stages.batched(new, batch_size):
-                outcome = fetch_batch_task(client, batch, settings)
-                _record(db, run_id, outcome.errors, counts)
-                counts.fetched += len(outcome.articles)
-                fresh, dupes = stages.drop_known(db, outcome.articles)
-                counts.duplicates += dupes
-                counts.skipped += sum(1 for a in fresh if a.skip_reason)
-                in_flight.append(nlp_batch_task.submit(fresh, batch_size, n_process))
+                fetched = fetch_batch_task(client, batch)
+                _record(db, run_id, fetched.errors, counts)
+                counts.fetched += len(fetched.pages)
+                in_flight.append(process_batch_task.submit(fetched.pages, settings, batch_size, n_process))
                 if len(in_flight) > 1:
                     _write(db, in_flight.popleft().result(), run_id, counts)
                 store.heartbeat(db, run_id)
@@ -120,9 +124,13 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
         store.finish_run(db, run_id, counts.as_dict(), status)
 
 
-def _write(db, analysed, run_id: int, counts: stages.RunCounts) -> None:
-    counts.analysed += sum(1 for a in analysed if a.result is not None)
-    written, relations, errors = write_batch_task(db, analysed, run_id)
+def _write(db, processed: stages.ProcessedPages, run_id: int, counts: stages.RunCounts) -> None:
+    _record(db, run_id, processed.errors, counts)
+    fresh, dupes = stages.drop_known(db, processed.analysed)
+    counts.duplicates += dupes
+    counts.skipped += sum(1 for a in fresh if a.result is None)
+    counts.analysed += sum(1 for a in fresh if a.result is not None)
+    written, relations, errors = write_batch_task(db, fresh, run_id)
     counts.written += written
     counts.relations += relations
     _record(db, run_id, errors, counts)
@@ -151,8 +159,10 @@ def rerun_url(url: str, db_path: str | None = None, allow_private: bool = False)
             return {"run_id": run_id, "status": status, "url": url, **result, **counts.as_dict()}
         counts.fetched = 1
         counts.skipped = 1 if got.skip_reason else 0
-        analysed = nlp_batch_task([got], 1, 1)
-        _write(db, analysed, run_id, counts)
+        analysed = nlp_batch_task([got], 1)
+        written, relations, errors = write_batch_task(db, analysed, run_id)
+        counts.written, counts.relations = written, relations
+        _record(db, run_id, errors, counts)
         status = "ok" if counts.written else "failed"
         return {"run_id": run_id, "status": status, "url": got.url, "skip_reason": got.skip_reason,
                 **counts.as_dict()}

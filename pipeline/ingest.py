@@ -9,28 +9,33 @@ Every per-item failure becomes a :class:`FetchError`; callers record it in
 """
 from __future__ import annotations
 
+import atexit
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from pipeline.types import Article, Document, DocResult, FeedConfig, FeedEntry, FetchError
+from pipeline.types import Article, Document, DocResult, FeedConfig, FeedEntry, FetchError, Page
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FetchOutcome:
-    """What fetching and extracting a batch of entries produced."""
-
-    articles: tuple[Article, ...] = ()
-    errors: tuple[FetchError, ...] = ()
 
 
 @dataclass(frozen=True)
 class AnalysedArticle:
     article: Article
     result: DocResult | None  # None when the NLP stage skipped it (skip_reason set)
+
+
+@dataclass(frozen=True)
+class FetchedPages:
+    pages: tuple[tuple[Page, FeedEntry], ...] = ()
+    errors: tuple[FetchError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProcessedPages:
+    analysed: tuple[AnalysedArticle, ...] = ()
+    errors: tuple[FetchError, ...] = ()
 
 
 @dataclass
@@ -126,35 +131,105 @@ def failed_for_good(db, url: str) -> bool:
 
 def fetch_and_extract_one(client, url: str, entry: FeedEntry | None, settings) -> Article | FetchError:
     """Fetch one page and extract its article; any failure comes back as a FetchError."""
-    from pipeline.extract import ExtractFailed, extract_article
     from pipeline.fetch import fetch_page
     from pipeline.http import FetchFailed
 
     try:
         page = fetch_page(client, url)
-        return extract_article(page, entry=entry, settings=settings)
     except FetchFailed as exc:
         return exc.error
+    return extract_one(page, entry, settings)
+
+
+def extract_one(page: Page, entry: FeedEntry | None, settings) -> Article | FetchError:
+    from pipeline.extract import ExtractFailed, extract_article
+
+    try:
+        return extract_article(page, entry=entry, settings=settings)
     except ExtractFailed as exc:
         return exc.error
-    except Exception as exc:  # a bug in one page must not end the run
-        log.exception("unexpected failure on %s", url)
-        return FetchError(url=url, stage="extract", error_class=type(exc).__name__, message=str(exc)[:500])
+    except Exception as exc:  # a bug on one page must not end the run
+        log.exception("unexpected failure on %s", page.url)
+        return FetchError(url=page.url, stage="extract", error_class=type(exc).__name__, message=str(exc)[:500])
 
 
-def fetch_batch(client, entries: Sequence[FeedEntry], settings, max_workers: int = 8) -> FetchOutcome:
-    """Fetch and extract a batch of entries concurrently (network-bound threads)."""
+def fetch_pages(client, entries: Sequence[FeedEntry], max_workers: int = 8) -> FetchedPages:
+    """Fetch a batch of pages concurrently (network-bound threads; the client keeps per-host limits)."""
+    from pipeline.fetch import fetch_page
+    from pipeline.http import FetchFailed
+
+    def one(entry: FeedEntry):
+        try:
+            return (fetch_page(client, entry.url), entry)
+        except FetchFailed as exc:
+            return exc.error
+
     if not entries:
-        return FetchOutcome()
+        return FetchedPages()
     with ThreadPoolExecutor(max_workers=min(max_workers, len(entries))) as pool:
-        results = list(pool.map(lambda e: fetch_and_extract_one(client, e.url, e, settings), entries))
-    return FetchOutcome(
-        articles=tuple(r for r in results if isinstance(r, Article)),
-        errors=tuple(r for r in results if isinstance(r, FetchError)),
-    )
+        results = list(pool.map(one, entries))
+    return FetchedPages(pages=tuple(r for r in results if isinstance(r, tuple)),
+                        errors=tuple(r for r in results if isinstance(r, FetchError)))
 
 
-def drop_known(db, articles: Iterable[Article]) -> tuple[list[Article], int]:
+def _extract_and_analyse(items: Sequence[tuple[Page, FeedEntry | None]], settings, batch_size: int) -> list:
+    """Extraction and NLP of a chunk, in one process: the CPU-bound part of ingestion."""
+    extracted = [extract_one(page, entry, settings) for page, entry in items]
+    articles = [a for a in extracted if isinstance(a, Article)]
+    analysed = iter(analyse(articles, batch_size=batch_size))
+    return [next(analysed) if isinstance(x, Article) else x for x in extracted]
+
+
+def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, batch_size: int = 32,
+                  n_process: int = 1) -> ProcessedPages:
+    """Extract and analyse fetched pages, in ``n_process`` worker processes when above 1.
+
+    Page bytes go to the workers and small records come back, so both CPU-bound stages
+    (trafilatura and spaCy) run in parallel; each worker loads the model once.
+    """
+    items = list(items)
+    if n_process <= 1 or len(items) < 2:
+        results = _extract_and_analyse(items, settings, batch_size)
+    else:
+        pool = worker_pool(n_process)
+        size = max(1, min(8, len(items) // (n_process * 4)))  # small chunks balance uneven pages
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        results = [r for part in pool.map(_extract_and_analyse, chunks, [settings] * len(chunks),
+                                           [batch_size] * len(chunks)) for r in part]
+    return ProcessedPages(analysed=tuple(r for r in results if isinstance(r, AnalysedArticle)),
+                          errors=tuple(r for r in results if isinstance(r, FetchError)))
+
+
+_POOLS: dict[int, Any] = {}
+
+
+def worker_pool(n_process: int):
+    """One pool of NLP worker processes per size, kept for the life of this process.
+
+    ``forkserver`` children start from a clean interpreter (no Prefect threads or locks
+    copied), and the initializer loads the spaCy model once per worker.
+    """
+    pool = _POOLS.get(n_process)
+    if pool is None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_load_model)
+        list(pool.map(_load_model, range(n_process)))  # start every worker now, not mid-run
+        _POOLS[n_process] = pool
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
+def _load_model(_: object = None) -> None:
+    from pipeline.nlp import load_nlp
+
+    load_nlp()
+
+
+def drop_known(db, analysed: Iterable[AnalysedArticle]) -> tuple[list[AnalysedArticle], int]:
     """Drop articles already stored under their canonical URL or identical text.
 
     A page reached by a second URL (tracking parameters, a mirror) has the same
@@ -162,10 +237,11 @@ def drop_known(db, articles: Iterable[Article]) -> tuple[list[Article], int]:
     """
     from pipeline import store
 
-    fresh: list[Article] = []
+    fresh: list[AnalysedArticle] = []
     seen: set[str] = set()
     duplicates = 0
-    for art in articles:
+    for item in analysed:
+        art = item.article
         keys = {art.url, art.content_hash}
         if keys & seen or store.article_exists(db, url=art.url) or (
             art.content_hash and store.article_exists(db, content_hash=art.content_hash)
@@ -173,7 +249,7 @@ def drop_known(db, articles: Iterable[Article]) -> tuple[list[Article], int]:
             duplicates += 1
             continue
         seen |= {k for k in keys if k}
-        fresh.append(art)
+        fresh.append(item)
     return fresh, duplicates
 
 
