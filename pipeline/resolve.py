@@ -72,10 +72,12 @@ def name_like(span: Span, min_words: int = 2) -> bool:
     for t in words:
         if any(c.isdigit() for c in t.text) or t.lower_.strip(".") in org:
             return False
-        if not t.text[:1].isupper() and t.lower_ not in ("de", "van", "von", "da", "di", "del", "bin", "al", "la", "le", "der", "den", "dos", "das", "y"):
+        hyphened = (t.i > 0 and t.doc[t.i - 1].text == "-") or (t.i + 1 < len(t.doc) and t.doc[t.i + 1].text == "-")
+        if not t.text[:1].isupper() and not hyphened and t.lower_ not in (
+                "de", "van", "von", "da", "di", "del", "bin", "al", "la", "le", "der", "den", "dos", "das", "y"):
             return False
-        if t.is_upper and len(t.text) > 1 and not t.text.endswith("."):
-            return False  # acronyms (RBF, NSB) are organisations
+    if all(t.is_upper and len(t.text) > 1 and not t.text.endswith(".") for t in caps):
+        return False  # acronyms (RBF, NSB) are organisations; "JR Shaw", "Gustav III" are people
     return True
 
 
@@ -131,13 +133,21 @@ class DocResolver:
             self._topic_any = fold_org(subj.text)
             # a biography opens "Name (born 1955)" or "Name (1893 – 1956)"
             born = bool(re.search(r"\([^)]*\bborn\b|\([^)]*\b\d{4}\s*[–-]\s*[^)]*\d{4}\s*\)", text))
-            if subj.label_ == "PERSON" or (born and subj.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "") and name_like(subj)):
+            if (subj.label_ == "PERSON" and name_like(subj, 1)) or (
+                    born and subj.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "") and name_like(subj)):
                 name = self.person_name(subj)
                 self._first_person = name
                 self._topic_any = name
                 if name:
                     people.append((offset + subj.start_char, name))
         for ent in doc.ents:
+            if ent.label_ == "PERSON" and not name_like(ent, 1):
+                # "Kagami Sensor Systems" read as a person: an organisation
+                name = fold_org(ent.text)
+                self._org_counts[name] += 3 if (subj is not None and ent.start == subj.start) else 1
+                self._seen += 1
+                self._org_last[name] = self._seen
+                continue
             if ent.label_ == "PERSON":
                 if _looks_like_org(ent) or self.is_known_org(ent.text):
                     continue
@@ -147,13 +157,16 @@ class DocResolver:
             elif ent.label_ in ("ORG", "GOV"):
                 if subj is not None and ent.start == subj.start and self._first_person:
                     continue
+                if _AWARDISH.search(ent.text):
+                    continue  # "the Monozukuri Nippon Grand Award" is not an organisation in question
                 name = self.org_name(ent)
                 if not name:
                     continue
-                weight = 3 if (subj is not None and ent.start == subj.start) else 1
-                self._org_counts[name] += weight
-                self._seen += 1
-                self._org_last[name] = self._seen
+                if ent.label_ == "ORG":  # state bodies are never "the company"
+                    weight = 3 if (subj is not None and ent.start == subj.start) else 1
+                    self._org_counts[name] += weight
+                    self._seen += 1
+                    self._org_last[name] = self._seen
                 # "Long Name (ABBR)": ABBR becomes an alias of Long Name
                 m = re.match(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)", text[ent.end_char:])
                 if m and _initials_match(name, m.group(1)):
@@ -287,6 +300,9 @@ def _initials_match(name: str, abbr: str) -> bool:
     initials = "".join(w[0] for w in words if w[0].isupper())
     a = "".join(letters).upper()
     return a == initials.upper() or (a[0] == initials[:1].upper() and set(a) <= set(initials.upper() + "".join(w.upper() for w in words)))
+
+
+_AWARDISH = re.compile(r"\b(?:Award|Awards|Prize|Medal|Order of|Trophy|Cup|Championship|Fellowship)\b")
 
 
 def _first_subject(doc) -> Span | None:

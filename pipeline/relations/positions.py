@@ -16,6 +16,8 @@ companies, where they are too vague (role "other"). Deputy/vice/acting roles are
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
@@ -47,10 +49,22 @@ def _blocked(doc, span: Span) -> bool:
     return False
 
 
+_COMPANY_TEXT = re.compile(r"\b(?:the company|the firm|startup|chipmaker|carmaker|automaker|smartphone maker|"
+                           r"manufacturer|conglomerate|shares|shareholders|revenue|profit|investors)\b", re.IGNORECASE)
+_CTX: list = []  # the sentence being read, for _company_like
+
+
 def _company_like(name: str | None, ents: list[Span]) -> bool:
+    """A business (so "led by"/"leader" do not mean chair): gazetteer company, corporate
+    suffix, or the article's topic organisation in an article that talks business."""
     if any(e.label_ == "ORG" and e.ent_id_ for e in ents):
         return True
-    return bool(name) and any(e.text.split()[-1].lower().strip(".") in SUFFIXES for e in ents)
+    if bool(name) and any(e.text.split()[-1].lower().strip(".") in SUFFIXES for e in ents):
+        return True
+    if name and _CTX:
+        ctx = _CTX[-1]
+        return name == ctx.resolver.topic_org() and bool(_COMPANY_TEXT.search(ctx.text))
+    return False
 
 
 def _role_value(span: Span, org_ents: list[Span], org: str | None) -> str:
@@ -77,7 +91,7 @@ def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[li
     """Role spans right before token ``end`` ("co-founder and CEO"), and where they start."""
     found: list[Span] = []
     j = end - 1
-    if j >= 0 and doc[j].text == "," and (j - 1) in roles_by_end:
+    if j >= 0 and doc[j].text == "," and j in roles_by_end:  # "Brightwell's chairman, Robert Okafor"
         j -= 1
     while j >= 0:
         if j + 1 in roles_by_end:
@@ -96,6 +110,7 @@ def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[li
 
 
 def extract_positions(ctx: SentCtx) -> list:
+    _CTX[:] = [ctx]
     doc = ctx.doc
     out: list = []
     roles = [r for r in _roles(doc) if not _blocked(doc, r)]
@@ -133,6 +148,10 @@ def extract_positions(ctx: SentCtx) -> list:
                         (m < len(doc) and doc[m].lower_ in ("and", "&") and m + 1 < len(doc) and doc[m + 1].lower_ in ("executive", "co") and (m + 2) in roles_by_start):
                     m += 1
             after_chain = [r for r in after_chain if not _is_plural(r)]
+            if after_chain and doc[k - 1].lower_ == "the" and doc[p.end].text == "," and \
+                    (m == len(doc) or doc[m].text in (".", ",", ";")):
+                # "..., said Han, the chief executive.": the company the article is about
+                _emit(out, ctx, pname, ctx.resolver.topic_org(), after_chain, [], after_chain[0].start, 0.7)
             if after_chain and m < len(doc) and doc[m].lower_ in ("of", "at", "for"):
                 ent = _ent_starting(doc, m + 1)
                 if ent is not None and _orgish(ent, after_chain):
@@ -243,8 +262,8 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
     if tok.text in ("'s", "’s", "'") and j > 0:
         j -= 1
         tok = doc[j]
-        if tok.lower_ in ("company", "firm", "group", "carmaker"):
-            return ctx.resolver.resolve_org(doc[j - 1:j + 1]) if j > 0 else None, []
+        if tok.pos_ == "NOUN" and tok.lower_ in ORG_NOUNS:  # "The company's founder and chief executive, X"
+            return ctx.resolver.resolve_org(noun_phrase(tok)), []
     if tok.lower_ in ("its", "their"):
         # "X and its leader Y": the coordinated organisation, else the topic
         head = chain[-1].root
