@@ -179,6 +179,13 @@ def _repair_persons(doc: Doc) -> Doc:
         if j - i >= 2 and (j == len(doc) or not doc[j].is_title):
             new.append(Span(doc, i, j, label="PERSON"))
     titles = set(load_json("roles.json").get("name_titles", []))
+    # "Han Do-yeon": a capitalised word before a hyphenated capitalised-lowercase given name
+    for i in range(len(doc) - 3):
+        a, b, h, c = doc[i], doc[i + 1], doc[i + 2], doc[i + 3]
+        if a.is_title and a.is_alpha and b.is_title and b.is_alpha and h.text == "-" and c.is_lower and c.is_alpha \
+                and not b.whitespace_ and not h.whitespace_ and len(c) <= 5 and a.ent_type_ not in ("ORG", "GOV") \
+                and c.lower_ not in ("based", "led", "owned", "backed", "made", "born", "run", "like", "style"):
+            new.append(Span(doc, i, i + 4, label="PERSON"))
     grown = []
     for e in doc.ents:
         if e.label_ != "PERSON" or any(n.start <= e.start < n.end for n in new):

@@ -404,6 +404,8 @@ def _list_awards(ctx: SentCtx) -> list:
     text = ctx.doc.text.lower()
     if not any(c in text for c in _rules()["list_cues"]):
         return []
+    if not any(c in text for c in _rules()["list_context"]):
+        return []  # "among them" must be about an award
     out: list = []
     trigger = next((t.i for t in ctx.doc if t.lemma_ in ("include", "make", "be")), 0)
     for _span, rec in list_people(ctx):

@@ -356,6 +356,10 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "attr":  # "he was the head ... as leader of"
                 verb = verb.head
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None and verb.dep_ == "conj":  # "X co-founded Y and still runs it as its CEO"
+                subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        elif h.dep_ == "appos":  # "Pierre-Alain Roussel, the chairman of Aurelia's board"
+            subj = h.head
         elif h.dep_ in ("oprd", "xcomp") and h.head.lemma_ in ("name", "appoint", "elect", "make", "become"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
         if subj is None:
@@ -451,10 +455,14 @@ def _verb_positions(ctx: SentCtx) -> list:
 
 
 def _conj(tok: Token) -> list[Token]:
+    """A token and its coordinated siblings, also when an apposition sits between them
+    ("by Ingrid Halvorsen, a materials scientist, and Tomás Ferreira, an engineer")."""
     out = [tok]
     for c in tok.children:
         if c.dep_ == "conj":
             out += _conj(c)
+        elif c.dep_ == "appos":
+            out += [x for x in _conj(c)[1:] if x.pos_ == "PROPN"]
     return out
 
 
