@@ -261,6 +261,7 @@ CREATE TABLE IF NOT EXISTS fetch_errors (
     at TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_fetch_errors_run ON fetch_errors(run_id);
+CREATE INDEX IF NOT EXISTS idx_fetch_errors_url ON fetch_errors(url);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS evidence_fts USING fts5 (sentence, content="evidence", content_rowid="id");
 CREATE TRIGGER IF NOT EXISTS evidence_ai AFTER INSERT ON evidence BEGIN
@@ -597,7 +598,6 @@ def _resolve_arg(conn: sqlite3.Connection, value: str, label: str) -> tuple[str,
 
 
 _AWARD_TAIL = re.compile(r"\s+(award|prize|honou?r|title|medal)$")  # lowercase only: "Grand Award" is a name
-_PERIOD_FILLER = {"over", "the", "next", "coming", "within", "in", "during", "for", "of"}
 
 
 def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
@@ -634,8 +634,10 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
         elif k == "technology":
             techs = v if isinstance(v, (list, tuple)) else ([v] if v else [])
             key_args[k] = sorted({str(t).casefold() for t in techs})
-        elif k == "period" and isinstance(v, str):
-            key_args[k] = " ".join(w for w in normalize_name(v).split() if w not in _PERIOD_FILLER)
+        elif k == "period":
+            # An attribute, not identity (as in the scorer): "$1.2bn over three years" and
+            # "$1.2bn" in another outlet are one plan; the first wording is displayed.
+            continue
         elif isinstance(v, str):
             key_args[k] = normalize_name(v)
         else:

@@ -314,12 +314,13 @@ def test_article_date_and_first_seen(tmp_path, published, fetched_at, date):
     ({"award": "Outstanding Builder award"}, {"award": "Outstanding Builder"}, True),
     ({"award": "Monozukuri Nippon Grand Award"}, {"award": "Monozukuri Nippon Grand"}, False),
     ({"period": "over the next five years"}, {"period": "over five years"}, True),
-    ({"period": "2021"}, {"period": "2022"}, False),
+    ({"period": "over the next three years"}, {"period": None}, True),
+    ({"amount": {"value": 1.2e9, "currency": "USD"}}, {"amount": {"value": 1.2e9, "currency": "EUR"}}, False),
 ])
 def test_claim_key_normalization(tmp_path, a, b, same):
     db = open_db(tmp_path / "e.db")
     base = {"recipient": "Lei Jun", "award": "X Medal", "conferred_by": MIIT, "year": 2019}
-    rtype = "investment" if "period" in a else "received_award"
+    rtype = "investment" if "period" in a or "amount" in a else "received_award"
     if rtype == "investment":
         base = {"investor": "Xiaomi", "amount": None, "technology": ["AI"], "period": None, "target": None}
     with store.immediate(db):
