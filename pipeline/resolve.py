@@ -235,7 +235,7 @@ class DocResolver:
         folded = fold_org(span.text)
         if not folded or not any(c.isalpha() for c in folded):
             return None
-        name = self._alias.get(folded.casefold(), folded)
+        name = self._alias.get(folded.casefold()) or self._short_form(folded) or folded
         label = "GOV" if span.label_ == "GOV" else "ORG"
         self._register(name, label, folded if folded != name else (span.text if span.text != name else ""))
         return name
@@ -251,7 +251,16 @@ class DocResolver:
 
     def is_known_org(self, text: str) -> bool:
         """Was this name already seen labelled as an organisation in this article?"""
-        return fold_org(text) in self._org_counts or fold_org(text).casefold() in self._alias
+        f = fold_org(text)
+        return f in self._org_counts or f.casefold() in self._alias or self._short_form(f) is not None
+
+    def _short_form(self, folded: str) -> str | None:
+        """"Aurelia" after "Aurelia Cells": a one-word mention of a longer organisation name
+        seen earlier in the article (only when exactly one such name exists)."""
+        if " " in folded or not folded[:1].isupper():
+            return None
+        longer = {n for n in self._org_counts if " " in n and n.split(" ")[0] == folded}
+        return longer.pop() if len(longer) == 1 else None
 
     def topic_any(self) -> str | None:
         """The subject of the article's first sentence ("It was founded by", "The album won")."""

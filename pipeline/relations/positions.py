@@ -119,6 +119,8 @@ def extract_positions(ctx: SentCtx) -> list:
     persons = [e for e in doc.ents if e.label_ == "PERSON"]
     # "he is the head of X": a pronoun subject anchors the title-after-name patterns too
     persons += [doc[t.i:t.i + 1] for t in doc if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")]
+    # a surname the model mislabelled ("said Han, the chief executive", Han read as NORP)
+    persons += [e for e in doc.ents if e.label_ != "PERSON" and len(e) == 1 and ctx.resolver.known_person(e.text)]
 
     for p in persons:
         pname = person_of(doc[p.end - 1], ctx)
@@ -323,7 +325,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                 owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
                 pobj = owner if owner is not None else pobj
             org_ent = ent_of(pobj)
-            if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") and r.label_ != "founder":
+            if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") \
+                    and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text):
                 continue
             org = _org_arg(pobj, ctx, True)
         elif poss is not None:
@@ -442,8 +445,8 @@ def _verb_positions(ctx: SentCtx) -> list:
             continue
         if not persons or not org:
             continue
-        if role == "chair" and _company_like(org, org_ents):
-            role = "other"
+        if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents):
+            role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
         for pname in dict.fromkeys(persons):
             if pname.casefold() == org.casefold():
                 continue
@@ -482,12 +485,14 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
         return None
     if tok.ent_type_ in ("PERSON", "GPE"):
         ent = ent_of(tok)
+        if ent is not None and ent.label_ == "GPE" and ctx.resolver.is_known_org(ent.text):
+            return ctx.resolver.org_name(ent)  # "Aurelia" (read as a place) after "Aurelia Cells"
         # the small model often calls bands and firms people; "Joy Division was formed by"
         if ent is None or ent.label_ == "GPE":
             return None
         if not ctx.resolver.is_known_org(ent.text) and ctx.resolver.known_person(ent[-1].text):
             return None
-        return fold_org(ent.text)
+        return ctx.resolver.org_name(ent)
     if tok.lower_ in ("it",) or tok.pos_ == "PRON":
         if tok.lower_ != "it":
             return None
