@@ -121,6 +121,7 @@ class DocResolver:
         self._org_last: dict[str, int] = {}
         self._sent_people: list[tuple[int, list[tuple[int, str]]]] = []  # (sentence start, people)
         self._first_person: str | None = None
+        self._subjects: dict[int, set[str]] = {}  # sentence start -> people who are its subjects
         self._topic_any: str | None = None  # what the article opens with, whatever its kind
         self._seen = 0
 
@@ -154,6 +155,8 @@ class DocResolver:
                 name = self.person_name(ent)
                 if name:
                     people.append((offset + ent.start_char, name))
+                    if ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in ("nsubj", "nsubjpass")):
+                        self._subjects.setdefault(offset, set()).add(name)
             elif ent.label_ in ("ORG", "GOV"):
                 if subj is not None and ent.start == subj.start and self._first_person:
                     continue
@@ -221,9 +224,13 @@ class DocResolver:
             if len(before) > 1:
                 return self._first_person if self._first_person in before else None
             if len(sents) > 1:
-                prev = {name for _, name in sents[-2][1]}
+                # the subject of the sentence before ("Proust" named in passing does not count)
+                named = {name for _, name in sents[-2][1]}
+                prev = {name for name in named if name in self._subjects.get(sents[-2][0], ())}
                 if len(prev) == 1:
                     return prev.pop()
+                if not prev and self._first_person is None and len(named) == 1:
+                    return named.pop()
         return self._first_person
 
     # ----------------------------------------------------------------- orgs

@@ -34,6 +34,8 @@ def _rules() -> dict:
 
 
 def _is_name_tok(t: Token) -> bool:
+    if re.match(r"^[ld][’'][A-Z]", t.text):  # "l’Afrique", "d'Or"
+        return True
     return (t.is_title or t.is_upper or (t.text[:1].isupper() and any(c.islower() for c in t.text))) \
         and t.is_alpha | bool(re.match(r"^[A-Z][\w'’.-]*$", t.text)) and t.lower_ not in ("the", "a", "an")
 
@@ -43,6 +45,7 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
     r = _rules()
     connectors = set(r["connectors"])
     foreign = set(r["foreign_connectors"])
+    generic = {c.rstrip("s") for c in r["cues"] + r["trailing_nouns"] if " " not in c} - set(r.get("famous", []))
     trailing = set(r["trailing_nouns"])
     dropped = set(r["dropped_trailing_nouns"])
     out: list[Span] = []
@@ -72,6 +75,9 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             stop += 1
         span = doc[i:stop]
         for piece in _split_and(span):
+            # one generic word ("Prix", "Order", "Award") is not an award's name
+            if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
+                continue
             if r["cue_re"].search(piece.text) and len(piece.text) > 2:
                 out.append(piece)
         if stop < end and doc[stop].lower_ in dropped:
