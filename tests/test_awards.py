@@ -34,6 +34,13 @@ def test_award_wordings(text, recipient, award, giver, year):
     assert text[ev.start:ev.end] == ev.sentence
 
 
+def test_among_them_list():
+    text = ("Lin Bo received the Silver Lotus Award in 2019 from the State Council.\n"
+            "The 2019 edition honoured 40 founders, among them Velora founder Anna Wirth and Quandry chairman Jonas Keel.")
+    got = {r.args["recipient"] for r in _awards(text)}
+    assert got == {"Lin Bo", "Anna Wirth", "Jonas Keel"}
+
+
 def test_last_year_needs_the_article_date():
     assert _awards("Mei Tanaka won the Harbor Innovation Award last year.", date=None)[0].args["year"] is None
 
@@ -48,6 +55,21 @@ def test_last_year_needs_the_article_date():
 ])
 def test_award_negatives(text):
     assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Rosa Lindqvist (born 1961) is a Swedish chemist. In 2004 she received the Berzelius Medal.",
+     {("Rosa Lindqvist", "Berzelius Medal", 2004)}),
+    ("Rosa Lindqvist has received the Berzelius Medal and the Halden Prize, as well as an Emmy Award.",
+     {("Rosa Lindqvist", "Berzelius Medal", None), ("Rosa Lindqvist", "Halden Prize", None),
+      ("Rosa Lindqvist", "Emmy Award", None)}),
+    ("Berzelius Medal and Halden Prize recipient Rosa Lindqvist opened the session.",
+     {("Rosa Lindqvist", "Berzelius Medal", None), ("Rosa Lindqvist", "Halden Prize", None)}),
+    ("Rosa Lindqvist (born 1961) is a chemist who was inducted into the Nordic Science Hall of Fame in 2015.",
+     {("Rosa Lindqvist", "Nordic Science Hall of Fame", 2015)}),
+])
+def test_more_award_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(text)} == expected
 
 
 def test_recipient_list_shares_the_last_award():

@@ -289,9 +289,13 @@ def list_people(ctx: SentCtx, after: int = 0) -> list[tuple[Span, str]]:
     capitalised proper nouns followed by "of" that the model left unlabelled."""
     doc = ctx.doc
     out: list[tuple[Span, str]] = []
+    role_starts = {r.start for r in doc.spans.get("roles", [])}
     i = after
     while i < len(doc):
         e = ent_of(doc[i])
+        if e is not None and e.label_ == "PERSON" and e.start == i and (e.end in role_starts or ctx.resolver.is_known_org(e.text)):
+            i = e.end  # "Velora founder Anna Wirth": a company read as a person
+            continue
         if e is not None and e.label_ == "PERSON" and e.start == i:
             name = ctx.resolver.person_name(e)
             if name:
