@@ -3,6 +3,8 @@ real SQLite files, one Prefect test harness per session (started lazily)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,15 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """`newsev demo` run once as a user runs it (a subprocess with its own temporary
+    Prefect server); yields (database path, printed output)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--db", str(db)],
+                          capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return db, proc.stdout

@@ -95,6 +95,58 @@ def test_canned_query_in_headless_chromium(server):
             browser.close()
 
 
+def _start_browse(path: Path):
+    port = _free_port()
+    exe = str(NEWSEV) if NEWSEV.exists() else "newsev"
+    log = open(path.parent / "datasette-demo.log", "w")
+    proc = subprocess.Popen([exe, "browse", "--db", str(path), "--port", str(port)], cwd=PROJECT,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if _get(base + "/-/versions.json")[0] == 200:
+                return proc, base, log
+        except OSError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"datasette did not start: {(path.parent / 'datasette-demo.log').read_text()}")
+
+
+@pytest.mark.slow
+def test_demo_data_in_headless_chromium(demo_db):
+    """The data `newsev demo` ingested, seen as a user sees it in the browser."""
+    from playwright.sync_api import sync_playwright
+
+    path, _ = demo_db
+    proc, base, log = _start_browse(path)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            try:
+                page = browser.new_page()
+                page.goto(f"{base}/{path.stem}/chain_ceo_award_agency", wait_until="load")
+                rows = page.locator("table.rows-and-columns tbody tr")
+                texts = [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
+                         for i in range(rows.count())]
+                lei = [r for r in texts if "Lei Jun" in r]
+                assert lei, texts
+                assert "Xiaomi" in lei[0] and "Ministry of Industry and Information Technology" in lei[0]
+                assert "2019" in lei[0]
+            finally:
+                browser.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        finally:
+            proc.kill()
+            log.close()
+
+
 @pytest.mark.parametrize("table, described_column", [("claims", "sources"), ("evidence", "attributed_to"),
                                                      ("articles", "syndication_of"),
                                                      ("ceo_award_agency", "position_sources")])

@@ -8,22 +8,12 @@ import sqlite3
 import subprocess
 import sys
 
-import pytest
-
 NEWSEV = [sys.executable, "-m", "pipeline.cli"]
 
 
 def _newsev(*args, timeout=600):
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
     return subprocess.run(NEWSEV + list(args), capture_output=True, text=True, timeout=timeout, env=env)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    proc = _newsev("demo", "--db", str(db))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return db, proc.stdout
 
 
 def test_demo_prints_both_headline_views(demo_db):
