@@ -5,7 +5,7 @@ cheap to pickle (for process pools and Dask workers) and easy to build in tests.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -143,17 +143,3 @@ class DocResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "relations": [r.to_json() for r in self.relations]}
-
-
-@dataclass(frozen=True)
-class RunStats:
-    """Counts of one ingestion run, as stored in ``runs``."""
-
-    run_id: int
-    feeds: int = 0
-    entries: int = 0
-    new_articles: int = 0
-    skipped: int = 0
-    relations: int = 0
-    errors: int = 0
-    extra: dict[str, int] = field(default_factory=dict)

@@ -36,28 +36,32 @@ def _get(url: str) -> tuple[int, str]:
         return e.code, e.read().decode()
 
 
+def _start_browse(path: Path):
+    port = _free_port()
+    exe = str(NEWSEV) if NEWSEV.exists() else "newsev"
+    log = open(path.parent / "datasette-demo.log", "w")
+    proc = subprocess.Popen([exe, "browse", "--db", str(path), "--port", str(port)], cwd=PROJECT,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if _get(base + "/-/versions.json")[0] == 200:
+                return proc, base, log
+        except OSError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"datasette did not start: {(path.parent / 'datasette-demo.log').read_text()}")
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browse") / "evidence.db"
     build_seed_db(path).close()
     before = path.read_bytes()  # the main file; browsing must not change the data
-    port = _free_port()
-    exe = str(NEWSEV) if NEWSEV.exists() else "newsev"
-    log = open(path.parent / "datasette.log", "w")  # a file, not a pipe nobody drains
-    proc = subprocess.Popen([exe, "browse", "--db", str(path), "--port", str(port)], cwd=PROJECT,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _get(base + "/-/versions.json")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"datasette did not start: {(path.parent / 'datasette.log').read_text()}")
-        time.sleep(0.2)
+    proc, base, log = _start_browse(path)
+    port = int(base.rsplit(":", 1)[1])
     yield {"base": base, "path": path, "db": path.stem, "proc": proc, "before": before}
     proc.send_signal(signal.SIGTERM)
     try:
@@ -93,25 +97,6 @@ def test_canned_query_in_headless_chromium(server):
             assert "state body" in page.content()
         finally:
             browser.close()
-
-
-def _start_browse(path: Path):
-    port = _free_port()
-    exe = str(NEWSEV) if NEWSEV.exists() else "newsev"
-    log = open(path.parent / "datasette-demo.log", "w")
-    proc = subprocess.Popen([exe, "browse", "--db", str(path), "--port", str(port)], cwd=PROJECT,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if _get(base + "/-/versions.json")[0] == 200:
-                return proc, base, log
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    pytest.fail(f"datasette did not start: {(path.parent / 'datasette-demo.log').read_text()}")
 
 
 @pytest.mark.slow
