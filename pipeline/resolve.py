@@ -84,6 +84,10 @@ def name_like(span: Span, min_words: int = 2) -> bool:
 def fold_org(name: str) -> str:
     """Canonical surface of an organisation name: no possessive, leading 'the', suffixes."""
     s = re.sub(r"\s+", " ", name).strip().strip(",;:")
+    m = re.search(r"[\"“]([^\"“”]+)[\"”]?$", s)
+    if m and m.start() > 0:  # 'the pro-French Revolution "New Whigs"': the quoted name
+        s = m.group(1)
+    s = s.strip("\"“” ")
     s = _POSS.sub("", s)
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")

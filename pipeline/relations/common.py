@@ -85,10 +85,9 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
     if lenient and tok.pos_ == "PROPN":
         if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC") and name_like(ent):
             return ctx.resolver.person_name(ent)
-        if ent is None:
-            run = propn_run(tok)
-            if run is not None and name_like(run):
-                return ctx.resolver.person_name(run)
+        run = propn_run(tok, loose=True)
+        if run is not None and len(run) >= 2 and name_like(run):
+            return ctx.resolver.person_name(run)
     if ent is None and tok.pos_ == "PROPN" and tok.is_title:
         # "Jun received ...": a bare word of a full name met earlier in the article
         full = ctx.resolver.known_person(tok.text)
@@ -117,12 +116,20 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
     return None
 
 
-def propn_run(tok: Token) -> Span | None:
-    """The run of capitalised proper nouns (no entity) around ``tok``."""
+def propn_run(tok: Token, loose: bool = False) -> Span | None:
+    """The run of capitalised proper nouns around ``tok``: outside entities, or (``loose``)
+    also through one-word entities the model mislabelled ("Maharaja" GPE, "Singh" GPE)."""
     doc = tok.doc
 
     def ok(t: Token) -> bool:
-        return t.pos_ == "PROPN" and t.text[:1].isupper() and not t.ent_type_
+        if not (t.pos_ == "PROPN" and t.text[:1].isupper()):
+            return False
+        if not t.ent_type_:
+            return True
+        if not loose or t.ent_type_ not in ("GPE", "NORP", "ORG", "LOC"):
+            return False
+        e = ent_of(t)
+        return e is not None and len(e) == 1 and not e.ent_id_
 
     if not ok(tok):
         return None

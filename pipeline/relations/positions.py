@@ -443,6 +443,27 @@ def _verb_positions(ctx: SentCtx) -> list:
                 org_ents = [e for e in [ent_of(head)] if e is not None]
         elif subj and not obj and v.dep_ == "relcl" and lemma in FOUND:
             continue
+        if not persons and not subj and not obj and (subjpass or v.dep_ in ("acl", "relcl", "advcl")):
+            # the parser hung "by Y" elsewhere: "a group formed in 1962 in Paris, France by Y"
+            by = next((t for t in v.subtree if t.lower_ == "by" and t.dep_ in ("prep", "agent")
+                       and not any(a.pos_ == "VERB" and a.i != v.i and a.i > v.i for a in t.ancestors if a.i > v.i)), None)
+            if by is not None:
+                persons = [x for c in by.children if c.dep_ == "pobj" for s0 in _conj(c) if (x := person_of(s0, ctx))]
+                if not org and not subjpass and v.dep_ == "acl":
+                    org = _org_arg(_copula_subject(v.head), ctx, True)
+        if persons and not org and v.i > 1 and doc[v.i - 1].text == ",":
+            # 'the "New Whigs", led by Y': the name right before the comma
+            k = v.i - 2
+            while k > 0 and doc[k].text in ('"', "'", "”", "’", ")"):
+                k -= 1
+            e = ent_of(doc[k])
+            if e is not None and e.label_ in ORGISH | {"NORP", "FAC"}:
+                org = ctx.resolver.org_name(e) if e.label_ in ORGISH else fold_org(e.text)
+            elif doc[k].pos_ == "PROPN" and e is None and doc[k].is_title:
+                st = k
+                while st > 0 and doc[st - 1].pos_ == "PROPN" and doc[st - 1].is_title and not ent_of(doc[st - 1]):
+                    st -= 1
+                org = fold_org(doc[st:k + 1].text)
         if not persons or not org:
             continue
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents):
