@@ -191,3 +191,24 @@ def test_rerun_after_the_page_changed_replaces_its_evidence(ingested):
     finally:
         page.write_text(original, encoding="utf-8")
         rerun_url(url=url, db_path=str(ingested["db"]), allow_private=True)
+
+
+def test_syndicated_copy_is_linked_and_counted_once(ingested):
+    copies = _rows(ingested["db"], "select a.url, o.url as original from articles a join articles o "
+                                   "on o.id = a.syndication_of")
+    assert copies, "the sample's wire story appears on two outlets"
+    copy_url = copies[0]["url"]
+    claims = _rows(ingested["db"], "select c.id, c.sources, count(distinct e.article_id) as articles "
+                                   "from claims c join evidence e on e.claim_id = c.id where c.id in "
+                                   "(select e2.claim_id from evidence e2 join articles a2 on a2.id = e2.article_id "
+                                   " where a2.url = ?) group by c.id", copy_url)
+    assert claims
+    both = [c for c in claims if c["articles"] == 2]
+    assert both, "facts of the wire story have evidence in both copies"
+    assert all(c["sources"] == 1 for c in both)
+
+
+def test_tracking_parameters_and_two_feeds_give_one_article(ingested):
+    rows = _rows(ingested["db"], "select url from articles where url like '%xiaomi-blacklist-ceo-award%'")
+    assert len(rows) == 1
+    assert "utm_" not in rows[0]["url"]
