@@ -212,3 +212,19 @@ def test_tracking_parameters_and_two_feeds_give_one_article(ingested):
     rows = _rows(ingested["db"], "select url from articles where url like '%xiaomi-blacklist-ceo-award%'")
     assert len(rows) == 1
     assert "utm_" not in rows[0]["url"]
+
+
+def test_two_ingests_never_overlap(ingested):
+    """While one ingest holds the run lease, another returns 'skipped' and writes nothing."""
+    from flows.ingest import ingest
+    from pipeline import store
+
+    db = store.open_db(ingested["db"])
+    holder = store.start_run(db, "ingest")  # this live process holds the lease
+    try:
+        before = _rows(ingested["db"], "select count(*) n from runs")[0]["n"]
+        result = ingest(feeds_path=str(ingested["feeds"]), db_path=str(ingested["db"]), allow_private=True)
+        assert result["status"] == "skipped"
+        assert _rows(ingested["db"], "select count(*) n from runs")[0]["n"] == before
+    finally:
+        store.finish_run(db, holder, {}, "ok")
