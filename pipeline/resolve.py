@@ -339,7 +339,8 @@ def _first_subject(doc) -> Span | None:
         if ent.start <= subj.i < ent.end:
             return ent
     if subj.pos_ == "PROPN":
-        toks = [t for t in subj.subtree if t.i <= subj.i and (t.pos_ == "PROPN" or t.lower_ in ("of", "de", "the"))]
+        toks = [t for t in subj.subtree if t.i <= subj.i and (t.pos_ == "PROPN" or t.lower_ in (
+            "of", "de", "the", "van", "von", "der", "den", "da", "di", "del", "bin", "al", "la", "le"))]
         if toks:
             start = toks[0].i + (1 if toks[0].lower_ == "the" else 0)
             return _Span(doc, start, subj.i + 1, label="")

@@ -108,8 +108,18 @@ def _subtree_awards(tok: Token) -> list[Span]:
     # trailing noun ("the Miss Hong Kong pageant") may be the head
     heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
     dropped = set(_rules()["dropped_trailing_nouns"])
-    return [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
+    kept = [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
             or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
+    if kept:
+        # a list goes on even where the parser lost it: "A, B, and the C Hall of Fame"
+        glue = {",", "and", "the", "a", "an", "or", "as", "well"}
+        for sp in award_spans(doc, kept[-1].end, len(doc)):
+            last = kept[-1]
+            if sp.start > last.end and all(doc[i].lower_ in glue for i in range(last.end, sp.start)):
+                kept.append(sp)
+            elif sp.start >= last.end:
+                break
+    return kept
 
 
 def _conj_all(tok: Token) -> list[Token]:
@@ -318,6 +328,8 @@ def _noun_awards(ctx: SentCtx) -> list:
                 rec = person_of(t.head, ctx)
         else:
             of = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
+            if not of and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+                of = [doc[t.i + 1]]  # "actress and winner of X": "of" hung on the first noun
             if of:
                 for p in of[0].children:
                     if p.dep_ == "pobj":
