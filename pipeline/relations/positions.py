@@ -51,26 +51,22 @@ def _blocked(doc, span: Span) -> bool:
 
 _COMPANY_TEXT = re.compile(r"\b(?:the company|the firm|startup|chipmaker|carmaker|automaker|smartphone maker|"
                            r"manufacturer|conglomerate|shares|shareholders|revenue|profit|investors)\b", re.IGNORECASE)
-_CTX: list = []  # the sentence being read, for _company_like
-
-
-def _company_like(name: str | None, ents: list[Span]) -> bool:
+def _company_like(name: str | None, ents: list[Span], ctx: SentCtx | None = None) -> bool:
     """A business (so "led by"/"leader" do not mean chair): gazetteer company, corporate
     suffix, or the article's topic organisation in an article that talks business."""
     if any(e.label_ == "ORG" and e.ent_id_ for e in ents):
         return True
     if bool(name) and any(e.text.split()[-1].lower().strip(".") in SUFFIXES for e in ents):
         return True
-    if name and _CTX:
-        ctx = _CTX[-1]
+    if name and ctx is not None:
         return name == ctx.resolver.topic_org() and bool(_COMPANY_TEXT.search(ctx.text))
     return False
 
 
-def _role_value(span: Span, org_ents: list[Span], org: str | None) -> str:
+def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str:
     role = span.label_
     if span.text.lower() in set(load_json("roles.json")["leader_roles"]) or role == "chair" and span.text.lower() in ("chief",):
-        return "other" if _company_like(org, org_ents) else "chair"
+        return "other" if _company_like(org, org_ents, ctx) else "chair"
     return role
 
 
@@ -80,7 +76,7 @@ def _emit(out, ctx, person, org, role_spans, org_ents, trigger_i, conf):
     if fold_org(person).casefold() == org.casefold():
         return
     for rs in role_spans:
-        role = _role_value(rs, org_ents, org)
+        role = _role_value(rs, org_ents, org, ctx)
         rel = make_relation("holds_position", {"person": person, "organization": org, "role": role},
                             ctx, trigger_i if trigger_i is not None else rs.start, conf)
         if rel is not None:
@@ -110,7 +106,6 @@ def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[li
 
 
 def extract_positions(ctx: SentCtx) -> list:
-    _CTX[:] = [ctx]
     doc = ctx.doc
     out: list = []
     roles = [r for r in _roles(doc) if not _blocked(doc, r)]
@@ -466,7 +461,7 @@ def _verb_positions(ctx: SentCtx) -> list:
                 org = fold_org(doc[st:k + 1].text)
         if not persons or not org:
             continue
-        if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents):
+        if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
         for pname in dict.fromkeys(persons):
             if pname.casefold() == org.casefold():
