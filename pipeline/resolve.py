@@ -29,7 +29,9 @@ from pipeline.types import Entity
 
 SUFFIXES = {"inc", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "sa", "ag", "gmbh",
             "holdings", "group", "company", "technologies", "technology co"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx", "lord", "lady"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx", "lord", "lady",
+              "congresswoman", "congressman", "senator", "sen", "rep", "representative", "governor", "gov",
+              "mayor", "judge", "justice", "minister", "general", "gen", "president", "premier", "hon"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
 PRONOUNS_ORG = {"it", "its", "they", "their"}
 ORG_NOUNS = {"company", "firm", "carmaker", "automaker", "group", "startup", "start-up", "business",
@@ -256,7 +258,8 @@ class DocResolver:
         if not self._org_counts:
             return None
         ranked = sorted(self._org_counts.items(), key=lambda kv: (kv[1], self._org_last.get(kv[0], 0)), reverse=True)
-        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+        # a clear favourite: named at least twice (or the opening subject), more than any other
+        if len(ranked) == 1 or (ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
             return ranked[0][0]
         return None
 

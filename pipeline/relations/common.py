@@ -116,6 +116,17 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
     return None
 
 
+def local_org(ctx: SentCtx, before: int) -> str | None:
+    """"Huang co-founded Nvidia and has been its chief executive": the one organisation
+    named earlier in the same sentence, else the article's topic organisation."""
+    names = {ctx.resolver.org_name(e) for e in ctx.doc.ents
+             if e.label_ == "ORG" and e.end <= before and not re.search(r"\b(?:Award|Prize|Medal)\b", e.text)}
+    names.discard(None)
+    if len(names) == 1:
+        return names.pop()
+    return ctx.resolver.topic_org() if not names else None
+
+
 def propn_run(tok: Token, loose: bool = False) -> Span | None:
     """The run of capitalised proper nouns around ``tok``: outside entities, or (``loose``)
     also through one-word entities the model mislabelled ("Maharaja" GPE, "Singh" GPE)."""

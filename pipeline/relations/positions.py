@@ -11,7 +11,7 @@ Wordings (rules in code, word lists in ``models/roles.json``):
   "Y, founded by X", "Y, led by X", "X, who has run Y since", "X headed Y";
 - lists: "CEOs who ... include A of X, B of Y" (each gets the role of the plural noun).
 
-"leader"/"chief"/"head"/"led by" read as the presiding member (chair), except at
+"leader"/"head"/"led by" read as the presiding member (chair), except at
 companies, where they are too vague (role "other"). Deputy/vice/acting roles are skipped.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ import re
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, make_relation, noun_phrase, org_of,
-                                       person_of)
+from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
+                                       org_of, person_of)
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org, name_like
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
@@ -65,6 +65,9 @@ def _company_like(name: str | None, ents: list[Span], ctx: SentCtx | None = None
 
 def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str:
     role = span.label_
+    prev = span.doc[span.start - 1] if span.start > 0 else None
+    if span.text.lower() in ("head", "leader") and prev is not None and prev.pos_ == "NOUN" and prev.is_lower:
+        return "other"  # "communications head at Warner Bros.": a department, not the organisation
     if span.text.lower() in set(load_json("roles.json")["leader_roles"]) or role == "chair" and span.text.lower() in ("chief",):
         return "other" if _company_like(org, org_ents, ctx) else "chair"
     return role
@@ -295,8 +298,9 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
         return ctx.resolver.org_name(ent), [ent]
     if ent.label_ == "NORP" and all(r.text.lower() in ("leader", "chief", "chairman", "chairwoman", "chair") for r in chain):
         return fold_org(ent.text), [ent]
-    if ent.label_ == "PERSON" and len(ent) == 1:
-        # the small model reads unknown one-word company names as people ("X co-founder Y")
+    if ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
+        # the small model reads unknown one-word company names as people ("X co-founder Y"),
+        # but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent), [ent]
     return None, []
 
@@ -328,7 +332,7 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             # "Arm's chief executive", "its chairman", "the company's chief executive"
             org_ent = ent_of(poss)
             if poss.lower_ in ("its", "their"):
-                org = ctx.resolver.topic_org()
+                org = local_org(ctx, poss.i)
             elif org_ent is not None and org_ent.label_ in ORGISH:
                 org = ctx.resolver.org_name(org_ent)
             elif poss.pos_ == "NOUN" and poss.lower_ in ORG_NOUNS:
@@ -349,7 +353,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None and h.head.dep_ == "conj":  # "X co-founded Y and has been its CEO"
                 subj = next((c for c in h.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        elif h.dep_ == "pobj" and h.head.lower_ == "as":
+        elif h.dep_ == "pobj" and h.head.lower_ == "as" and (
+                h.head.head.lemma_ in set(load_json("roles.json")["as_verbs"]) or h.head.head.pos_ in ("NOUN", "PROPN")):
             verb = h.head.head
             if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "attr":  # "he was the head ... as leader of"
                 verb = verb.head
