@@ -42,6 +42,12 @@ ORG_NOUNS = {"company", "firm", "carmaker", "automaker", "group", "startup", "st
              "city", "town", "school", "college", "magazine", "movement", "order", "church", "restaurant",
              "hotel", "chain", "store", "shop", "laboratory", "lab", "charity", "think", "tank", "outlet",
              "venture", "subsidiary", "unit", "division", "label", "orchestra", "ensemble", "choir"}
+# "the company", "the firm" ... stand for the article's topic organisation; vaguer nouns
+# ("the group", "the team", "the agency") too often mean some other body, so they do not.
+ANAPHOR_NOUNS = {"company", "firm", "carmaker", "automaker", "startup", "start-up", "chipmaker", "manufacturer",
+                 "maker", "conglomerate", "giant", "retailer", "newspaper", "paper", "band", "label", "party",
+                 "studio", "airline", "bank", "corporation", "publisher", "lender", "insurer", "developer",
+                 "operator", "brand", "magazine"}
 ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT"}
 
 _POSS = re.compile(r"\s*['’]s?$")
@@ -291,7 +297,7 @@ class DocResolver:
             return None
         if len(words) == 1 and words[0] in PRONOUNS_ORG:
             return self.topic_org()
-        if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ORG_NOUNS \
+        if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ANAPHOR_NOUNS \
                 and not any(t.is_title for t in list(span)[1:]):
             return self.topic_org()
         ents = [e for e in span.ents if e.label_ in ("ORG", "GOV")]
