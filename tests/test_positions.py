@@ -27,6 +27,12 @@ def _rels(text: str, rtype: str = "holds_position", date: str | None = "2021-06-
      {("Jonas Keel", "Quandry", "chair")}),
     ("The Hollow Pines are a folk band formed in 2004 by Ruth Obi, a fiddler, and Karl Dane, a drummer.",
      {("Ruth Obi", "Hollow Pines", "founder"), ("Karl Dane", "Hollow Pines", "founder")}),
+    ("Xiaomi co-founders Lei Jun and Lin Bin attended the event.",
+     {("Lei Jun", "Xiaomi", "founder"), ("Lin Bin", "Xiaomi", "founder")}),
+    ("Anna Wirth and Jonas Keel, the co-founders of Velora Inc., spoke.",
+     {("Anna Wirth", "Velora", "founder"), ("Jonas Keel", "Velora", "founder")}),
+    ("Lin Bin, Xiaomi's president, and Lei Jun, its chairman, met investors.",
+     {("Lin Bin", "Xiaomi", "president"), ("Lei Jun", "Xiaomi", "chair")}),
     ("Mei Tanaka, the chief executive of Orvane Corp., spoke at the launch on Tuesday.",
      {("Mei Tanaka", "Orvane", "ceo")}),
     ("Daniel Okafor, Brightwell's chairman, declined to comment on the merger.",
@@ -59,6 +65,11 @@ def test_position_wordings(text, expected):
     "If Priya Raman became chairman of Lumetric, the board would split.",
     "Priya Raman did not found Lumetric, despite the rumours.",
     "Deputy chairman Tomas Berg of Lumetric chaired the meeting's first session.",
+    # a department head is not the head of the organisation; a person is never the organisation
+    "Dee Vance is leaving her role as communications head at Lumetric after five years.",
+    "Richard Nixon resigned in 1974. A month later, Nixon's vice president, Gerald Ford, pardoned him.",
+    # vague "the group" does not stand for the article's topic company
+    "Lumetric Labs makes lidar. Lumetric Labs sells it. The group's founder, Ana Lopes, spoke.",
 ])
 def test_position_negatives(text):
     got, _ = _rels(text)

@@ -209,10 +209,53 @@ def extract_positions(ctx: SentCtx) -> list:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
+    out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+def _people_run(doc, i: int, step: int) -> list[Span]:
+    """PERSON entities listed from token i onwards (step 1) or backwards (step -1),
+    separated by commas and "and": "Lei Jun and Lin Bin", "A, B and C"."""
+    out: list[Span] = []
+    while 0 <= i < len(doc):
+        e = ent_of(doc[i])
+        if e is not None and e.label_ == "PERSON":
+            out.append(e)
+            i = e.end if step > 0 else e.start - 1
+            continue
+        if doc[i].lower_ in (",", "and", "&") and out:
+            i += step
+            continue
+        break
+    return out
+
+
+def _plural_roles(ctx: SentCtx) -> list:
+    """"Xiaomi co-founders Lei Jun and Lin Bin"; "A and B, the co-founders of Velora"."""
+    doc = ctx.doc
+    out: list = []
+    for r in (doc.spans[ROLES_KEY] if ROLES_KEY in doc.spans else []):
+        if not _is_plural(r) or _blocked(doc, r) or r.label_ == "other":
+            continue
+        people = _people_run(doc, r.end, 1)
+        if len(people) >= 2:
+            org, org_ents = _org_before(doc, r.start - 1, ctx, [r])
+            for p in people:
+                _emit(out, ctx, person_of(doc[p.end - 1], ctx), org, [r], org_ents, r.start, 0.8)
+        k = r.start - 1
+        if k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        if k >= 0 and doc[k].text == "," and r.end + 1 < len(doc) and doc[r.end].lower_ == "of":
+            people = _people_run(doc, k - 1, -1)
+            ent = _ent_starting(doc, r.end + 1)
+            if len(people) >= 2 and ent is not None and ent.label_ in ORGISH:
+                for p in people:
+                    _emit(out, ctx, person_of(doc[p.end - 1], ctx), ctx.resolver.org_name(ent), [r], [ent],
+                          r.start, 0.8)
+    return out
 
 
 def _single_token(ent: Span) -> bool:
