@@ -511,6 +511,8 @@ def _verb_positions(ctx: SentCtx) -> list:
             continue
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
+        elif role == "chair" and lemma in ("lead", "head") and not agents:
+            continue  # "he headed the organising committee", "led the policy office": too loose for chair
         for pname in dict.fromkeys(persons):
             if pname.casefold() == org.casefold():
                 continue
