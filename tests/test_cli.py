@@ -53,3 +53,21 @@ def test_bad_feeds_file_is_a_user_error(tmp_path):
     assert proc.returncode == 2
     assert str(feeds) in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_nothing_fetchable_exits_1_and_runs_lists_the_failures(tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nurl = "http://127.0.0.1:9/none.rss"\nname = "Loopback"\n\n'
+                     '[[feeds]]\nurl = "http://169.254.169.254/latest/feed"\nname = "Metadata"\n', encoding="utf-8")
+    db = tmp_path / "e.db"
+    proc = _run("ingest", "--feeds", str(feeds), "--db", str(db), timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "failed" in proc.stdout and "2 errors" in proc.stdout
+    runs = _run("runs", "--db", str(db), "--format", "json")
+    assert runs.returncode == 0
+    errors = _run("runs", "--db", str(db), "--errors", "1", "--format", "json")
+    import json
+
+    rows = json.loads(errors.stdout)
+    assert {r["error_class"] for r in rows} == {"BlockedAddress"}
+    assert {r["stage"] for r in rows} == {"feed"}

@@ -46,7 +46,10 @@ def main() -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     _register()
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click hands back typer.Exit codes instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UserError as exc:
         if state.debug:
             raise

@@ -222,7 +222,8 @@ def runs_cmd(
         counts = r.get("counts") or {}
         if isinstance(counts, str):
             counts = json.loads(counts)
-        table.add_row(str(r["id"]), r["kind"], str(r.get("started_at") or ""), str(r.get("finished_at") or ""),
+        table.add_row(str(r["id"]), r["kind"], str(r.get("started_at") or "")[:19],
+                      str(r.get("finished_at") or "")[:19],
                       str(r.get("status") or ""), str(counts.get("written", "")), str(counts.get("relations", "")),
                       str(r.get("errors", counts.get("errors", ""))))
     console.print(table)
