@@ -47,7 +47,7 @@ def newsev_run(pages, n_process: int, db_path: Path, batch_size: int) -> tuple[f
 
     settings = load_settings()
     if n_process > 1:
-        worker_pool(n_process)  # workers start and load the model once, outside the clock
+        worker_pool(n_process - 1)  # workers start and load the model once, outside the clock
     db = store.open_db(db_path)
     items = _pages(pages)
     start = time.perf_counter()

@@ -182,20 +182,26 @@ def _extract_and_analyse(items: Sequence[tuple[Page, FeedEntry | None]], setting
 
 def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, batch_size: int = 32,
                   n_process: int = 1) -> ProcessedPages:
-    """Extract and analyse fetched pages, in ``n_process`` worker processes when above 1.
+    """Extract and analyse fetched pages, on ``n_process`` processes when above 1.
 
-    Page bytes go to the workers and small records come back, so both CPU-bound stages
-    (trafilatura and spaCy) run in parallel; each worker loads the model once.
+    This process is one of them: chunks go to ``n_process - 1`` worker processes, and
+    whatever chunks no worker has picked up yet this process takes back and runs itself,
+    so no core idles while another has work. Page bytes go out and small records come
+    back; each worker loads the model once.
     """
     items = list(items)
     if n_process <= 1 or len(items) < 2:
         results = _extract_and_analyse(items, settings, batch_size)
     else:
-        pool = worker_pool(n_process)
         size = max(1, min(8, len(items) // (n_process * 4)))  # small chunks balance uneven pages
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        results = [r for part in pool.map(_extract_and_analyse, chunks, [settings] * len(chunks),
-                                           [batch_size] * len(chunks)) for r in part]
+        pool = worker_pool(n_process - 1)
+        futures = [pool.submit(_extract_and_analyse, chunk, settings, batch_size) for chunk in chunks]
+        done: dict[int, list] = {}
+        for i in reversed(range(len(chunks))):  # steal from the back of the queue
+            if futures[i].cancel():
+                done[i] = _extract_and_analyse(chunks[i], settings, batch_size)
+        results = [r for i, f in enumerate(futures) for r in (done[i] if i in done else f.result())]
     return ProcessedPages(analysed=tuple(r for r in results if isinstance(r, AnalysedArticle)),
                           errors=tuple(r for r in results if isinstance(r, FetchError)))
 
@@ -203,22 +209,22 @@ def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, b
 _POOLS: dict[int, Any] = {}
 
 
-def worker_pool(n_process: int):
+def worker_pool(n_workers: int):
     """One pool of NLP worker processes per size, kept for the life of this process.
 
     ``forkserver`` children start from a clean interpreter (no Prefect threads or locks
     copied), and the initializer loads the spaCy model once per worker.
     """
-    pool = _POOLS.get(n_process)
+    pool = _POOLS.get(n_workers)
     if pool is None:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        pool = ProcessPoolExecutor(max_workers=n_process, mp_context=ctx, initializer=_load_model)
-        list(pool.map(_load_model, range(n_process)))  # start every worker now, not mid-run
-        _POOLS[n_process] = pool
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_load_model)
+        list(pool.map(_load_model, range(n_workers)))  # start every worker now, not mid-run
+        _POOLS[n_workers] = pool
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
 
