@@ -111,17 +111,30 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
                 fetched = fetch_batch_task(client, batch)
                 _record(db, run_id, fetched.errors, counts)
                 counts.fetched += len(fetched.pages)
-                in_flight.append(process_batch_task.submit(fetched.pages, settings, batch_size, n_process))
+                in_flight.append((process_batch_task.submit(fetched.pages, settings, batch_size, n_process),
+                                  fetched.pages))
                 if len(in_flight) > 1:
-                    _write(db, in_flight.popleft().result(), run_id, counts)
+                    _write(db, _outcome(*in_flight.popleft()), run_id, counts)
                 store.heartbeat(db, run_id)
             while in_flight:
-                _write(db, in_flight.popleft().result(), run_id, counts)
+                _write(db, _outcome(*in_flight.popleft()), run_id, counts)
         nothing_fetched = counts.feeds > 0 and counts.feeds_failed == counts.feeds
         status = "failed" if nothing_fetched else ("partial" if counts.errors else "ok")
         return {"run_id": run_id, "status": status, **counts.as_dict()}
     finally:
         store.finish_run(db, run_id, counts.as_dict(), status)
+
+
+def _outcome(future, pages) -> stages.ProcessedPages:
+    """A batch whose task died (a lost Dask worker, a crashed process) is recorded page by
+    page; the run goes on with the next batch."""
+    try:
+        return future.result()
+    except Exception as exc:
+        message = f"extraction/NLP batch failed: {exc}"[:500]
+        return stages.ProcessedPages(errors=tuple(
+            FetchError(url=page.url, stage="nlp", error_class=type(exc).__name__, message=message)
+            for page, _ in pages))
 
 
 def _write(db, processed: stages.ProcessedPages, run_id: int, counts: stages.RunCounts) -> None:
