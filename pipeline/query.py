@@ -292,17 +292,8 @@ def export_claims(db: sqlite_utils.Database, fmt: str, out: str | Path | IO[str]
         n += 1
         if fmt == "jsonl":
             out.write(json.dumps(c, ensure_ascii=False) + "\n")
-            continue
-        for e in c["evidence"]:
-            writer.writerow({
-                "claim_id": c["id"], "type": c["type"], "args": json.dumps(c["args"], ensure_ascii=False),
-                "status": c["status"], "sources": c["sources"], "first_seen": c["first_seen"],
-                "last_seen": c["last_seen"], "claim_confidence": c["confidence"], "evidence_id": e["id"],
-                "sentence": e["sentence"], "url": e["url"], "title": e["title"], "site": e["site"],
-                "published": e["published"], "start": e["start"], "end": e["end"], "confidence": e["confidence"],
-                "evidence_status": e["status"], "attributed_to": e["attributed_to"],
-                "extractor_version": e["extractor_version"],
-            })
+        else:
+            writer.writerows(_csv_rows(c))
     return n
 
 
@@ -312,17 +303,33 @@ def claims_to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for c in rows:
-        for e in c["evidence"] or [{}]:
-            writer.writerow({
-                "claim_id": c["id"], "type": c["type"], "args": json.dumps(c["args"], ensure_ascii=False),
-                "status": c["status"], "sources": c["sources"], "first_seen": c["first_seen"],
-                "last_seen": c["last_seen"], "claim_confidence": c["confidence"], "evidence_id": e.get("id"),
-                "sentence": e.get("sentence"), "url": e.get("url"), "title": e.get("title"), "site": e.get("site"),
-                "published": e.get("published"), "start": e.get("start"), "end": e.get("end"),
-                "confidence": e.get("confidence"), "evidence_status": e.get("status"),
-                "attributed_to": e.get("attributed_to"), "extractor_version": e.get("extractor_version"),
-            })
+        writer.writerows(_csv_rows(c))
     return buf.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Spreadsheets run cells that start like a formula: such text gets a leading quote
+    (the usual CSV-injection guard). JSON and JSONL exports keep every text exact."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_rows(c: dict) -> Iterator[dict]:
+    for e in c["evidence"] or [{}]:
+        row = {
+            "claim_id": c["id"], "type": c["type"], "args": json.dumps(c["args"], ensure_ascii=False),
+            "status": c["status"], "sources": c["sources"], "first_seen": c["first_seen"],
+            "last_seen": c["last_seen"], "claim_confidence": c["confidence"], "evidence_id": e.get("id"),
+            "sentence": e.get("sentence"), "url": e.get("url"), "title": e.get("title"), "site": e.get("site"),
+            "published": e.get("published"), "start": e.get("start"), "end": e.get("end"),
+            "confidence": e.get("confidence"), "evidence_status": e.get("status"),
+            "attributed_to": e.get("attributed_to"), "extractor_version": e.get("extractor_version"),
+        }
+        yield {k: _cell(v) for k, v in row.items()}
 
 
 def describe_claim(c: dict) -> str:

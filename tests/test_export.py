@@ -68,3 +68,21 @@ def test_export_streams_in_batches(tmp_path):
     n = export_claims(db, "jsonl", buf)
     ids = [json.loads(x)["id"] for x in buf.getvalue().splitlines()]
     assert n == 1200 and ids == sorted(set(ids)) and len(ids) == 1200
+
+
+@pytest.mark.parametrize("title", ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_cells_that_look_like_formulas_are_defused(tmp_path, title):
+    db = build_seed_db(tmp_path / "evidence.db")
+    sentence = "Mina Sato, chief executive of Orbitlane, spoke."
+    art = Article(url="https://formula.example/a", text=sentence, title=title, published="2023-05-05",
+                  site="Formula News")
+    write_article(db, art, DocResult(id=art.url, relations=(
+        rel(sentence, "holds_position", {"person": "Mina Sato", "organization": "Orbitlane", "role": "ceo"},
+            sentence),)))
+    buf = io.StringIO()
+    export_claims(db, "csv", buf)
+    rows = [r for r in csv.DictReader(io.StringIO(buf.getvalue())) if r["url"] == art.url]
+    assert rows and rows[0]["title"] == "'" + title
+    out = tmp_path / "claims.jsonl"
+    export_claims(db, "jsonl", out)
+    assert title in out.read_text(encoding="utf-8")  # JSON keeps the text exact
