@@ -63,6 +63,9 @@ def test_status(nlp, sentence, trigger, status):
     ("Huawei will invest $2bn in chips, according to officials who spoke at the event.", "invest", "officials"),
     ("\u201cHuawei will invest $2bn in chips,\u201d said Lei Jun, the company\u2019s chief executive.", "invest", "Lei Jun"),
     ("Huawei will invest $2bn in chips, the Financial Times reported on Sunday.", "invest", "Financial Times"),
+    # a long quoted list the small model misparses: the quote hangs off the wrong word
+    ("Other notable founders who also made the list include Wu Jie of chipmaker Lanxin Co., Zhao Min of "
+     "cloud firm Beiyun Corp.,\u201d says a report by The Financial Times.", "include", "The Financial Times"),
 ])
 def test_attribution(nlp, sentence, trigger, source):
     assert modality(nlp, sentence, trigger).attributed_to == source

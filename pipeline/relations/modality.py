@@ -177,13 +177,23 @@ def _attribution(sent: Span, path: list[Token]) -> str | None:
     candidates = list(path)
     top = path[-1]
     candidates += [c for c in top.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c.i not in {p.i for p in path}]
+    # '"... include A, B and C," says a report by X.': the small model often hangs the
+    # quoted clause off the wrong word, but the sentence's root still names the speaker
+    candidates.append(sent.root)
     for t in candidates:
         if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in REPORTING_VERBS and t.i != path[0].i:
             if any(c.dep_ == "auxpass" for c in t.children):
                 continue  # "is said to": hearsay, no named source
+            on_path = {p.i for p in path}
             for c in t.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and sent.start <= c.i < sent.end:
-                    return _name(sent, c)
+                # a subject on the trigger's own path is what is reported, not who reports
+                # it (a misparse of '"..." says a report by X' can hang both on "says")
+                holds_trigger = c.left_edge.i <= path[0].i <= c.right_edge.i
+                if c.dep_ in ("nsubj", "nsubjpass") and sent.start <= c.i < sent.end and c.i not in on_path \
+                        and not holds_trigger:
+                    name = _name(sent, c)
+                    if name:
+                        return name
     return None
 
 
