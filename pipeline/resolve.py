@@ -48,6 +48,13 @@ ANAPHOR_NOUNS = {"company", "firm", "carmaker", "automaker", "startup", "start-u
                  "maker", "conglomerate", "giant", "retailer", "newspaper", "paper", "band", "label", "party",
                  "studio", "airline", "bank", "corporation", "publisher", "lender", "insurer", "developer",
                  "operator", "brand", "magazine"}
+# what an encyclopedic opening ("X was an Italian manufacturer of ...") defines an
+# organisation as: then X is an organisation even when NER calls it a person
+TOPIC_ORG_NOUNS = {"company", "firm", "manufacturer", "carmaker", "automaker", "corporation", "conglomerate",
+                   "band", "label", "newspaper", "magazine", "publisher", "airline", "bank", "restaurant",
+                   "brewery", "winery", "studio", "party", "organisation", "organization", "foundation",
+                   "charity", "university", "college", "retailer", "orchestra", "ensemble", "choir",
+                   "chipmaker", "startup", "subsidiary", "distillery", "shipyard", "shipbuilder"}
 ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT"}
 
 _POSS = re.compile(r"\s*['’]s?$")
@@ -135,6 +142,7 @@ class DocResolver:
         self._first_person: str | None = None
         self._subjects: dict[int, set[str]] = {}  # sentence start -> people who are its subjects
         self._topic_any: str | None = None  # what the article opens with, whatever its kind
+        self._topic_noun: str | None = None  # "X is an Italian manufacturer ...": manufacturer
         self._seen = 0
 
     # ----------------------------------------------------------------- feeding
@@ -144,9 +152,15 @@ class DocResolver:
         subj = _first_subject(doc) if first else None
         if subj is not None:
             self._topic_any = fold_org(subj.text)
+            root = subj.root.head
+            attr = next((c for c in root.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
+                if root.lemma_ == "be" and subj.root.dep_ == "nsubj" else None
+            self._topic_noun = attr.lemma_.lower() if attr is not None else None
             # a biography opens "Name (born 1955)" or "Name (1893 – 1956)"
-            born = bool(re.search(r"\([^)]*\bborn\b|\([^)]*\b\d{4}\s*[–-]\s*[^)]*\d{4}\s*\)", text))
-            if (subj.label_ == "PERSON" and name_like(subj, 1)) or (
+            born = bool(re.search(r"\([^)]*\bborn\b|^[^,()]{3,80},\s*born\b|\([^)]*\b\d{4}\s*[–-]\s*[^)]*\d{4}\s*\)", text))
+            if self._topic_noun in TOPIC_ORG_NOUNS and not born:
+                pass  # "Brenta was an Italian manufacturer": an organisation, whatever NER says
+            elif (subj.label_ == "PERSON" and name_like(subj, 1)) or (
                     born and subj.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "") and name_like(subj)):
                 name = self.person_name(subj)
                 self._first_person = name
@@ -281,6 +295,13 @@ class DocResolver:
             return None
         longer = {n for n in self._org_counts if " " in n and n.split(" ")[0] == folded}
         return longer.pop() if len(longer) == 1 else None
+
+    def topic_organisation(self) -> str | None:
+        """The article's subject when its opening sentence defines it as an organisation
+        ("Brenta was an Italian manufacturer of scooters"), else None."""
+        if self._first_person is None and self._topic_any and self._topic_noun in TOPIC_ORG_NOUNS:
+            return self._topic_any
+        return None
 
     def topic_any(self) -> str | None:
         """The subject of the article's first sentence ("It was founded by", "The album won")."""

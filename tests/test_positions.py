@@ -81,3 +81,59 @@ def test_list_of_chief_executives():
             "Jonas Keel of payments firm Quandry Corp.")
     got, _ = _rels(text)
     assert ("Anna Wirth", "Velora", "ceo") in got and ("Jonas Keel", "Quandry", "ceo") in got
+
+
+# --- non-company bodies: their president/chief presides (chair); companies keep "president"
+@pytest.mark.parametrize("text, expected", [
+    ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "chair")}),
+    ("The current president of the Harlow Foundation is Maria Denton, who was appointed in 2004.",
+     {("Maria Denton", "Harlow Foundation", "chair")}),
+    ("The vote was a tie between Conservative leader Ivo Brandt and Liberal chief Sven Dahl.",
+     {("Ivo Brandt", "Conservative", "chair"), ("Sven Dahl", "Liberal", "chair")}),
+    ("Ana Lopes is the president of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "president")}),
+    # a deputy serves under the holder of the full role
+    ("She was deputy leader of the Green Alliance under Paula Marsh from 2001 to 2005.",
+     {("Paula Marsh", "Green Alliance", "chair")}),
+    ("He served as vice-chairman of the Ostrava Chess Club under Pavel Horak.",
+     {("Pavel Horak", "Ostrava Chess Club", "chair")}),
+    # "headed" a body named by an entity or an apposition
+    ("From 1998 to 2008, Ivan Petrov headed the Siberian Power Council.",
+     {("Ivan Petrov", "Siberian Power Council", "chair")}),
+    # a title that names the office and its body
+    ("The letter was promulgated by Pope Leo XIV in 2026.", {("Leo XIV", "Catholic Church", "chair")}),
+    ("It was written at the request of Pope Gregory XVII and signed by Anna Weiss.",
+     {("Gregory XVII", "Catholic Church", "chair")}),
+])
+def test_chair_of_bodies(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Police chief Dan Ross said the road would reopen.",
+    "Ivan Petrov headed the organising committee of the festival.",
+    "Coptic Pope Shenouda VII visited the cathedral.",
+    "The pope met the delegation in the morning.",
+    # the deputy herself is not the leader
+    "Paula Marsh was deputy leader of the Green Alliance from 2001 to 2005.",
+    "The president of the Harlow Foundation is not Maria Denton.",
+])
+def test_chair_of_bodies_negatives(text):
+    got, _ = _rels(text)
+    assert {g for g in got if g[2] in ("chair", "founder", "president")} == set(), got
+
+
+# --- "founded a small company": the article's subject, when its opening defines it as one
+@pytest.mark.parametrize("text, expected", [
+    ("Brenta was an Italian manufacturer of scooters active between 1950 and 1990. "
+     "In 1950, the racing driver Paolo Ferri founded a small company in Padua that built frames. "
+     "Brenta later made engines.", {("Paolo Ferri", "Brenta", "founder")}),
+    # a biography: the company has no name, so no claim
+    ("Paolo Ferri (born 1930) is an Italian racing driver. In 1960 he founded a small company in Padua.", set()),
+    # no founding date: an employee founding some other company
+    ("Brenta is an Italian manufacturer of scooters. Its engineer Paolo Ferri founded a company in Padua.", set()),
+    ("Paolo Ferri founded a company in Padua in 1950.", set()),
+])
+def test_founded_an_unnamed_company(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

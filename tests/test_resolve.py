@@ -62,3 +62,31 @@ def test_the_company_unclear_gives_nothing():
 def test_investor_resolution(text, expected):
     got = [(r.args["investor"], tuple(r.args["technology"])) for r in _result(text).relations if r.type == "investment"]
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "Name, born ..." opens a biography: "he" later is that person, not a name met in passing
+    ("Ivo Marin, born 3 May 1940 in Split, is a Croatian painter. He was always close to President Ante Kovac. "
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "chair")}),
+    ("Ivo Marin (born 1940) is a Croatian painter. He was always close to President Ante Kovac. "
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "chair")}),
+])
+def test_pronoun_after_a_biography_opening(text, expected):
+    got = {(r.args["person"], r.args["organization"], r.args["role"])
+           for r in _result(text).relations if r.type == "holds_position"}
+    assert got == expected
+
+
+@pytest.mark.parametrize("opening, topic", [
+    ("Brenta was an Italian manufacturer of scooters active between 1950 and 1990.", "Brenta"),
+    ("The Hollow Pines are a folk band from Leeds.", "Hollow Pines"),
+    ("Ivo Marin (born 1940) is a Croatian painter.", None),
+    ("Brenta is a river in northern Italy.", None),
+])
+def test_opening_that_defines_an_organisation(opening, topic):
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    r = DocResolver()
+    r.add_sentence(0, load_nlp()(opening), first=True)
+    assert r.topic_organisation() == topic

@@ -1,8 +1,8 @@
 """Extraction quality on the shared seed story and the Re-DocRED dev set.
 
 The seed must be perfect (hard relations included). For dev, the issue's Done-when asks
-precision >= 0.8 and recall >= 0.5 per type; this test pins what the rules reach now so
-regressions fail (see the report / README for the gap and what limits recall).
+precision >= 0.8 and recall >= 0.5 per type (asserted below); the floors pin what the
+rules reach now so regressions fail.
 """
 from __future__ import annotations
 
@@ -30,12 +30,19 @@ def test_seed_is_perfect(seed_scores, rtype):
 
 
 @pytest.mark.parametrize("rtype, min_p, min_r", [
-    ("holds_position", 0.85, 0.38),
-    ("received_award", 0.90, 0.54),
+    ("holds_position", 0.82, 0.50),  # measured 0.826 / 0.500 (rules-2026.11.2)
+    ("received_award", 0.94, 0.54),  # measured 0.944 / 0.548
 ])
 def test_dev_floor(dev_scores, rtype, min_p, min_r):
     s = dev_scores.by_type[rtype]
     assert s.precision >= min_p and s.recall >= min_r, (s.precision, s.recall)
+
+
+@pytest.mark.parametrize("rtype", ["holds_position", "received_award"])
+def test_dev_meets_issue_thresholds(dev_scores, rtype):
+    """Issue 3's Done-when: precision >= 0.8 and recall >= 0.5 on the dev set."""
+    s = dev_scores.by_type[rtype]
+    assert s.precision >= 0.8 and s.recall >= 0.5, (s.precision, s.recall)
 
 
 @pytest.fixture(scope="module")

@@ -63,11 +63,26 @@ def _company_like(name: str | None, ents: list[Span], ctx: SentCtx | None = None
     return False
 
 
+def _chair_body(org: str | None, org_ents: list[Span], ctx: SentCtx | None = None) -> bool:
+    """A non-company body whose president/chief presides over it (Wikidata's chairperson):
+    a party, council, university, foundation, ... named by a word of models/roles.json, or
+    a one-word party name ("Liberal")."""
+    if not org or _company_like(org, org_ents, None):
+        return False
+    cfg = load_json("roles.json")
+    words = [w.strip(".,'’").lower() for w in org.replace("-", " ").split()]
+    if len(words) == 1 and words[0] in set(cfg["party_names"]):
+        return True
+    return any(w in set(cfg["chair_org_words"]) for w in words)
+
+
 def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str:
     role = span.label_
     prev = span.doc[span.start - 1] if span.start > 0 else None
-    if span.text.lower() in ("head", "leader") and prev is not None and prev.pos_ == "NOUN" and prev.is_lower:
+    if span.text.lower() in ("head", "leader", "chief") and prev is not None and prev.pos_ == "NOUN" and prev.is_lower:
         return "other"  # "communications head at Warner Bros.": a department, not the organisation
+    if span.text.lower() in ("president", "chief") and _chair_body(org, org_ents, ctx):
+        return "chair"  # "president of the Labour Party", "Liberal chief X": the presiding member
     if span.text.lower() in set(load_json("roles.json")["leader_roles"]) or role == "chair" and span.text.lower() in ("chief",):
         return "other" if _company_like(org, org_ents, ctx) else "chair"
     return role
@@ -209,11 +224,78 @@ def extract_positions(ctx: SentCtx) -> list:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
+    out += _under_holder(ctx)
+    out += _title_offices(ctx)
     out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+_NUMERAL = re.compile(r"^[IVXL]+$")
+
+
+def _title_offices(ctx: SentCtx) -> list:
+    """"Pope Paul VI": a title that names both an office and its body (models/roles.json
+    title_orgs). Not after a qualifier ("Coptic Pope X") and not for "the pope" alone."""
+    doc = ctx.doc
+    out: list = []
+    offices = load_json("roles.json").get("title_orgs", {})
+    for t in doc:
+        office = offices.get(t.text)
+        if office is None or t.i + 1 >= len(doc):
+            continue
+        prev = doc[t.i - 1] if t.i > 0 else None
+        if prev is not None and (prev.pos_ in ("ADJ", "PROPN") or prev.ent_type_ in ("NORP", "GPE")) and prev.is_title:
+            continue
+        k = t.i + 1
+        while k < len(doc) and doc[k].pos_ == "PROPN" and (doc[k].is_title or _NUMERAL.match(doc[k].text)):
+            k += 1
+        if k == t.i + 1 or not doc[t.i + 1].is_title or _NUMERAL.match(doc[t.i + 1].text):
+            continue
+        if any(doc[q].ent_type_ in ("GPE", "DATE", "NORP") and ent_of(doc[q]) is not None
+               and ent_of(doc[q]).label_ in ("GPE", "DATE") for q in range(t.i + 1, k)):
+            continue
+        pname = ctx.resolver.person_name(doc[t.i + 1:k])
+        if pname and len(pname) > 1:
+            rel = make_relation("holds_position", {"person": pname, "organization": office["organization"],
+                                                   "role": office["role"]}, ctx, t.i, 0.8)
+            if rel is not None:
+                out.append(rel)
+    return out
+
+
+def _under_holder(ctx: SentCtx) -> list:
+    """"She was deputy leader of the Labour Party under Y": a deputy serves under the
+    holder of the full role, so Y holds it (leader/chairman/president of X)."""
+    doc = ctx.doc
+    out: list = []
+    for r in _roles(doc):
+        if not _blocked(doc, r) or doc[r.start - 1].lower_ not in ("deputy", "vice", "-") or _is_plural(r):
+            continue
+        root = r[-1]
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        under = next((c for t in (root, pobj) if t is not None for c in t.children
+                      if c.dep_ == "prep" and c.lower_ == "under"), None)
+        if pobj is None or under is None:
+            continue
+        holder = next((c for c in under.children if c.dep_ == "pobj"), None)
+        org_ent = ent_of(pobj) if pobj is not None else None
+        if org_ent is None or org_ent.label_ not in ORGISH or holder is None:
+            continue
+        pname = person_of(holder, ctx, lenient=False)
+        org = ctx.resolver.org_name(org_ent)
+        role = r.label_
+        if r.text.lower() in set(load_json("roles.json")["leader_roles"]) | {"president", "chief"}:
+            role = "chair" if not _company_like(org, [org_ent], ctx) else "other"
+        if pname and org and pname != org:
+            rel = make_relation("holds_position", {"person": pname, "organization": org, "role": role},
+                                ctx, r.start, 0.75)
+            if rel is not None:
+                out.append(rel)
+    return out
 
 
 def _people_run(doc, i: int, step: int) -> list[Span]:
@@ -406,6 +488,9 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                 subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         elif h.dep_ == "appos":  # "Pierre-Alain Roussel, the chairman of Aurelia's board"
             subj = h.head
+        elif h.dep_ == "nsubj" and h.head.lemma_ == "be" and not _negated(h.head):
+            # "The current president of the Harlow Foundation is Maria Denton"
+            subj = next((c for c in h.head.children if c.dep_ == "attr" and c.pos_ == "PROPN"), None)
         elif h.dep_ in ("oprd", "xcomp") and h.head.lemma_ in ("name", "appoint", "elect", "make", "become"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubjpass", "nsubj")), None)
         if subj is None:
@@ -418,6 +503,29 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
 FOUND = {"found", "co-found", "cofound", "establish"}
 WEAK_FOUND = {"create", "start", "form", "launch", "set"}
 LEAD = {"lead": "chair", "head": "chair", "chair": "chair", "run": "ceo"}
+
+
+def _indefinite(tok: Token) -> bool:
+    """"a small company" with no name of its own (no apposition, no "called X")."""
+    det = [c for c in tok.children if c.dep_ == "det"]
+    named = any(c.dep_ in ("appos", "acl") or c.pos_ == "PROPN" for c in tok.children)
+    return bool(det) and det[0].lower_ in ("a", "an") and not named
+
+
+def _named_obj(obj: list[Token]) -> bool:
+    """A direct object that names an organisation: an ORG entity, or a common noun with a
+    proper-name apposition ("the state-owned monopoly RAO UES")."""
+    if not obj:
+        return False
+    o = obj[0]
+    e = ent_of(o)
+    if e is not None and e.label_ in ORGISH and o.pos_ == "PROPN":
+        return True
+    return o.pos_ == "NOUN" and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in o.children)
+
+
+def _negated(v: Token) -> bool:
+    return any(c.dep_ == "neg" for c in v.children)
 
 
 def _verb_lemma(v: Token) -> str:
@@ -472,6 +580,11 @@ def _verb_positions(ctx: SentCtx) -> list:
             persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
             company_noun = obj[0].pos_ == "NOUN" and obj[0].lower_ in ORG_NOUNS
             org = _org_arg(obj[0], ctx, strong or role != "founder" or company_noun)
+            if org is None and strong and company_noun and _indefinite(obj[0]) and any(
+                    e.label_ == "DATE" for e in doc.ents):
+                # "Y founded a small company in Bologna" in an article that opens by defining
+                # its subject as a company ("X was an Italian manufacturer"): that company
+                org = ctx.resolver.topic_organisation()
             org_ents = [e for e in [ent_of(obj[0])] if e is not None]
         elif agents:
             persons = [x for a in agents for s in _conj(a) if (x := person_of(s, ctx))]
@@ -511,8 +624,10 @@ def _verb_positions(ctx: SentCtx) -> list:
             continue
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
-        elif role == "chair" and lemma in ("lead", "head") and not agents:
-            continue  # "he headed the organising committee", "led the policy office": too loose for chair
+        elif role == "chair" and lemma in ("lead", "head") and not agents and not (lemma == "head" and _named_obj(obj)):
+            # "he headed the organising committee", "led the policy office": too loose for chair;
+            # but "he headed the Siberian Power Council" / "the power monopoly RAO UES" names the body
+            continue
         for pname in dict.fromkeys(persons):
             if pname.casefold() == org.casefold():
                 continue
