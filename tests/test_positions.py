@@ -137,3 +137,32 @@ def test_chair_of_bodies_negatives(text):
 def test_founded_an_unnamed_company(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ellen Varga was a founding member of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("Ellen Varga was one of the founders of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("Ellen Varga led the Northern Unity Party from 1990 to 1998.",
+     {("Ellen Varga", "Northern Unity Party", "chair")}),
+    ("The Northern Unity Party's leader, Ellen Varga, resigned.", {("Ellen Varga", "Northern Unity Party", "chair")}),
+    ("Northern Unity Party leader Ellen Varga resigned.", {("Ellen Varga", "Northern Unity Party", "chair")}),
+    ("Ellen Varga, the founder and first leader of the Northern Unity Party, resigned.",
+     {("Ellen Varga", "Northern Unity Party", "chair"), ("Ellen Varga", "Northern Unity Party", "founder")}),
+    ("Ellen Varga was chairman of the board of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "chair")}),
+    ("Omar Diaz succeeded Ellen Varga as chairman of the Harbor Trust in 1995.",
+     {("Ellen Varga", "Harbor Trust", "chair"), ("Omar Diaz", "Harbor Trust", "chair")}),
+])
+def test_party_and_board_wordings(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ellen Varga led the party's delegation to the talks in Geneva.",
+    "Ellen Varga met one of the founders of the Harbor Trust.",
+    "Ellen Varga was not a founding member of the Harbor Trust.",
+    "Ellen Varga led the team to a third title.",
+])
+def test_party_and_board_negatives(text):
+    got, _ = _rels(text)
+    assert got == set(), got

@@ -35,7 +35,15 @@ COPULA_GAP = {",", "is", "was", "has", "had", "been", "became", "becomes", "beco
 
 
 def _roles(doc) -> list[Span]:
-    return list(doc.spans[ROLES_KEY]) if ROLES_KEY in doc.spans else []
+    """Role spans; one that starts inside an organisation's name ("Unity Party leader",
+    matched as "party leader") gives those tokens back to the name."""
+    out = []
+    for r in (doc.spans[ROLES_KEY] if ROLES_KEY in doc.spans else []):
+        e = ent_of(r[0])
+        if e is not None and e.label_ in ORGISH and e.start < r.start and e.end < r.end:
+            r = Span(doc, e.end, r.end, label=r.label_)
+        out.append(r)
+    return out
 
 
 def _blocked(doc, span: Span) -> bool:
@@ -319,7 +327,7 @@ def _plural_roles(ctx: SentCtx) -> list:
     """"Xiaomi co-founders Lei Jun and Lin Bin"; "A and B, the co-founders of Velora"."""
     doc = ctx.doc
     out: list = []
-    for r in (doc.spans[ROLES_KEY] if ROLES_KEY in doc.spans else []):
+    for r in _roles(doc):
         if not _is_plural(r) or _blocked(doc, r) or r.label_ == "other":
             continue
         people = _people_run(doc, r.end, 1)
@@ -417,7 +425,9 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
         while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].is_title and ent_of(doc[k - 1]) is None:
             k -= 1
         return fold_org(doc[k:j + 1].text), []
-    if ent is None or ent.end != j + 1:
+    if ent is not None and ent.end == j + 2 and doc[j + 1].text in ("'s", "’s"):
+        pass  # "The Northern Unity Party's" tagged with its possessive
+    elif ent is None or ent.end != j + 1:
         return None, []
     if ent.label_ in ORGISH:
         return ctx.resolver.org_name(ent), [ent]
@@ -437,16 +447,26 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
     doc = ctx.doc
     out: list = []
     for r in roles:
-        if _is_plural(r):
-            continue
         root = r[-1]
+        one_of = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ == "one"
+        if _is_plural(r) and not one_of:  # "one of the founders of X" speaks of one person
+            continue
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None)
+        if of is None and not any(c.dep_ == "poss" for c in root.children):
+            # "the founder and first leader of X": the last conjunct's "of" is shared
+            conj = next((c for c in root.children if c.dep_ == "conj" and c.pos_ == "NOUN"
+                         and any(r2[-1].i == c.i for r2 in roles)), None)
+            if conj is not None:
+                of = next((c for c in conj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         poss = next((c for c in root.children if c.dep_ == "poss"), None)
         org_ent = None
         if pobj is not None:
-            if pobj.lower_ == "board":  # "the chairman of Aurelia's board"
+            if pobj.lower_ == "board":  # "the chairman of Aurelia's board", "of the board of X"
                 owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+                if owner is None:
+                    of2 = next((c for c in pobj.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None)
+                    owner = next((c for c in of2.children if c.dep_ == "pobj"), None) if of2 is not None else None
                 pobj = owner if owner is not None else pobj
             org_ent = ent_of(pobj)
             if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") \
@@ -470,7 +490,7 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             continue
         if not org:
             continue
-        h = root
+        h = root.head.head if one_of else root
         while h.dep_ == "conj" and h.head is not h:
             h = h.head
         subj = None
@@ -496,7 +516,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         if subj is None:
             continue
         pname = person_of(subj, ctx)
-        _emit(out, ctx, pname, org, [r], [e for e in [org_ent] if e is not None], r.start, 0.8)
+        # the role's head word carries the clause ("was not a founding member"), not its modifier
+        _emit(out, ctx, pname, org, [r], [e for e in [org_ent] if e is not None], r[-1].i, 0.8)
     return out
 
 
@@ -624,7 +645,8 @@ def _verb_positions(ctx: SentCtx) -> list:
             continue
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
-        elif role == "chair" and lemma in ("lead", "head") and not agents and not (lemma == "head" and _named_obj(obj)):
+        elif role == "chair" and lemma in ("lead", "head") and not agents and not (
+                _named_obj(obj) and (lemma == "head" or _chair_body(org, org_ents))):
             # "he headed the organising committee", "led the policy office": too loose for chair;
             # but "he headed the Siberian Power Council" / "the power monopoly RAO UES" names the body
             continue
