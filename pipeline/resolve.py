@@ -294,6 +294,9 @@ class DocResolver:
         if " " in folded or not folded[:1].isupper():
             return None
         longer = {n for n in self._org_counts if " " in n and n.split(" ")[0] == folded}
+        if not longer and folded.isupper() and 2 <= len(folded) <= 6 and folded.isalpha():
+            # "ANC" after "the African National Congress": the initials of its capitalised words
+            longer = {n for n in self._org_counts if " " in n and _initials(n) == folded}
         return longer.pop() if len(longer) == 1 else None
 
     def topic_organisation(self) -> str | None:
@@ -340,6 +343,10 @@ class DocResolver:
 
 
 Doc_t = object  # spaCy Doc; kept loose to avoid importing types at module import time
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w and w[0].isupper())
 
 
 def _initials_match(name: str, abbr: str) -> bool:

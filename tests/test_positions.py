@@ -166,3 +166,22 @@ def test_party_and_board_wordings(text, expected):
 def test_party_and_board_negatives(text):
     got, _ = _rels(text)
     assert got == set(), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The National Union of Farmers elected Ana Costa to replace Rui Lopes as president in 2009.",
+     {("Ana Costa", "National Union of Farmers", "chair"), ("Rui Lopes", "National Union of Farmers", "chair")}),
+    # the body is named by its initials after its full name
+    ("The African Farmers Congress is a party in Ghana. In 2008, AFC chose deputy leader Ana Costa to replace "
+     "Rui Lopes as president until 2009.",
+     {("Ana Costa", "African Farmers Congress", "chair"), ("Rui Lopes", "African Farmers Congress", "chair")}),
+    # a company's president stays "president"
+    ("Vexor Inc. named Ana Costa to replace Rui Lopes as president.",
+     {("Ana Costa", "Vexor", "president"), ("Rui Lopes", "Vexor", "president")}),
+    # nobody chose: no organisation, no claim
+    ("Many fans wanted Ana Costa to replace Rui Lopes as president.", set()),
+    ("The National Union of Farmers did not elect Ana Costa to replace Rui Lopes as president.", set()),
+])
+def test_replaced_as_role(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

@@ -90,3 +90,13 @@ def test_opening_that_defines_an_organisation(opening, topic):
     r = DocResolver()
     r.add_sentence(0, load_nlp()(opening), first=True)
     assert r.topic_organisation() == topic
+
+
+@pytest.mark.parametrize("text, org", [
+    ("The Baltic Shipping Union sets tariffs. BSU chairman Ivo Marin spoke.", "Baltic Shipping Union"),
+    # two names share the initials: no guess
+    ("The Baltic Shipping Union and the Bergen Steelworkers Union met. BSU chairman Ivo Marin spoke.", "BSU"),
+])
+def test_initials_stand_for_a_name_seen_before(text, org):
+    got = {(r.args["person"], r.args["organization"]) for r in _result(text).relations if r.type == "holds_position"}
+    assert got == {("Ivo Marin", org)}

@@ -233,12 +233,47 @@ def extract_positions(ctx: SentCtx) -> list:
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
     out += _under_holder(ctx)
+    out += _replaced_as(ctx, roles)
     out += _title_offices(ctx)
     out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
+    """"The party elected Y to replace Z as leader", "the council chose Y to succeed Z as
+    president": the role names no organisation, the choosing body is the subject; both the
+    newcomer and the predecessor held the role there."""
+    doc = ctx.doc
+    out: list = []
+    for r in roles:
+        root = r[-1]
+        if _is_plural(r) or root.dep_ != "pobj" or root.head.lower_ != "as":
+            continue
+        if any(c.dep_ in ("prep", "poss") for c in root.children):
+            continue  # "as chairman of X" is read by _role_of_org
+        verb = root.head.head
+        if verb.lemma_ not in ("replace", "succeed") or verb.dep_ != "xcomp":
+            continue
+        gov = verb.head
+        body = next((c for c in gov.children if c.dep_ == "nsubj"), None)
+        new = next((c for c in gov.children if c.dep_ == "dobj"), None)
+        old = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        body_ent = ent_of(body) if body is not None else None
+        if body_ent is not None and body_ent.label_ in ORGISH:
+            org = ctx.resolver.org_name(body_ent)
+        elif body is not None and body.pos_ == "NOUN" and body.lower_ in ORG_NOUNS:
+            org = ctx.resolver.resolve_org(noun_phrase(body))
+            body_ent = None
+        else:
+            continue
+        for tok in (new, old):
+            if tok is not None:
+                _emit(out, ctx, person_of(tok, ctx), org, [r], [body_ent] if body_ent is not None else [],
+                      verb.i, 0.7)
+    return out
 
 
 _NUMERAL = re.compile(r"^[IVXL]+$")
