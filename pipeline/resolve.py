@@ -324,6 +324,12 @@ class DocResolver:
         if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ANAPHOR_NOUNS \
                 and not any(t.is_title for t in list(span)[1:]):
             return self.topic_org()
+        if words[0] in ("the", "this") and len(words) == 2 and not any(t.is_title for t in list(span)[1:]):
+            # "the trust" in an article about the Harbor Trust (or one opening "X is a trust ...")
+            topic = self.topic_org()
+            if topic and (topic.split(" ")[-1].casefold() == words[1] or
+                          (self._topic_noun == words[1] and fold_org(self._topic_any or "") == topic)):
+                return topic
         ents = [e for e in span.ents if e.label_ in ("ORG", "GOV")]
         if ents:
             return self.org_name(ents[0])

@@ -185,3 +185,22 @@ def test_party_and_board_negatives(text):
 def test_replaced_as_role(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+PARTY = "The Northern Unity Party is a political party in Norland. "
+TRUST = "The Harbor Trust is a charitable foundation based in Leeds. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    (PARTY + "Ellen Varga has led the party since 2004.", {("Ellen Varga", "Northern Unity Party", "chair")}),
+    (PARTY + "Its current leader is Ellen Varga.", {("Ellen Varga", "Northern Unity Party", "chair")}),
+    # "the trust" stands for the Harbor Trust the article is about
+    (TRUST + "Ellen Varga founded the trust in 1990.", {("Ellen Varga", "Harbor Trust", "founder")}),
+    (TRUST + "The trust's chairman is Ellen Varga.", {("Ellen Varga", "Harbor Trust", "chair")}),
+    # ... but not for a different kind of body
+    (TRUST + "Ellen Varga founded the club in 1990.", set()),
+    (PARTY + "Ellen Varga has led the team since 2004.", set()),
+])
+def test_anaphors_of_the_topic_body(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

@@ -201,6 +201,9 @@ def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[st
         for c in tok.children:
             if c.dep_ == "appos":
                 return org_of(c, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1)
+        if len(np) == 2 and np[0].lower_ in ("the", "this"):
+            # "the trust" in an article about the Harbor Trust
+            return ctx.resolver.resolve_org(np)
         return None
     if tok.pos_ == "PROPN" and allow_propn:
         toks = [t for t in noun_phrase(tok) if t.pos_ == "PROPN" or (t.is_title and t.pos_ != "DET")]

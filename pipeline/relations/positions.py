@@ -515,8 +515,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                 org = local_org(ctx, poss.i)
             elif org_ent is not None and org_ent.label_ in ORGISH:
                 org = ctx.resolver.org_name(org_ent)
-            elif poss.pos_ == "NOUN" and poss.lower_ in ORG_NOUNS:
-                org = ctx.resolver.resolve_org(noun_phrase(poss))
+            elif poss.pos_ == "NOUN" and (poss.lower_ in ORG_NOUNS or len([t for t in noun_phrase(poss) if t.text not in ("'s", "’s")]) == 2):
+                org = ctx.resolver.resolve_org(noun_phrase(poss))  # "the trust's chairman"
             elif poss.pos_ == "PROPN" and org_ent is None:
                 org = fold_org(noun_phrase(poss).text)
             else:
@@ -681,7 +681,9 @@ def _verb_positions(ctx: SentCtx) -> list:
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
         elif role == "chair" and lemma in ("lead", "head") and not agents and not (
-                _named_obj(obj) and (lemma == "head" or _chair_body(org, org_ents))):
+                _named_obj(obj) and (lemma == "head" or _chair_body(org, org_ents))) and not (
+                obj and obj[0].pos_ == "NOUN" and obj[0].lower_ in ORG_NOUNS and _chair_body(org, org_ents)):
+            # ("has led the party since 2004": the party the article is about)
             # "he headed the organising committee", "led the policy office": too loose for chair;
             # but "he headed the Siberian Power Council" / "the power monopoly RAO UES" names the body
             continue
