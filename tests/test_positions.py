@@ -204,3 +204,31 @@ TRUST = "The Harbor Trust is a charitable foundation based in Leeds. "
 def test_anaphors_of_the_topic_body(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ellen Varga is best known as the founder of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("Founded in 1990 by Ellen Varga, Harbor Trust supports sailors.", {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("Omar Diaz joined the Velvet Owls, which had been formed by Ellen Varga in 1988.",
+     {("Ellen Varga", "Velvet Owls", "founder")}),
+    ("Ellen Varga is a Norlandic politician and chairwoman of the Northern Unity Party.",
+     {("Ellen Varga", "Northern Unity Party", "chair")}),
+    ("The Northern Unity Party elected Ellen Varga as its leader in 2004.",
+     {("Ellen Varga", "Northern Unity Party", "chair")}),
+    # a title in apposition is not a person's name
+    ("Omar Diaz is a Norlandic politician who served as Minister for Fisheries from 2001 to 2004, "
+     "Deputy Leader of the Northern Unity Party from 2004 to 2008.", set()),
+])
+def test_more_founder_and_chair_wordings(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ellen Varga is best known as a critic of the Harbor Trust.",
+    "Founded in 1990, Harbor Trust supports sailors.",
+    "The Northern Unity Party did not elect Ellen Varga as its leader.",
+])
+def test_more_founder_and_chair_negatives(text):
+    got, _ = _rels(text)
+    assert got == set(), got

@@ -96,7 +96,7 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
     # "Pittsburgh's first bishop, Michael O'Connor": the apposition names the person
     if ent is None or ent.label_ != "PERSON":
         for c in tok.children:
-            if c.dep_ == "appos":
+            if c.dep_ == "appos" and not _title_word(c):
                 p = person_of(c, ctx, depth + 1)
                 if p:
                     return p
@@ -114,6 +114,15 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
             if c.dep_ == "compound" and ent_of(c) is not None and ent_of(c).label_ == "PERSON":
                 return ctx.resolver.person_name(ent_of(c))
     return None
+
+
+def _title_word(tok: Token) -> bool:
+    """"..., Deputy Leader of the Labour Party": an apposition that is a title, not a name."""
+    from pipeline.nlp import load_json
+
+    cfg = load_json("roles.json")
+    words = {w.split()[-1] for ws in cfg["roles"].values() for w in ws} | set(cfg["name_titles"]) - {"the"}
+    return tok.lower_ in words or tok.lower_ in ("minister", "secretary", "member", "deputy")
 
 
 def local_org(ctx: SentCtx, before: int) -> str | None:

@@ -493,6 +493,9 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                          and any(r2[-1].i == c.i for r2 in roles)), None)
             if conj is not None:
                 of = next((c for c in conj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is None and root.dep_ == "conj" and not any(c.dep_ == "poss" for c in root.children):
+            # "a Norlandic politician and chairwoman of X": the parser hung "of X" on the first conjunct
+            of = next((c for c in root.head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > root.i), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         poss = next((c for c in root.children if c.dep_ == "poss"), None)
         org_ent = None
@@ -539,6 +542,9 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "attr":  # "he was the head ... as leader of"
                 verb = verb.head
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if verb.lemma_ in ("elect", "appoint", "name", "choose", "select", "install", "hire"):
+                # "The party elected Ellen Varga as its leader": the one chosen is the object
+                subj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if subj is None and verb.dep_ == "conj":  # "X co-founded Y and still runs it as its CEO"
                 subj = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         elif h.dep_ == "appos":  # "Pierre-Alain Roussel, the chairman of Aurelia's board"
@@ -647,6 +653,12 @@ def _verb_positions(ctx: SentCtx) -> list:
             if subjpass:
                 org = _org_arg(subjpass[0], ctx, True)
                 org_ents = [e for e in [ent_of(subjpass[0])] if e is not None]
+            elif v.dep_ == "advcl" and v.i < v.head.i and v.tag_ == "VBN" and v.i == 0:
+                # "Founded in 1990 by Y, Harbor Trust supports sailors": the main clause's subject
+                s0 = next((c for c in v.head.children if c.dep_ == "nsubj"), None)
+                if s0 is not None:
+                    org = _org_arg(s0, ctx, True)
+                    org_ents = [e for e in [ent_of(s0)] if e is not None]
             elif v.dep_ in ("acl", "relcl") or (v.dep_ == "conj" and v.head.dep_ in ("acl",)):
                 head = v.head if v.dep_ != "conj" else v.head.head
                 if head.lower_ in ("which", "that"):
@@ -733,6 +745,9 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
         if not ctx.resolver.is_known_org(ent.text) and ctx.resolver.known_person(ent[-1].text):
             return None
         return ctx.resolver.org_name(ent)
+    if tok.lower_ in ("which", "that") and tok.dep_ in ("nsubjpass", "nsubj"):
+        # "the Velvet Owls, which had been formed by Y"
+        return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
     if tok.lower_ in ("it",) or tok.pos_ == "PRON":
         if tok.lower_ != "it":
             return None
