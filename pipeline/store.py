@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from pipeline.types import Article, DocResult, FeedPoll, FetchError, Relation
+from pipeline.types import Article, DocResult, FeedPoll, FetchError
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway

@@ -3,7 +3,6 @@ runs and leases, feed state, and the busy / disk-full errors. Real SQLite files 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -366,7 +365,7 @@ def test_year_as_string_is_the_same_claim(tmp_path):
     assert db.execute("SELECT sources FROM claims WHERE type = 'received_award'").fetchall() == [(2,)]
 
 
-from store_fixtures import TEXT_WIRE, WIRE_BODY, WIRE_SENT  # noqa: E402
+from store_fixtures import TEXT_WIRE, WIRE_SENT  # noqa: E402
 
 OTHER_STORY = (
     "Qinghe Semiconductor said on Tuesday that its new factory in Wuxi will start producing silicon carbide"

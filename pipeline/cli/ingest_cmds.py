@@ -12,7 +12,7 @@ from typing import Iterator, Optional
 import typer
 from rich.table import Table
 
-from pipeline.cli.common import UserError, console, db_option_default, err_console, state
+from pipeline.cli.common import UserError, console, db_option_default, err_console
 
 DEMO_DB = Path("data/demo.db")
 
