@@ -306,6 +306,13 @@ class DocResolver:
             return self._topic_any
         return None
 
+    def topic_by_noun(self, noun: str) -> str | None:
+        """"the city", "the band", "the abbey": the article's subject when its opening
+        sentence defined it with that noun ("Port Alden is a city in Norland")."""
+        if noun and self._topic_noun == noun.lower() and self._topic_any and self._first_person is None:
+            return self._topic_any
+        return None
+
     def topic_any(self) -> str | None:
         """The subject of the article's first sentence ("It was founded by", "The album won")."""
         return self._topic_any

@@ -232,3 +232,18 @@ def test_more_founder_and_chair_wordings(text, expected):
 def test_more_founder_and_chair_negatives(text):
     got, _ = _rels(text)
     assert got == set(), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Port Alden is a city in Norland. The city was founded in 1718 by Jean Moreau.",
+     {("Jean Moreau", "Port Alden", "founder")}),
+    ("The Velvet Owls are an English rock band. The band was formed in Leeds in 1988 by Ellen Varga.",
+     {("Ellen Varga", "Velvet Owls", "founder")}),
+    # a different noun than the opening's: some other body
+    ("Port Alden is a city in Norland. The museum was founded in 1918 by Jean Moreau.", set()),
+    # a biography's opening defines a person, not a body
+    ("Jean Moreau (1690 - 1750) was a French officer. The city was founded in 1718 by Jean Moreau.", set()),
+])
+def test_the_noun_of_the_opening_definition(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

@@ -745,6 +745,11 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
         if not ctx.resolver.is_known_org(ent.text) and ctx.resolver.known_person(ent[-1].text):
             return None
         return ctx.resolver.org_name(ent)
+    if tok.pos_ == "NOUN" and tok.dep_ == "nsubjpass" and [c.lower_ for c in tok.children] == ["the"]:
+        # "The city was founded in 1718 by Y" after "Port Alden is a city in Norland"
+        topic = ctx.resolver.topic_by_noun(tok.lemma_)
+        if topic:
+            return topic
     if tok.lower_ in ("which", "that") and tok.dep_ in ("nsubjpass", "nsubj"):
         # "the Velvet Owls, which had been formed by Y"
         return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
