@@ -247,3 +247,20 @@ def test_more_founder_and_chair_negatives(text):
 def test_the_noun_of_the_opening_definition(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brixo Labs makes sensors. Brixo Labs sold shares last year. Karl Wend is the company's chief executive, "
+     "while Lena Frost serves as chief technology officer.",
+     {("Karl Wend", "Brixo Labs", "ceo"), ("Lena Frost", "Brixo Labs", "cto")}),
+    # no clear company in the passage: a bare title names no employer
+    ("Lena Frost serves as chief technology officer.", set()),
+    ("The Harbor Trust helps sailors. The Harbor Trust opened in 1990. Lena Frost serves as chief technology officer.",
+     set()),
+    ("Velora Inc., meanwhile, has a new chief executive in Anna Wirth, who joined in May.",
+     {("Anna Wirth", "Velora", "ceo")}),
+    ("Velora Inc. has a new chief executive in Berlin.", set()),
+])
+def test_bare_titles_and_has_a_new_role(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

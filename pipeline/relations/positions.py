@@ -234,12 +234,32 @@ def extract_positions(ctx: SentCtx) -> list:
 
     out += _under_holder(ctx)
     out += _replaced_as(ctx, roles)
+    out += _has_role_in(ctx, roles)
     out += _title_offices(ctx)
     out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
+    """"Intel has a new chief executive in Pat Gelsinger": the organisation is the subject
+    of "have", the holder the object of "in"."""
+    doc = ctx.doc
+    out: list = []
+    for r in roles:
+        root = r[-1]
+        if _is_plural(r) or root.dep_ != "dobj" or root.head.lemma_ != "have":
+            continue
+        subj = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+        into = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "in"), None)
+        holder = next((c for c in into.children if c.dep_ == "pobj"), None) if into is not None else None
+        e = ent_of(subj) if subj is not None else None
+        if holder is None or e is None or e.label_ not in ORGISH:
+            continue
+        _emit(out, ctx, person_of(holder, ctx, lenient=False), ctx.resolver.org_name(e), [r], [e], root.i, 0.75)
+    return out
 
 
 def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
@@ -524,6 +544,13 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                 org = fold_org(noun_phrase(poss).text)
             else:
                 org = None
+        elif root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.lemma_ in ("serve", "act") \
+                and not any(c.dep_ in ("prep", "poss", "compound") and not r.start <= c.i < r.end for c in root.children) \
+                and not any(t.pos_ == "PROPN" or t.ent_type_ in ORGISH for t in root.head.head.subtree if t.i > root.i):
+            # "Ferreira serves as chief technology officer": the company the passage is about
+            org = ctx.resolver.topic_org()
+            if org is None or not _company_like(org, [], ctx):
+                continue
         else:
             continue
         if not org:
