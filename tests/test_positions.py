@@ -117,6 +117,8 @@ def test_chair_of_bodies(text, expected):
     # the deputy herself is not the leader
     "Paula Marsh was deputy leader of the Green Alliance from 2001 to 2005.",
     "The president of the Harlow Foundation is not Maria Denton.",
+    # a legislature's president presides over debates, not over an organisation
+    "Mara Olsen was the president of the Norland National Assembly from 2010 to 2014.",
 ])
 def test_chair_of_bodies_negatives(text):
     got, _ = _rels(text)
