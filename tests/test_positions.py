@@ -266,3 +266,26 @@ def test_the_noun_of_the_opening_definition(text, expected):
 def test_bare_titles_and_has_a_new_role(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+BAND = "The Velvet Owls are an English rock band from Leeds. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The founders of the Harbor Trust were Ellen Varga and Omar Diaz.",
+     {("Ellen Varga", "Harbor Trust", "founder"), ("Omar Diaz", "Harbor Trust", "founder")}),
+    ("Ellen Varga and Omar Diaz were the founders of the Harbor Trust.",
+     {("Ellen Varga", "Harbor Trust", "founder"), ("Omar Diaz", "Harbor Trust", "founder")}),
+    (BAND + "The band's founding members were Ellen Varga and Omar Diaz.",
+     {("Ellen Varga", "Velvet Owls", "founder"), ("Omar Diaz", "Velvet Owls", "founder")}),
+    # a list the parser reads as name, apposition, conjuncts
+    (BAND + "The band was founded by Ellen Varga, Omar Diaz, Lena Frost and Karl Wend.",
+     {(p, "Velvet Owls", "founder") for p in ("Ellen Varga", "Omar Diaz", "Lena Frost", "Karl Wend")}),
+    # an apposition that describes the founder is not a second founder
+    ("The Hollow Pines were formed in 2004 by Ruth Obi, a fiddler from Leeds.", {("Ruth Obi", "Hollow Pines", "founder")}),
+    ("The founders of the Harbor Trust were not Ellen Varga and Omar Diaz.", set()),
+    ("The founders of the Harbor Trust met Ellen Varga and Omar Diaz.", set()),
+])
+def test_plural_founders(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

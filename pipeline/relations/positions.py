@@ -235,12 +235,50 @@ def extract_positions(ctx: SentCtx) -> list:
     out += _under_holder(ctx)
     out += _replaced_as(ctx, roles)
     out += _has_role_in(ctx, roles)
+    out += _plural_copula(ctx)
     out += _title_offices(ctx)
     out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+def _plural_copula(ctx: SentCtx) -> list:
+    """"The founders of X were A and B", "A and B were the co-founders of X", "the band's
+    founding members were A and B": a plural role linked by "be" to a list of people."""
+    doc = ctx.doc
+    out: list = []
+    for r in _roles(doc):
+        if not _is_plural(r) or _blocked(doc, r) or r.label_ == "other":
+            continue
+        root = r[-1]
+        if root.head.lemma_ != "be" or root.dep_ not in ("nsubj", "attr") or _negated(root.head):
+            continue
+        other = next((c for c in root.head.children if c.dep_ == ("attr" if root.dep_ == "nsubj" else "nsubj")), None)
+        if other is None:
+            continue
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        poss = next((c for c in root.children if c.dep_ == "poss"), None)
+        ent = None
+        if pobj is not None:
+            ent = ent_of(pobj)
+            org = _org_arg(pobj, ctx, True)
+        elif poss is not None:
+            ent = ent_of(poss)
+            org = ctx.resolver.org_name(ent) if ent is not None and ent.label_ in ORGISH else \
+                ctx.resolver.resolve_org(noun_phrase(poss)) if poss.pos_ == "NOUN" else None
+            if org is None and poss.pos_ == "NOUN" and poss.dep_ == "poss":
+                org = ctx.resolver.topic_by_noun(poss.lemma_)
+        else:
+            continue
+        people = [x for t in _conj(other) if (x := person_of(t, ctx, lenient=False))]
+        if len(people) < 2 and not (other.dep_ == "nsubj" and people):
+            continue
+        for pname in dict.fromkeys(people):
+            _emit(out, ctx, pname, org, [r], [ent] if ent is not None else [], root.i, 0.8)
+    return out
 
 
 def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
@@ -744,7 +782,9 @@ def _conj(tok: Token) -> list[Token]:
         if c.dep_ == "conj":
             out += _conj(c)
         elif c.dep_ == "appos":
-            out += [x for x in _conj(c)[1:] if x.pos_ == "PROPN"]
+            # "A, B, C and D" parsed with B as an apposition of A: B is a name, not a description
+            own = [c] if c.pos_ == "PROPN" and c.ent_type_ == "PERSON" and tok.ent_type_ == "PERSON" else []
+            out += own + [x for x in _conj(c)[1:] if x.pos_ == "PROPN"]
     return out
 
 
