@@ -100,3 +100,15 @@ def test_opening_that_defines_an_organisation(opening, topic):
 def test_initials_stand_for_a_name_seen_before(text, org):
     got = {(r.args["person"], r.args["organization"]) for r in _result(text).relations if r.type == "holds_position"}
     assert got == {("Ivo Marin", org)}
+
+
+@pytest.mark.parametrize("text, person", [
+    # after a kinship apposition set off by commas, "who" is the apposition's head
+    ("Omar Diaz, the second son of Ellen Varga, who served as chairman of the Harbor Trust until 2013, died in 2019.",
+     "Omar Diaz"),
+    # without the apposition, "who" is the name right before it
+    ("Omar Diaz met Ellen Varga, who served as chairman of the Harbor Trust until 2013.", "Ellen Varga"),
+])
+def test_relative_clause_after_kin_apposition(text, person):
+    got = {r.args["person"] for r in _result(text).relations if r.type == "holds_position"}
+    assert got == {person}

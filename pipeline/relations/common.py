@@ -55,8 +55,19 @@ def relcl_antecedent(tok: Token) -> Token | None:
     while verb.dep_ in ("conj",) and verb.head is not verb:
         verb = verb.head
     if verb.dep_ in ("relcl", "acl") and verb.head is not verb:
-        return verb.head
+        ante = verb.head
+        # "Richard, the fifth child of David, who served as ...": after an apposition set off by
+        # commas, the clause speaks of the apposition's head, not of the name inside it
+        of = ante.head
+        if ante.dep_ == "pobj" and of.lower_ == "of" and of.head.dep_ == "appos" and of.head.lower_ in KIN_NOUNS \
+                and of.head.head.ent_type_ == "PERSON" and tok.i > 0 and tok.doc[tok.i - 1].text == ",":
+            return of.head.head
+        return ante
     return None
+
+
+KIN_NOUNS = {"child", "son", "daughter", "wife", "husband", "widow", "brother", "sister", "father", "mother",
+             "grandson", "granddaughter", "nephew", "niece", "cousin", "grandchild", "stepson", "stepdaughter"}
 
 
 def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) -> str | None:
