@@ -388,6 +388,12 @@ def _first_subject(doc) -> Span | None:
     for ent in doc.ents:
         if ent.start <= subj.i < ent.end:
             return ent
+    if subj.pos_ == "NOUN" and subj.i == 0 and subj.is_title and not any(c.dep_ == "det" for c in subj.children) \
+            and root.lemma_ == "be":
+        attr = next((c for c in root.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+        if attr is not None and attr.lemma_.lower() in TOPIC_ORG_NOUNS:
+            # "Tolvane is a Finnish company": an unknown name the tagger read as a noun
+            return _Span(doc, subj.i, subj.i + 1, label="")
     if subj.pos_ == "PROPN":
         toks = [t for t in subj.subtree if t.i <= subj.i and (t.pos_ == "PROPN" or t.lower_ in (
             "of", "de", "the", "van", "von", "der", "den", "da", "di", "del", "bin", "al", "la", "le"))]

@@ -289,3 +289,20 @@ BAND = "The Velvet Owls are an English rock band from Leeds. "
 def test_plural_founders(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser reads "vocalist" as a verb and loses the second founder
+    ("Grendel is an American heavy metal band from Los Angeles. "
+     "The band was formed in 1981 by drummer Lars Holm and vocalist James Vik.",
+     {("Lars Holm", "Grendel", "founder"), ("James Vik", "Grendel", "founder")}),
+    ("The Velvet Owls were founded by Ellen Varga and sold to Omar Diaz in 1995.",
+     {("Ellen Varga", "Velvet Owls", "founder")}),
+    # an unknown name the tagger reads as a common noun, defined as a company by the opening
+    ("Tolvane is a Finnish company. Tolvane was founded by Mikko Aalto in 1990.",
+     {("Mikko Aalto", "Tolvane", "founder")}),
+    ("Water is a chemical compound. Water was founded by Mikko Aalto in 1990.", set()),
+])
+def test_founders_the_parser_misreads(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

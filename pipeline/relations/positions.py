@@ -715,6 +715,7 @@ def _verb_positions(ctx: SentCtx) -> list:
             org_ents = [e for e in [ent_of(obj[0])] if e is not None]
         elif agents:
             persons = [x for a in agents for s in _conj(a) if (x := person_of(s, ctx))]
+            persons += [x for a in agents for e in _listed_after(doc, a) if (x := person_of(e[-1], ctx))]
             if subjpass:
                 org = _org_arg(subjpass[0], ctx, True)
                 org_ents = [e for e in [ent_of(subjpass[0])] if e is not None]
@@ -774,6 +775,32 @@ def _verb_positions(ctx: SentCtx) -> list:
     return out
 
 
+_OCCUPATION = re.compile(r"[a-z]+(?:ist|er|or|ian)$")
+
+
+def _listed_after(doc, tok: Token) -> list[Span]:
+    """People listed after ``tok`` that the parser hung elsewhere: "by drummer A and
+    vocalist B" (read with "vocalist" as a verb). Only "," / "and", at most one occupation
+    word, then a PERSON entity, repeatedly."""
+    e = ent_of(tok)
+    if e is None or e.label_ != "PERSON":
+        return []
+    out: list[Span] = []
+    i = e.end
+    while i < len(doc) and doc[i].lower_ in (",", "and"):
+        j = i
+        while j < len(doc) and doc[j].lower_ in (",", "and"):
+            j += 1
+        if j < len(doc) and _OCCUPATION.match(doc[j].text):
+            j += 1
+        nxt = ent_of(doc[j]) if j < len(doc) else None
+        if nxt is None or nxt.label_ != "PERSON" or nxt.start != j:
+            break
+        out.append(nxt)
+        i = nxt.end
+    return out
+
+
 def _conj(tok: Token) -> list[Token]:
     """A token and its coordinated siblings, also when an apposition sits between them
     ("by Ingrid Halvorsen, a materials scientist, and Tomás Ferreira, an engineer")."""
@@ -812,6 +839,8 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
         if not ctx.resolver.is_known_org(ent.text) and ctx.resolver.known_person(ent[-1].text):
             return None
         return ctx.resolver.org_name(ent)
+    if tok.pos_ == "NOUN" and tok.is_title and not list(tok.children) and tok.text == ctx.resolver.topic_organisation():
+        return tok.text  # "Tolvane was founded by": the article's subject, read as a noun
     if tok.pos_ == "NOUN" and tok.dep_ == "nsubjpass" and [c.lower_ for c in tok.children] == ["the"]:
         # "The city was founded in 1718 by Y" after "Port Alden is a city in Norland"
         topic = ctx.resolver.topic_by_noun(tok.lemma_)
