@@ -151,6 +151,9 @@ def test_founded_an_unnamed_company(text, expected):
     ("Ellen Varga, the founder and first leader of the Northern Unity Party, resigned.",
      {("Ellen Varga", "Northern Unity Party", "chair"), ("Ellen Varga", "Northern Unity Party", "founder")}),
     ("Ellen Varga was chairman of the board of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "chair")}),
+    ("Ellen Varga chaired the board of the Harbor Trust.", {("Ellen Varga", "Harbor Trust", "chair")}),
+    ("Ellen Varga chaired the board of Vexor Inc. until 2010.", {("Ellen Varga", "Vexor", "chair")}),
+    ("Ellen Varga chaired the board meeting on Monday.", set()),
     ("Omar Diaz succeeded Ellen Varga as chairman of the Harbor Trust in 1995.",
      {("Ellen Varga", "Harbor Trust", "chair"), ("Omar Diaz", "Harbor Trust", "chair")}),
 ])

@@ -705,6 +705,13 @@ def _verb_positions(ctx: SentCtx) -> list:
             if v.dep_ == "conj" and not subj:
                 continue
             persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
+            if obj[0].lower_ == "board" and lemma in LEAD:  # "chaired the board of X" / "X's board"
+                owner = next((c for c in obj[0].children if c.dep_ == "poss"), None)
+                if owner is None:
+                    of2 = next((c for c in obj[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                    owner = next((c for c in of2.children if c.dep_ == "pobj"), None) if of2 is not None else None
+                if owner is not None:
+                    obj = [owner]
             company_noun = obj[0].pos_ == "NOUN" and obj[0].lower_ in ORG_NOUNS
             org = _org_arg(obj[0], ctx, strong or role != "founder" or company_noun)
             if org is None and strong and company_noun and _indefinite(obj[0]) and any(
