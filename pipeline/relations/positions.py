@@ -11,8 +11,17 @@ Wordings (rules in code, word lists in ``models/roles.json``):
   "Y, founded by X", "Y, led by X", "X, who has run Y since", "X headed Y";
 - lists: "CEOs who ... include A of X, B of Y" (each gets the role of the plural noun).
 
+- plural roles and "be": "The founders of X were A and B", "A and B were the co-founders of X";
+- "deputy leader of X under Y" (Y leads X); "BODY elected Y to replace Z as leader";
+  "X has a new chief executive in Y"; "Pope X" (models/roles.json title_orgs);
+- anaphors of the article's subject: "the party", "the trust", "the city" when the opening
+  sentence named or defined it so ("X is a political party", "The Harbor Trust is ...").
+
 "leader"/"head"/"led by" read as the presiding member (chair), except at
-companies, where they are too vague (role "other"). Deputy/vice/acting roles are skipped.
+companies, where they are too vague (role "other"). "president"/"chief" of a non-company
+body (party, council, university, foundation...: models/roles.json chair_org_words) is its
+chair too, as Wikidata's chairperson counts them; a company's president stays "president".
+Deputy/vice/acting roles are skipped.
 """
 from __future__ import annotations
 
