@@ -309,3 +309,15 @@ def test_plural_founders(text, expected):
 def test_founders_the_parser_misreads(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Ivan Petrov headed the Department of Energy from 1990 to 1994.",
+    "Ivan Petrov was the head of the Department of Energy.",
+    "Ivan Petrov is the leader of the Norland Intelligence Service.",
+    "The Norland Intelligence Service, headed by Ivan Petrov, denied the report.",
+    "Ivan Petrov led the Army of the Potomac in 1863.",
+])
+def test_directors_and_commanders_are_not_chairs(text):
+    got, _ = _rels(text)
+    assert {g for g in got if g[2] == "chair"} == set(), got

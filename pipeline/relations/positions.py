@@ -93,6 +93,14 @@ def _chair_body(org: str | None, org_ents: list[Span], ctx: SentCtx | None = Non
     return any(w in set(cfg["chair_org_words"]) for w in words)
 
 
+def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
+    """A state body, department, agency, army...: headed by a director or commander."""
+    if any(e.label_ == "GOV" for e in org_ents):
+        return True
+    words = {w.strip(".,'’").lower() for w in (org or "").replace("-", " ").split()}
+    return bool(words & set(load_json("roles.json")["not_chair_words"]))
+
+
 def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str:
     role = span.label_
     prev = span.doc[span.start - 1] if span.start > 0 else None
@@ -101,7 +109,7 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
     if span.text.lower() in ("president", "chief") and _chair_body(org, org_ents, ctx):
         return "chair"  # "president of the Labour Party", "Liberal chief X": the presiding member
     if span.text.lower() in set(load_json("roles.json")["leader_roles"]) or role == "chair" and span.text.lower() in ("chief",):
-        return "other" if _company_like(org, org_ents, ctx) else "chair"
+        return "other" if _company_like(org, org_ents, ctx) or _not_chair_body(org, org_ents) else "chair"
     return role
 
 
@@ -774,8 +782,10 @@ def _verb_positions(ctx: SentCtx) -> list:
             continue
         if role == "chair" and lemma in ("lead", "head") and _company_like(org, org_ents, ctx):
             role = "ceo"  # "X, who has led Seoryung since 2016": a company is led by its chief executive
+        elif role == "chair" and lemma in ("lead", "head") and _not_chair_body(org, org_ents):
+            role = "other"  # "the Norland Intelligence Service, headed by X": a director, not a chair
         elif role == "chair" and lemma in ("lead", "head") and not agents and not (
-                _named_obj(obj) and (lemma == "head" or _chair_body(org, org_ents))) and not (
+                _named_obj(obj) and (lemma == "head" and not _not_chair_body(org, org_ents) or _chair_body(org, org_ents))) and not (
                 obj and obj[0].pos_ == "NOUN" and obj[0].lower_ in ORG_NOUNS and _chair_body(org, org_ents)):
             # ("has led the party since 2004": the party the article is about)
             # "he headed the organising committee", "led the policy office": too loose for chair;
