@@ -321,3 +321,19 @@ def test_founders_the_parser_misreads(text, expected):
 def test_directors_and_commanders_are_not_chairs(text):
     got, _ = _rels(text)
     assert {g for g in got if g[2] == "chair"} == set(), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    (TRUST + "Since its founding by Ellen Varga in 1990, the trust has grown.",
+     {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("The founding of the Harbor Trust by Ellen Varga in 1990 changed the city.",
+     {("Ellen Varga", "Harbor Trust", "founder")}),
+    ("The establishment of the Norland Chess Federation by Omar Diaz in 1921 was celebrated.",
+     {("Omar Diaz", "Norland Chess Federation", "founder")}),
+    # "by" here is not the founder
+    ("The founding of the Harbor Trust was praised by Ellen Varga.", set()),
+    (TRUST + "Ellen Varga praised its founding in 1990.", set()),
+])
+def test_nominal_founding(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

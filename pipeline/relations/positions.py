@@ -253,12 +253,52 @@ def extract_positions(ctx: SentCtx) -> list:
     out += _replaced_as(ctx, roles)
     out += _has_role_in(ctx, roles)
     out += _plural_copula(ctx)
+    out += _nominal_founding(ctx)
     out += _title_offices(ctx)
     out += _plural_roles(ctx)
     out += _role_of_org(ctx, roles)
     out += _verb_positions(ctx)
     out += _list_positions(ctx, roles)
     return _dedupe(out)
+
+
+FOUNDING_NOUNS = {"founding", "foundation", "establishment", "formation", "creation"}
+
+
+def _nominal_founding(ctx: SentCtx) -> list:
+    """"the founding of X by Y", "since its founding by Y" (its = the passage's organisation)."""
+    doc = ctx.doc
+    out: list = []
+    for t in doc:
+        if t.pos_ != "NOUN" or t.lower_ not in FOUNDING_NOUNS:
+            continue
+        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        # "by Y" hangs on the noun or, misattached, on the organisation after "of"
+        by = next((c for h in (t, pobj) if h is not None for c in h.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if agent is None or agent.ent_type_ != "PERSON":
+            continue
+        poss = next((c for c in t.children if c.dep_ == "poss"), None)
+        ents: list[Span] = []
+        if pobj is not None:
+            org = _org_arg(pobj, ctx, True)
+            ents = [e for e in [ent_of(pobj)] if e is not None]
+        elif poss is not None and poss.lower_ in ("its", "their"):
+            org = ctx.resolver.topic_org()
+        elif poss is not None and ent_of(poss) is not None and ent_of(poss).label_ in ORGISH:
+            org = ctx.resolver.org_name(ent_of(poss))
+            ents = [ent_of(poss)]
+        else:
+            continue
+        for a in _conj(agent):
+            pname = person_of(a, ctx, lenient=False)
+            if pname and org and pname != org:
+                rel = make_relation("holds_position", {"person": pname, "organization": org, "role": "founder"},
+                                    ctx, t.i, 0.75)
+                if rel is not None:
+                    out.append(rel)
+    return out
 
 
 def _plural_copula(ctx: SentCtx) -> list:
