@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -129,11 +130,16 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
 
 def _title_word(tok: Token) -> bool:
     """"..., Deputy Leader of the Labour Party": an apposition that is a title, not a name."""
+    return tok.lower_ in _title_words()
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
     from pipeline.nlp import load_json
 
     cfg = load_json("roles.json")
     words = {w.split()[-1] for ws in cfg["roles"].values() for w in ws} | set(cfg["name_titles"]) - {"the"}
-    return tok.lower_ in words or tok.lower_ in ("minister", "secretary", "member", "deputy")
+    return frozenset(words | {"minister", "secretary", "member", "deputy"})
 
 
 def local_org(ctx: SentCtx, before: int) -> str | None:
