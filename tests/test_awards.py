@@ -77,3 +77,24 @@ def test_recipient_list_shares_the_last_award():
             "Other founders who also made the cut include Anna Wirth of Velora Inc., Jonas Keel of Quandry Corp.")
     got = {(r.args["recipient"], r.args["award"], r.args["conferred_by"], r.args["year"]) for r in _awards(text)}
     assert got == {(n, "Silver Lotus Award", "State Council", 2019) for n in ("Lin Bo", "Anna Wirth", "Jonas Keel")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a conjoined verb takes the first verb's subject
+    ("Tomas Varga was born in Brno and won the Carnegie Medal in 1990.",
+     {("Tomas Varga", "Carnegie Medal")}),
+    # works as recipients; the director of a film that won shares the prize
+    ("A documentary called Salt Roads, directed by Irene Vask, premiered at a festival and won a Grammy Award in 2015.",
+     {("Salt Roads", "Grammy Award"), ("Irene Vask", "Grammy Award")}),
+    # a relative clause after a list speaks of the nearest item, a multi-word title
+    ("Her films include Blue Harbor (2004), Night of Glass (2009) – which was awarded the Palme d'Or – and Cold Water.",
+     {("Night of Glass", "Palme d'Or")}),
+    ("Heavily favoured, Lina Marsh won the crown, in addition to the Miss Congeniality award.",
+     {("Lina Marsh", "Miss Congeniality award")}),
+    # a lowercase adjective inside a French name belongs to it
+    ("In 1990, Claire Dubois received the Prix de l’Europe méridionale awarded by the academy.",
+     {("Claire Dubois", "Prix de l’Europe méridionale")}),
+    ("In 1990, Claire Dubois won the Prix de Rome competition.", {("Claire Dubois", "Prix de Rome")}),
+])
+def test_work_and_clause_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

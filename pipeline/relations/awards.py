@@ -21,7 +21,8 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import load_json
-from pipeline.relations.common import SentCtx, ent_of, list_people, make_relation, org_of, person_of, year_of
+from pipeline.relations.common import (SentCtx, ent_of, list_people, make_relation, org_of, person_of, relcl_antecedent,
+                                       year_of)
 from pipeline.resolve import fold_org
 
 
@@ -38,6 +39,14 @@ def _is_name_tok(t: Token) -> bool:
         return True
     return (t.is_title or t.is_upper or (t.text[:1].isupper() and any(c.islower() for c in t.text))) \
         and t.is_alpha | bool(re.match(r"^[A-Z][\w'’.-]*$", t.text)) and t.lower_ not in ("the", "a", "an")
+
+
+def _foreign_adjective(t: Token) -> bool:
+    """A lowercase word inside a French/Spanish/Italian name: accented, or a Romance ending."""
+    r = _rules()
+    if t.lower_ in r["trailing_nouns"] or t.lower_ in r["dropped_trailing_nouns"]:
+        return False
+    return any(ord(c) > 127 for c in t.text) or t.lower_.endswith(tuple(r["foreign_adjective_endings"]))
 
 
 def award_spans(doc, start: int, end: int) -> list[Span]:
@@ -64,6 +73,10 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                 j += 1
             elif u.is_alpha and u.is_lower and doc[j - 1].lower_ in foreign and j - 1 > i:
                 last_name = j  # "Prix de la ville de Paris"
+                j += 1
+            elif u.is_alpha and u.is_lower and j == last_name + 1 and _foreign_adjective(u) and any(
+                    doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
+                last_name = j  # "Prix de l’Afrique méditerranéenne"
                 j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
@@ -139,18 +152,55 @@ def _award_text(span: Span) -> str:
 
 
 def _recipient(tok: Token, ctx: SentCtx) -> str | None:
+    if tok.lower_ in ("which", "that", "who") and tok.head.dep_ == "relcl":
+        ante = relcl_antecedent(tok)
+        if ante is not None and _closest_conjunct(ante, tok.i).i != ante.i:
+            return _recipient(_closest_conjunct(ante, tok.i), ctx)
     p = person_of(tok, ctx)
     if p:
         return p
     # relative clause on an apposition: "Red Corn Band, an alternative blues group which has won"
     if tok.lower_ in ("which", "that", "who"):
-        ante = tok.head.head if tok.head.dep_ == "relcl" else None
+        ante = _closest_conjunct(tok.head.head, tok.i) if tok.head.dep_ == "relcl" else None
         if ante is not None and ante.dep_ == "appos":
             return _recipient(ante.head, ctx)
         if ante is not None:
             return _named(ante, ctx)
         return None
     return _named(tok, ctx)
+
+
+def _closest_conjunct(ante: Token, before: int) -> Token:
+    """"A (1990), B (1997) – which was awarded ...": the clause follows the nearest conjunct."""
+    best = ante
+    for c in ante.subtree:
+        if c.dep_ == "conj" and best.i < c.i < before and c.pos_ in ("PROPN", "NOUN") and _within(c, ante, ("conj",)):
+            best = c
+    return best
+
+
+def _title_run(tok: Token) -> str | None:
+    """A work's capitalised title around ``tok`` ("Taste of Cherry"), connectors allowed inside."""
+    doc = tok.doc
+    connectors = set(_rules()["connectors"]) - {"and", "-", "/", "'s", "’s"}
+    i = tok.i
+    while i > 0 and doc[i - 1].dep_ == "compound" and doc[i - 1].head.i >= tok.i and doc[i - 1].text[:1].isupper():
+        i -= 1
+    j = tok.i + 1
+    end = j
+    while j < len(doc):
+        u = doc[j]
+        if u.text[:1].isupper() and u.is_alpha:
+            j += 1
+            end = j
+        elif u.lower_ in connectors and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
+            j += 1
+        else:
+            break
+    span = doc[i:end]
+    if not doc[i].text[:1].isupper() or any(t.ent_type_ in ("DATE", "CARDINAL", "GPE") for t in span):
+        return None
+    return fold_org(span.text)
 
 
 def _named(tok: Token, ctx: SentCtx) -> str | None:
@@ -161,9 +211,12 @@ def _named(tok: Token, ctx: SentCtx) -> str | None:
         return fold_org(e.text)
     if tok.pos_ == "PROPN" and e is None:
         for c in tok.children:
-            if c.dep_ == "appos":
+            if c.dep_ == "appos" and not c.like_num and c.ent_type_ not in ("DATE", "CARDINAL"):
                 return _named(c, ctx)
-        return org_of(tok, ctx)
+        org, run = org_of(tok, ctx), _title_run(tok)
+        if run and (not org or (len(run) > len(org) and org in run)):
+            return run  # "Taste of Cherry", not "Taste"
+        return org
     if tok.pos_ == "NOUN":
         for c in tok.children:
             if c.dep_ == "appos":
@@ -172,11 +225,32 @@ def _named(tok: Token, ctx: SentCtx) -> str | None:
                 # "A documentary called Big Easy Express ... won"
                 for o in c.children:
                     if o.dep_ in ("oprd", "dobj", "attr") and o.pos_ == "PROPN":
-                        return _named(o, ctx)
+                        return _named(o, ctx) or _title_run(o)
         det = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss")]
         if tok.lemma_ in _rules()["work_nouns"] and det and det[0] in ("the", "this", "its"):
             return ctx.resolver.topic_any()
     return None
+
+
+def _directors(work: Token, ctx: SentCtx) -> list[str]:
+    """"A documentary called X, directed by Y, ... won A": a film's prize goes to its director too."""
+    out = []
+    for t in work.subtree:
+        if t.dep_ == "acl" and t.lemma_ == "direct" and _within(t, work, ("acl", "oprd", "appos")):
+            for a in t.children:
+                if a.dep_ == "agent":
+                    out += [p for o in a.children if o.dep_ == "pobj" for c in _conj_all(o) if (p := person_of(c, ctx))]
+    return out
+
+
+def _within(t: Token, top: Token, deps: tuple) -> bool:
+    """``t`` hangs from ``top`` through the given relations only."""
+    h = t.head
+    while h.i != top.i:
+        if h.dep_ not in deps or h.head is h:
+            return False
+        h = h.head
+    return True
 
 
 def _giver(verb: Token, ctx: SentCtx) -> str | None:
@@ -240,6 +314,26 @@ def extract_awards(ctx: SentCtx) -> list:
         dative = [c for c in kids if c.dep_ == "dative"]
         preps = {c.lower_: [p for p in c.children if p.dep_ == "pobj"] for c in kids if c.dep_ in ("prep", "dative", "agent")}
         giver = _giver(v, ctx)
+        if v.dep_ == "conj" and not subj and not subjpass and lemma in receive | passive:
+            # "premiered at X and won a Grammy Award": the first verb's subject
+            h = v.head
+            while h.dep_ == "conj" and h.head is not h and not any(c.dep_ in ("nsubj", "nsubjpass") for c in h.children):
+                h = h.head
+            hs = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")]
+            own_pass = any(c.dep_ == "auxpass" for c in kids)
+            if hs:
+                if lemma in receive:
+                    subj = hs[:1]
+                elif own_pass or hs[0].dep_ == "nsubjpass":
+                    subjpass = hs[:1]
+            if not hs and h.dep_ in ("acl", "relcl"):
+                head = h.head
+                if head.lower_ in ("which", "that", "who"):
+                    head = head.head
+                if lemma in receive:
+                    subj = [head]
+                elif lemma in passive and own_pass:
+                    subjpass = [head]
         if v.dep_ in ("acl", "relcl") and not subj and not subjpass:
             head = v.head
             if head.lower_ in ("which", "that", "who"):
@@ -248,9 +342,10 @@ def extract_awards(ctx: SentCtx) -> list:
             if lemma in receive:
                 subj = [head]
         if lemma in receive and subj and not subjpass:
-            awards = [a for o in objs for a in _subtree_awards(o)]
+            awards = [a for o in objs for a in _subtree_awards(o)] + _besides_awards(v)
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
+            recs += [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
             for rec in dict.fromkeys(recs):
                 for a in awards:
                     emit(rec, a, v, giver, 0.85)
@@ -293,6 +388,23 @@ def extract_awards(ctx: SentCtx) -> list:
     out += _copula_awards(ctx)
     out += _honour_lists(ctx)
     return _dedupe(out)
+
+
+def _besides_awards(verb: Token) -> list[Span]:
+    """"won the title, in addition to the Miss X award" / "along with the Y Prize"."""
+    out: list[Span] = []
+    for c in verb.children:
+        if c.dep_ != "prep":
+            continue
+        objs = [p for p in c.children if p.dep_ == "pobj"]
+        if c.lower_ == "in" and objs and objs[0].lower_ == "addition":
+            c = next((p for p in objs[0].children if p.dep_ == "prep" and p.lower_ == "to"), None)
+            objs = [p for p in c.children if p.dep_ == "pobj"] if c is not None else []
+        elif c.lower_ not in ("besides",) and not (c.lower_ == "with" and c.i > 0 and c.doc[c.i - 1].lower_ == "along"):
+            continue
+        for p in objs:
+            out += _subtree_awards(p)
+    return out
 
 
 def _all_subjects(tok: Token) -> list[Token]:
