@@ -98,3 +98,32 @@ def test_recipient_list_shares_the_last_award():
 ])
 def test_work_and_clause_wordings(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "which" after a ceremony that follows a nomination: the award nominated for; a work's author shares it
+    ("She was also nominated for a Golden Reel Award for Song of the Year at the 9th Golden Reel Awards, "
+     "which was awarded to Night Train by Marco Ruiz.",
+     {("Night Train", "Golden Reel Award for Song of the Year"), ("Marco Ruiz", "Golden Reel Award for Song of the Year")}),
+    # a person "by" after a person recipient is the presenter, not a second recipient
+    ("The Pioneer Medal was awarded to Anna Berg by President Kallas in 2012.", {("Anna Berg", "Pioneer Medal")}),
+    ("President Kallas presented the Pioneer Medal to Anna Berg.", {("Anna Berg", "Pioneer Medal")}),
+    # a placing in a named contest
+    ("Paul Marchand (born 1950) is a French composer. In 1975 he won second prize in the Prix de Rome competition.",
+     {("Paul Marchand", "Prix de Rome")}),
+    ("Paul Marchand (born 1950) is a French pianist. In 1975 he won first prize in the Lyon Piano Competition.",
+     {("Paul Marchand", "Lyon Piano Competition")}),
+])
+def test_more_recipients(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Paul Marchand won a gold medal in the Super-G race at the Winter Games.",
+    "Paul Marchand was nominated for the Harbor Innovation Award in 2019.",
+    "Paul Marchand was shortlisted for the Berzelius Medal.",
+    "The Harbor Innovation Award was named after Paul Marchand.",
+    "Lumetric gives the Supplier of the Year Prize each spring.",
+])
+def test_more_award_negatives(text):
+    assert _awards(text) == []

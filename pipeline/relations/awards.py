@@ -342,7 +342,7 @@ def extract_awards(ctx: SentCtx) -> list:
             if lemma in receive:
                 subj = [head]
         if lemma in receive and subj and not subjpass:
-            awards = [a for o in objs for a in _subtree_awards(o)] + _besides_awards(v)
+            awards = [a for o in objs for a in _subtree_awards(o) or _prize_in(o)] + _besides_awards(v)
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
             recs += [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
@@ -352,14 +352,23 @@ def extract_awards(ctx: SentCtx) -> list:
         elif lemma in passive and subjpass:
             s0 = subjpass[0]
             subj_awards = _subtree_awards(s0)
+            recs = [p for key in ("to", "on", "upon") for p in preps.get(key, [])]
+            if not subj_awards and recs and s0.lower_ in ("which", "that"):
+                # "nominated for A at the B Awards, which was awarded to X": the award, not the ceremony
+                named = [a for a in award_spans(doc, 0, s0.i) if a[-1].lower_ not in ("awards", "prizes")]
+                subj_awards = named[-1:]
             if subj_awards:
-                # "A was awarded to X (by G)"
-                recs = [p for key in ("to", "on", "upon") for p in preps.get(key, [])]
+                # "A was awarded to X (by G)"; a work's "by P" names its author, who shares the prize
+                authors = [] if giver else [p for p in preps.get("by", []) if p.ent_type_ == "PERSON"]
                 for p in recs:
                     for pp in _conj_all(p):
                         rec = _recipient(pp, ctx)
                         for a in subj_awards:
                             emit(rec, a, v, giver, 0.85)
+                        if rec and pp.ent_type_ != "PERSON" and not person_of(pp, ctx):
+                            for au in authors:
+                                for a in subj_awards:
+                                    emit(person_of(au, ctx), a, v, None, 0.75)
                 continue
             awards = [a for o in objs for a in _subtree_awards(o)]
             for prep in v.subtree:
@@ -388,6 +397,21 @@ def extract_awards(ctx: SentCtx) -> list:
     out += _copula_awards(ctx)
     out += _honour_lists(ctx)
     return _dedupe(out)
+
+
+def _prize_in(obj: Token) -> list[Span]:
+    """"won (the) second prize in the Prix de Rome competition": the contest is the award."""
+    r = _rules()
+    if obj.lemma_.lower() not in r["placing_nouns"]:
+        return []
+    cue = re.compile(r"\b(?:" + "|".join(map(re.escape, r["contest_cues"])) + r")\b", re.IGNORECASE)
+    out = []
+    for c in list(obj.children) + [c for c in obj.head.children if c.i > obj.i]:
+        if c.dep_ == "prep" and c.lower_ == "in":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out += [a for a in _subtree_awards(p) if cue.search(a.text)]
+    return out
 
 
 def _besides_awards(verb: Token) -> list[Span]:
