@@ -127,3 +127,23 @@ def test_more_recipients(text, expected):
 ])
 def test_more_award_negatives(text):
     assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Maria Lenz (born 1950) is an actress. In 1988 she starred in Dark Water, for which she won Best Actress at the "
+     "Golden Reel Awards.", {("Maria Lenz", "Best Actress")}),
+    # nominations listed with their nominees are not wins; the category won goes to the bracketed person
+    ("The film received six nominations at the 30th Golden Reel Awards, including Best Director, Best Actress "
+     "(for Mara Quill), and winning Best Supporting Actor (for Tom Reyes).", {("Tom Reyes", "Best Supporting Actor")}),
+    ("The film won Best Supporting Actor (for Tom Reyes).", {("Tom Reyes", "Best Supporting Actor")}),
+])
+def test_film_categories(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Maria Lenz was nominated for Best Actress at the Golden Reel Awards.",
+    "The film received nominations for Best Director and Best Actress (for Mara Quill).",
+])
+def test_film_category_negatives(text):
+    assert _awards(text) == []

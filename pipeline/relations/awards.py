@@ -310,7 +310,8 @@ def extract_awards(ctx: SentCtx) -> list:
         kids = list(v.children)
         subj = [c for c in kids if c.dep_ == "nsubj"]
         subjpass = [c for c in kids if c.dep_ == "nsubjpass"]
-        objs = [c for c in kids if c.dep_ in ("dobj", "oprd", "attr")]
+        # "received nominations for A and B": a nomination is not the award
+        objs = [c for c in kids if c.dep_ in ("dobj", "oprd", "attr") and c.lemma_.lower() not in rules["nomination_nouns"]]
         dative = [c for c in kids if c.dep_ == "dative"]
         preps = {c.lower_: [p for p in c.children if p.dep_ == "pobj"] for c in kids if c.dep_ in ("prep", "dative", "agent")}
         giver = _giver(v, ctx)
@@ -341,8 +342,15 @@ def extract_awards(ctx: SentCtx) -> list:
             subjpass = [head] if lemma in passive else []
             if lemma in receive:
                 subj = [head]
+        if lemma in receive and not subjpass:
+            # "... and winning Best Supporting Actor (for Young)": the category's winner in brackets
+            for o in objs:
+                for a in _subtree_awards(o):
+                    for rec in _bracket_for(a, ctx):
+                        emit(rec, a, v, giver, 0.8)
         if lemma in receive and subj and not subjpass:
-            awards = [a for o in objs for a in _subtree_awards(o) or _prize_in(o)] + _besides_awards(v)
+            awards = [a for o in objs for a in _subtree_awards(o) or _prize_in(o)
+                      if not _bracket_for(a, ctx)] + _besides_awards(v)
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
             recs += [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
@@ -365,7 +373,8 @@ def extract_awards(ctx: SentCtx) -> list:
                         rec = _recipient(pp, ctx)
                         for a in subj_awards:
                             emit(rec, a, v, giver, 0.85)
-                        if rec and pp.ent_type_ != "PERSON" and not person_of(pp, ctx):
+                        if rec and (pp.ent_type_ in ("ORG", "WORK_OF_ART", "PRODUCT")
+                                    or pp.lemma_ in _rules()["work_nouns"]):
                             for au in authors:
                                 for a in subj_awards:
                                     emit(person_of(au, ctx), a, v, None, 0.75)
@@ -397,6 +406,26 @@ def extract_awards(ctx: SentCtx) -> list:
     out += _copula_awards(ctx)
     out += _honour_lists(ctx)
     return _dedupe(out)
+
+
+def _bracket_for(award: Span, ctx: SentCtx) -> list[str]:
+    """"Best Actress (for Fonda)": the person the category was won for."""
+    doc = award.doc
+    i = award.end
+    if i + 3 < len(doc) + 1 and i + 2 < len(doc) and doc[i].text == "(" and doc[i + 1].lower_ == "for":
+        close = next((k for k in range(i + 2, min(len(doc), i + 8)) if doc[k].text == ")"), None)
+        if close is not None:
+            heads = [t for t in doc[i + 2:close] if t.head.i < i + 2 or t.head.i >= close]
+            return [p for t in heads if (p := person_of(t, ctx) or _bare_name(t))]
+    return []
+
+
+def _bare_name(tok: Token) -> str | None:
+    """A name in a slot that holds only people ("(for Young)"), though not met before."""
+    if tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_ in ("ORG", "GPE", "NORP", "DATE", "LOC", "FAC"):
+        return None
+    toks = [t for t in tok.subtree if t.dep_ == "compound" and t.pos_ == "PROPN" and t.is_title] + [tok]
+    return " ".join(t.text for t in sorted(toks, key=lambda t: t.i))
 
 
 def _prize_in(obj: Token) -> list[Span]:
