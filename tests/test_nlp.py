@@ -1,7 +1,6 @@
 """NLP stage: model loaded once, our patterns repair the small model, sentence offsets exact."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

@@ -32,7 +32,7 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
                                        org_of, person_of)
-from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org, name_like
+from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
               "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
@@ -280,15 +280,12 @@ def _nominal_founding(ctx: SentCtx) -> list:
         if agent is None or agent.ent_type_ != "PERSON":
             continue
         poss = next((c for c in t.children if c.dep_ == "poss"), None)
-        ents: list[Span] = []
         if pobj is not None:
             org = _org_arg(pobj, ctx, True)
-            ents = [e for e in [ent_of(pobj)] if e is not None]
         elif poss is not None and poss.lower_ in ("its", "their"):
             org = ctx.resolver.topic_org()
         elif poss is not None and ent_of(poss) is not None and ent_of(poss).label_ in ORGISH:
             org = ctx.resolver.org_name(ent_of(poss))
-            ents = [ent_of(poss)]
         else:
             continue
         for a in _conj(agent):
@@ -341,7 +338,6 @@ def _plural_copula(ctx: SentCtx) -> list:
 def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
     """"Intel has a new chief executive in Pat Gelsinger": the organisation is the subject
     of "have", the holder the object of "in"."""
-    doc = ctx.doc
     out: list = []
     for r in roles:
         root = r[-1]
@@ -361,7 +357,6 @@ def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
     """"The party elected Y to replace Z as leader", "the council chose Y to succeed Z as
     president": the role names no organisation, the choosing body is the subject; both the
     newcomer and the predecessor held the role there."""
-    doc = ctx.doc
     out: list = []
     for r in roles:
         root = r[-1]
@@ -594,7 +589,6 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
     """"X is an American filmmaker and founder of Y", "he is the head of Y", "X serves as
     chairman of Y", "X was named chief executive of Y": the role noun's own clause says
     whose role it is (copula subject, "as" complement, appointment object)."""
-    doc = ctx.doc
     out: list = []
     for r in roles:
         root = r[-1]
