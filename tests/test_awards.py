@@ -147,3 +147,20 @@ def test_film_categories(text, expected):
 ])
 def test_film_category_negatives(text):
     assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the class of an order after a comma is a second award
+    ("Ken Ito received the Order of the Sacred Treasure, Gold Rays with Rosette, in 2010.",
+     {("Ken Ito", "Order of the Sacred Treasure", None), ("Ken Ito", "Gold Rays with Rosette", None)}),
+    # a lowercase description after the comma is not a class
+    ("Ken Ito received the Order of Canada, the country's top honour.", {("Ken Ito", "Order of Canada", None)}),
+    # "by conferring A": the recipient is the main verb's object or its owner
+    ("In 2008 the State Council honoured Ken Ito's life's work by conferring the National Builder Award.",
+     {("Ken Ito", "National Builder Award", "State Council")}),
+    ("Ken Ito (born 1950) is a chemist. In 2008 the State Council recognised her research by awarding the Pioneer Medal.",
+     {("Ken Ito", "Pioneer Medal", "State Council")}),
+    ("Lumetric marked its anniversary by awarding the Supplier of the Year Prize.", set()),
+])
+def test_orders_and_gerunds(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)} == expected

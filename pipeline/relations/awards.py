@@ -132,7 +132,31 @@ def _subtree_awards(tok: Token) -> list[Span]:
                 kept.append(sp)
             elif sp.start >= last.end:
                 break
+        kept += [c for k in kept if (c := _order_class(k)) is not None and c.start not in {x.start for x in kept}]
     return kept
+
+
+def _order_class(span: Span) -> Span | None:
+    """"the Order of the Rising Sun, Gold Rays with Neck Ribbon": the class of an order after a comma."""
+    doc = span.doc
+    if not re.search(r"\b(?:" + "|".join(map(re.escape, _rules()["classed_cues"])) + r")\b", span.text, re.I):
+        return None
+    i = span.end
+    if i + 1 >= len(doc) or doc[i].text != "," or not _is_name_tok(doc[i + 1]):
+        return None
+    connectors = {"with", "of", "and", "the"}
+    j, last = i + 1, i + 1
+    while j < len(doc) and (_is_name_tok(doc[j]) or (doc[j].lower_ in connectors and j + 1 < len(doc)
+                                                      and _is_name_tok(doc[j + 1]))):
+        if _is_name_tok(doc[j]):
+            last = j
+        j += 1
+    cls = doc[i + 1:last + 1]
+    if last + 1 < len(doc) and doc[last + 1].text not in (",", ".", ";", "(", ")") or len(cls) < 2:
+        return None
+    if any(t.ent_type_ in ("GPE", "LOC", "DATE", "PERSON", "NORP", "CARDINAL") for t in cls):
+        return None
+    return cls
 
 
 def _conj_all(tok: Token) -> list[Token]:
@@ -401,6 +425,18 @@ def extract_awards(ctx: SentCtx) -> list:
                     for a in awards:
                         emit(rec, a, v, g, 0.8)
 
+        if lemma in givers and not subj and not subjpass and v.dep_ == "pcomp" and v.head.lower_ == "by" \
+                and not dative and not any(k in preps for k in ("to", "on", "upon")):
+            # "the government acknowledged X's work by conferring the A": X, through the main verb's object
+            gov = v.head.head
+            rec = None
+            for o in (c for c in gov.children if c.dep_ == "dobj"):
+                rec = _possessor_person(o, ctx)
+            gsubj = [c for c in gov.children if c.dep_ == "nsubj"]
+            g = _giver_name(gsubj[0], ctx) if gsubj else None
+            for a in (a for o in objs for a in _subtree_awards(o)):
+                emit(rec, a, v, g, 0.75)
+
     out += _noun_awards(ctx)
     out += _list_awards(ctx)
     out += _copula_awards(ctx)
@@ -458,6 +494,20 @@ def _besides_awards(verb: Token) -> list[Span]:
         for p in objs:
             out += _subtree_awards(p)
     return out
+
+
+def _possessor_person(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
+    """The person an object is, or belongs to: "her", "Pharr's life's work"."""
+    if depth > 3:
+        return None
+    if tok.ent_type_ == "PERSON" or tok.lower_ in ("him", "her", "them"):
+        return person_of(tok, ctx) if tok.ent_type_ == "PERSON" else ctx.resolver.pronoun_person(ctx.start + tok.idx)
+    for c in tok.children:
+        if c.dep_ == "poss":
+            if c.lower_ in ("his", "her"):
+                return ctx.resolver.pronoun_person(ctx.start + c.idx)
+            return _possessor_person(c, ctx, depth + 1)
+    return None
 
 
 def _all_subjects(tok: Token) -> list[Token]:
