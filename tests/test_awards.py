@@ -164,3 +164,26 @@ def test_film_category_negatives(text):
 ])
 def test_orders_and_gerunds(text, expected):
     assert {(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)} == expected
+
+
+_BIO = "Lena Ortiz (born 1970) is a Mexican actress. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Her performance earned her the Silver Bear Award for Best Actress.", {("Lena Ortiz", "Silver Bear Award for Best Actress")}),
+    ("The role won her a Golden Globe Award in 1999.", {("Lena Ortiz", "Golden Globe Award")}),
+    ("She is a three-time Grammy Award winner.", {("Lena Ortiz", "Grammy Award")}),
+    ("She was voted Footballer of the Year in 2005.", {("Lena Ortiz", "Footballer of the Year")}),
+    # award names in other languages, lowercase connectors and elisions included
+    ("She was awarded the Premio Nacional de Literatura in 1999.", {("Lena Ortiz", "Premio Nacional de Literatura")}),
+    ("She was made a Chevalier of the Légion d'honneur in 2004.", {("Lena Ortiz", "Chevalier of the Légion d'honneur")}),
+    ("Her honours include the Order of Isabella the Catholic and the Medalla de Oro al Mérito en las Bellas Artes.",
+     {("Lena Ortiz", "Order of Isabella the Catholic"), ("Lena Ortiz", "Medalla de Oro al Mérito en las Bellas Artes")}),
+    ("She was made a Commendatore of the Order of Merit of the Italian Republic.",
+     {("Lena Ortiz", "Commendatore of the Order of Merit of the Italian Republic")}),
+    # the indirect object is a company, not the subject
+    ("She won Lumetric Corp. a Supplier of the Year Prize.", set()),
+    ("She was nominated for the Premio Nacional de Literatura.", set()),
+])
+def test_bio_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(_BIO + text)} == expected

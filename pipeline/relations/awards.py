@@ -71,6 +71,9 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             if _is_name_tok(u) and not u.like_num:
                 last_name = j
                 j += 1
+            elif re.match(r"^[ld][’'][^\W\d_]+$", u.text) and j > i:
+                last_name = j  # "Légion d'honneur"
+                j += 1
             elif u.is_alpha and u.is_lower and doc[j - 1].lower_ in foreign and j - 1 > i:
                 last_name = j  # "Prix de la ville de Paris"
                 j += 1
@@ -378,6 +381,10 @@ def extract_awards(ctx: SentCtx) -> list:
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
             recs += [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
+            # "her performance earned her the A": the indirect object is the recipient
+            dats = [d for d in dative if d.lower_ not in ("to", "for")]
+            if dats:
+                recs = [r for d in dats for dd in _conj_all(d) if (r := person_of(dd, ctx))]
             for rec in dict.fromkeys(recs):
                 for a in awards:
                     emit(rec, a, v, giver, 0.85)
@@ -541,6 +548,10 @@ def _noun_awards(ctx: SentCtx) -> list:
                 rec = person_of(ent_of(nxt).root, ctx)
             elif t.head.ent_type_ == "PERSON" and t.dep_ == "compound":
                 rec = person_of(t.head, ctx)
+            elif t.dep_ == "attr" and t.head.lemma_ == "be":
+                # "She is a three-time Grammy Award winner"
+                s = [c for c in t.head.children if c.dep_ == "nsubj"]
+                rec = person_of(s[0], ctx) if s else None
         else:
             of = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
             if not of and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
