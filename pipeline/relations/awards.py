@@ -186,6 +186,10 @@ def _recipient(tok: Token, ctx: SentCtx) -> str | None:
     p = person_of(tok, ctx)
     if p:
         return p
+    if tok.pos_ == "NOUN" and tok.dep_ == "attr" and tok.head.lemma_ in ("become", "remain"):
+        # "she became the first woman to win A"
+        s = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        return person_of(s[0], ctx) if s else None
     # relative clause on an apposition: "Red Corn Band, an alternative blues group which has won"
     if tok.lower_ in ("which", "that", "who"):
         ante = _closest_conjunct(tok.head.head, tok.i) if tok.head.dep_ == "relcl" else None
@@ -518,7 +522,8 @@ def _possessor_person(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
 
 
 def _all_subjects(tok: Token) -> list[Token]:
-    return _conj_all(tok) if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" else [tok]
+    # "A and B won", "She and her husband B won"
+    return _conj_all(tok) if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" or tok.lower_ in ("he", "she") else [tok]
 
 
 def _noun_awards(ctx: SentCtx) -> list:
