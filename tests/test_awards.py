@@ -196,3 +196,21 @@ _BIO = "Lena Ortiz (born 1970) is a Mexican actress. "
 ])
 def test_bio_wordings(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(_BIO + text)} == expected
+
+
+_PHYS = "Ravi Menon (born 1950) is an Indian physicist. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He is a recipient of the Padma Bhushan, India's third highest civilian award.", {("Ravi Menon", "Padma Bhushan", None)}),
+    ("He was awarded the Padma Shri in 1990 and the Padma Vibhushan in 2005.",
+     {("Ravi Menon", "Padma Shri", 1990), ("Ravi Menon", "Padma Vibhushan", 2005)}),
+    ("He was elected a Fellow of the Royal Society in 1985.", {("Ravi Menon", "Fellow of the Royal Society", 1985)}),
+    ("In 1975 he was made a Hero of Socialist Labour.", {("Ravi Menon", "Hero of Socialist Labour", 1975)}),
+    ("He has received several awards, including the Dirac Medal and the Wolf Prize in Physics.",
+     {("Ravi Menon", "Dirac Medal", None), ("Ravi Menon", "Wolf Prize in Physics", None)}),
+    ("He won many honours such as the Dirac Medal and the Wolf Prize.",
+     {("Ravi Menon", "Dirac Medal", None), ("Ravi Menon", "Wolf Prize", None)}),
+])
+def test_lists_and_national_honours(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(_PHYS + text)} == expected

@@ -123,6 +123,11 @@ def _subtree_awards(tok: Token) -> list[Span]:
     # the object's head must sit in the name ("World Cup races" is not an award); a dropped
     # trailing noun ("the Miss Hong Kong pageant") may be the head
     heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
+    if tok.lower_ in _rules()["honour_nouns"]:
+        # "several awards, including A and B" / "honours such as A"
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("including", "like", "as"):
+                heads |= {q.i for p in c.children if p.dep_ == "pobj" for q in _conj_all(p)}
     dropped = set(_rules()["dropped_trailing_nouns"])
     kept = [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
             or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
@@ -327,6 +332,8 @@ def extract_awards(ctx: SentCtx) -> list:
         if giver and giver.casefold() == recipient.casefold():
             return
         if year is None:
+            year = _year_after(award_span)
+        if year is None:
             year = year_of(verb, ctx, exclude=set(range(award_span.start, award_span.end)))
         rel = make_relation("received_award", {"recipient": recipient, "award": award,
                                                "conferred_by": giver, "year": year}, ctx, verb.i, conf)
@@ -343,6 +350,9 @@ def extract_awards(ctx: SentCtx) -> list:
         subjpass = [c for c in kids if c.dep_ == "nsubjpass"]
         # "received nominations for A and B": a nomination is not the award
         objs = [c for c in kids if c.dep_ in ("dobj", "oprd", "attr") and c.lemma_.lower() not in rules["nomination_nouns"]]
+        if objs:
+            # "awarded A in 1990 and B in 2005": the second object hangs on the verb as a conjunct
+            objs += [c for c in kids if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and c.i > objs[0].i]
         dative = [c for c in kids if c.dep_ == "dative"]
         preps = {c.lower_: [p for p in c.children if p.dep_ == "pobj"] for c in kids if c.dep_ in ("prep", "dative", "agent")}
         giver = _giver(v, ctx)
@@ -518,6 +528,15 @@ def _possessor_person(tok: Token, ctx: SentCtx, depth: int = 0) -> str | None:
             if c.lower_ in ("his", "her"):
                 return ctx.resolver.pronoun_person(ctx.start + c.idx)
             return _possessor_person(c, ctx, depth + 1)
+    return None
+
+
+def _year_after(span: Span) -> int | None:
+    """"A in 1990 and B in 2005", "A (1990)": the year right after an award's name is its own."""
+    doc = span.doc
+    k = span.end
+    if k + 1 < len(doc) and doc[k].lower_ in ("in", "(") and re.fullmatch(r"(1[5-9]|20)\d\d", doc[k + 1].text):
+        return int(doc[k + 1].text)
     return None
 
 
