@@ -214,3 +214,15 @@ _PHYS = "Ravi Menon (born 1950) is an Indian physicist. "
 ])
 def test_lists_and_national_honours(text, expected):
     assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(_PHYS + text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mario Bianchi, Commendatore OMRI, (born 4 May 1950) is an Italian football manager.",
+     {("Mario Bianchi", "Commendatore OMRI")}),
+    ("Mario Bianchi, Knight of the Order of Merit, (born 1950) is an Italian chemist.",
+     {("Mario Bianchi", "Knight of the Order of Merit")}),
+    # a list of titles that happens to hold a cue word is not an honour after a name
+    ("He scored films such as The Incredibles, Ratatouille, Star Trek, Up and Coco.", set()),
+])
+def test_postnominal_honours(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

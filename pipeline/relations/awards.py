@@ -459,6 +459,7 @@ def extract_awards(ctx: SentCtx) -> list:
                 emit(rec, a, v, g, 0.75)
 
     out += _noun_awards(ctx)
+    out += _postnominal_awards(ctx)
     out += _list_awards(ctx)
     out += _copula_awards(ctx)
     out += _honour_lists(ctx)
@@ -601,6 +602,26 @@ def _noun_awards(ctx: SentCtx) -> list:
                                     ctx, t.i, 0.75)
                 if rel is not None:
                     out.append(rel)
+    return out
+
+
+def _postnominal_awards(ctx: SentCtx) -> list:
+    """"Maria Rossi, Commendatore OMRI, (born 1950) is ...": an honour set off after the name."""
+    doc = ctx.doc
+    out: list = []
+    for e in doc.ents[:1]:
+        # only a sentence that opens with the name, as a biography's first line does
+        if e.label_ != "PERSON" or e.start > 1 or e.end + 1 >= len(doc) or doc[e.end].text != ",":
+            continue
+        spans = [a for a in award_spans(doc, e.end + 1, min(len(doc), e.end + 12)) if a.start == e.end + 1]
+        if not spans or spans[0].end >= len(doc) or doc[spans[0].end].text not in (",", "("):
+            continue
+        rec = person_of(e.root, ctx)
+        if rec:
+            rel = make_relation("received_award", {"recipient": rec, "award": _award_text(spans[0]),
+                                                   "conferred_by": None, "year": None}, ctx, e.root.i, 0.7)
+            if rel is not None:
+                out.append(rel)
     return out
 
 
