@@ -190,6 +190,9 @@ _BIO = "Lena Ortiz (born 1970) is a Mexican actress. "
     ("She lost the Ariel Award to Maria Luna.", set()),
     ("She served on the jury of the Cannes Film Festival, which awards the Palme d'Or.", set()),
     ("She received an Academy Award nomination for Best Actress.", set()),
+    # a college fellowship is a post; a place named Santa Cruz is no cross
+    ("She was elected a Fellow of Trinity College in 1990.", set()),
+    ("Among her honours were the Ariel Award and a visit to Santa Cruz.", {("Lena Ortiz", "Ariel Award")}),
     # the indirect object is a company, not the subject
     ("She won Lumetric Corp. a Supplier of the Year Prize.", set()),
     ("She was nominated for the Premio Nacional de Literatura.", set()),
