@@ -193,6 +193,9 @@ _BIO = "Lena Ortiz (born 1970) is a Mexican actress. "
     # a college fellowship is a post; a place named Santa Cruz is no cross
     ("She was elected a Fellow of Trinity College in 1990.", set()),
     ("Among her honours were the Ariel Award and a visit to Santa Cruz.", {("Lena Ortiz", "Ariel Award")}),
+    ("In 2007 she was designated a UNESCO Artist for Peace.", {("Lena Ortiz", "UNESCO Artist for Peace")}),
+    ("She was declared Player of the Match.", {("Lena Ortiz", "Player of the Match")}),
+    ("In 2007 she was nominated Artist for Peace.", set()),  # 'nominate' stays a nomination
     # the indirect object is a company, not the subject
     ("She won Lumetric Corp. a Supplier of the Year Prize.", set()),
     ("She was nominated for the Premio Nacional de Literatura.", set()),

@@ -436,6 +436,11 @@ def extract_awards(ctx: SentCtx) -> list:
                 rec = _recipient(s, ctx)
                 for a in awards:
                     emit(rec, a, v, giver, 0.85)
+        elif lemma in rules["designate_verbs"] and subjpass and objs:
+            # "was designated a UNESCO Artist for Peace", "was declared Player of the Match"
+            for a in (a for o in objs for a in _subtree_awards(o)):
+                for s in _all_subjects(subjpass[0]):
+                    emit(_recipient(s, ctx), a, v, giver, 0.75)
         elif lemma in givers and subj and not subjpass:
             g = _giver_name(subj[0], ctx)
             recs = [p for key in ("to", "on", "upon") for p in preps.get(key, [])] + dative
