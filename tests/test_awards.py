@@ -232,3 +232,20 @@ def test_lists_and_national_honours(text, expected):
 ])
 def test_postnominal_honours(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+_CHEM = "Lena Ortiz (born 1970) is a Mexican chemist. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("She shared the 1995 Nobel Prize in Chemistry with Paul Crane and Ian Holt.",
+     {(n, "Nobel Prize in Chemistry") for n in ("Lena Ortiz", "Paul Crane", "Ian Holt")}),
+    ("She shared the Ariel Award with her team.", {("Lena Ortiz", "Ariel Award")}),
+    ("She took home the Ariel Award for Best Actress in 1999.", {("Lena Ortiz", "Ariel Award for Best Actress")}),
+    ("She picked up the Ariel Award for Best Actress in 1999.", {("Lena Ortiz", "Ariel Award for Best Actress")}),
+    ("The Ariel Award for Best Actress went to Lena Ortiz.", {("Lena Ortiz", "Ariel Award for Best Actress")}),
+    ("She went to the Ariel Awards with Paul Crane.", set()),
+    ("She picked up the Ariel Award on behalf of her director, who was ill.", set()),
+])
+def test_phrasal_and_shared(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(_CHEM + text)} == expected

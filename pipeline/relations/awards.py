@@ -82,7 +82,7 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                 last_name = j  # "Prix de l’Afrique méditerranéenne"
                 j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
-                    u.lower_ in ("for", "to") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
+                    u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
                 j += 1
             else:
                 break
@@ -346,6 +346,18 @@ def extract_awards(ctx: SentCtx) -> list:
             continue
         lemma = v.lemma_.lower()
         kids = list(v.children)
+        particle = rules["phrasal_receive"].get(lemma)
+        if particle and any(c.lower_ == particle and c.dep_ in ("prt", "advmod", "dobj") for c in kids):
+            lemma = "receive"  # "took home the A", "picked up the A"
+        if lemma in rules["goes_to_verbs"]:
+            # "The A went to X"
+            subj_a = [a for c in kids if c.dep_ == "nsubj" for a in _subtree_awards(c)]
+            to = [p for c in kids if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+            for p in to:
+                for pp in _conj_all(p):
+                    for a in subj_a:
+                        emit(_recipient(pp, ctx), a, v, None, 0.75)
+            continue
         subj = [c for c in kids if c.dep_ == "nsubj"]
         subjpass = [c for c in kids if c.dep_ == "nsubjpass"]
         # "received nominations for A and B": a nomination is not the award
@@ -399,6 +411,14 @@ def extract_awards(ctx: SentCtx) -> list:
             dats = [d for d in dative if d.lower_ not in ("to", "for")]
             if dats:
                 recs = [r for d in dats for dd in _conj_all(d) if (r := person_of(dd, ctx))]
+            if any(c.lower_ == "on" and any(p.lower_ == "behalf" for p in c.children) for c in kids):
+                recs = []  # "accepted the A on behalf of X": the one who collects it is not the winner
+            if lemma == "share":
+                # "shared the A with B and C": the partners received it too
+                withs = [c for c in kids + [x for o in objs for x in o.children]
+                         if c.dep_ == "prep" and c.lower_ == "with" and not any(a.start <= c.i < a.end for a in awards)]
+                recs += [r for w in withs for p in w.children if p.dep_ == "pobj" for pp in _conj_all(p)
+                         if (r := person_of(pp, ctx))]
             for rec in dict.fromkeys(recs):
                 for a in awards:
                     emit(rec, a, v, giver, 0.85)
