@@ -249,3 +249,13 @@ _CHEM = "Lena Ortiz (born 1970) is a Mexican chemist. "
 ])
 def test_phrasal_and_shared(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(_CHEM + text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the album" is the album the article opens on, even when its first sentence runs on
+    ("Cold Rivers is the third studio album recorded by singer Ana Vidal, It was released by Sonar on May 7, 2006. "
+     "The album won the Grammy Award for Best Latin Pop Album.", {("Cold Rivers", "Grammy Award for Best Latin Pop Album")}),
+    ("Ana Vidal (born 1970) is a Spanish singer. The album won the Grammy Award for Best Latin Pop Album.", set()),
+])
+def test_work_anaphora(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

@@ -180,7 +180,8 @@ def _conj_all(tok: Token) -> list[Token]:
 def _award_text(span: Span) -> str:
     s = span.text.strip()
     s = re.sub(r"\s+", " ", s)
-    return re.sub(r"^(?:[Tt]he)\s+", "", s)
+    s = re.sub(r"^(?:[Tt]he)\s+", "", s)
+    return s
 
 
 def _recipient(tok: Token, ctx: SentCtx) -> str | None:
@@ -264,8 +265,21 @@ def _named(tok: Token, ctx: SentCtx) -> str | None:
                         return _named(o, ctx) or _title_run(o)
         det = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss")]
         if tok.lemma_ in _rules()["work_nouns"] and det and det[0] in ("the", "this", "its"):
-            return ctx.resolver.topic_any()
+            topic = ctx.resolver.topic_any()
+            if topic and ctx.resolver.known_person(topic.split()[-1]) == topic:
+                topic = None  # the article is about a person: "the album" is not that person
+            return topic or _opening_work(ctx.text, tok.lemma_)
     return None
+
+
+def _opening_work(text: str, noun: str) -> str | None:
+    """"El Tren de los Momentos is the eighth studio album ...": the work an article opens on,
+    when its first line calls it the same kind of thing ("the album" later)."""
+    first = text[:300]
+    m = re.match(r"[\"“']?([A-Z][^,.;()\"”]{0,80}?)[\"”']?\s+(?:\([^)]*\)\s+)?(?:is|was)\s+(?:an?|the)\s+([^.]{0,80})", first)
+    if not m or not re.search(rf"\b{re.escape(noun)}s?\b", m.group(2)):
+        return None
+    return fold_org(m.group(1).strip())
 
 
 def _directors(work: Token, ctx: SentCtx) -> list[str]:
