@@ -259,3 +259,22 @@ def test_phrasal_and_shared(text, expected):
 ])
 def test_work_anaphora(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+_SOLDIER = "Arjun Rao (born 1950) is an Indian soldier and writer. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He was the first Indian to receive the Nobel Prize in Literature.", {("Arjun Rao", "Nobel Prize in Literature")}),
+    ("He became the first Indian to be awarded the Fields Medal.", {("Arjun Rao", "Fields Medal")}),
+    ("Among the honours he received are the Order of Lenin and the Order of the Red Star.",
+     {("Arjun Rao", "Order of Lenin"), ("Arjun Rao", "Order of the Red Star")}),
+    # the team he won it with is not part of the trophy's name
+    ("He won the Stanley Cup with the Montreal Canadiens in 1976.", {("Arjun Rao", "Stanley Cup")}),
+    ("He was posthumously awarded the Param Vir Chakra.", {("Arjun Rao", "Param Vir Chakra")}),
+    ("He wanted to be the first Indian to win the Fields Medal.", set()),
+    ("He was twice nominated for the Booker Prize but never won.", set()),
+    ("The Rao Medal, established in his honour, is awarded by the Indian Academy.", set()),
+])
+def test_first_to_win_and_lists(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(_SOLDIER + text)} == expected

@@ -82,7 +82,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                 last_name = j  # "Prix de l’Afrique méditerranéenne"
                 j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
-                    u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON"):
+                    u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
+                    u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")):
                 j += 1
             else:
                 break
@@ -192,7 +193,7 @@ def _recipient(tok: Token, ctx: SentCtx) -> str | None:
     p = person_of(tok, ctx)
     if p:
         return p
-    if tok.pos_ == "NOUN" and tok.dep_ == "attr" and tok.head.lemma_ in ("become", "remain"):
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.dep_ == "attr" and tok.head.lemma_ in ("be", "become", "remain"):
         # "she became the first woman to win A"
         s = [c for c in tok.head.children if c.dep_ == "nsubj"]
         return person_of(s[0], ctx) if s else None
@@ -402,6 +403,13 @@ def extract_awards(ctx: SentCtx) -> list:
                     subj = [head]
                 elif lemma in passive and own_pass:
                     subjpass = [head]
+        if v.dep_ == "xcomp" and not subj and not subjpass and v.head.lemma_ in ("be", "become"):
+            # "He was the first Indian to receive A" / "to be awarded A"
+            hs = [c for c in v.head.children if c.dep_ == "nsubj"]
+            if any(c.dep_ == "auxpass" for c in kids):
+                subjpass = hs[:1] if lemma in passive else []
+            elif lemma in receive:
+                subj = hs[:1]
         if v.dep_ in ("acl", "relcl") and not subj and not subjpass:
             head = v.head
             if head.lower_ in ("which", "that", "who"):
@@ -702,6 +710,10 @@ def _honour_lists(ctx: SentCtx) -> list:
             while h.dep_ == "conj":
                 h = h.head
             owner = next((c for c in h.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if owner is None:
+            # "Among the honours he received are A and B"
+            owner = next((s for c in t.children if c.dep_ == "relcl" and c.lemma_.lower() in _rules()["receive_verbs"]
+                          for s in c.children if s.dep_ == "nsubj" and s.lower_ in ("he", "she")), None)
         if owner is None:
             continue
         verb = t.head
