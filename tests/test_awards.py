@@ -278,3 +278,18 @@ _SOLDIER = "Arjun Rao (born 1950) is an Indian soldier and writer. "
 ])
 def test_first_to_win_and_lists(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(_SOLDIER + text)} == expected
+
+
+_ACTRESS = "Rita Moreno Vale (born 1931) is an American actress. "
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In 1995 she received a star on the Hollywood Walk of Fame.", {("Rita Moreno Vale", "Hollywood Walk of Fame")}),
+    ("She has been honoured with the Kennedy Center Honors.", {("Rita Moreno Vale", "Kennedy Center Honors")}),
+    ("She is one of the few performers to have won an Emmy, a Grammy, and a Tony Award.",
+     {("Rita Moreno Vale", "Emmy"), ("Rita Moreno Vale", "Grammy"), ("Rita Moreno Vale", "Tony Award")}),
+    ("The Emmy Award was awarded to her in 1977.", {("Rita Moreno Vale", "Emmy Award")}),
+    ("She earned a place in the Guinness World Records.", set()),
+])
+def test_actress_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(_ACTRESS + text)} == expected

@@ -193,7 +193,7 @@ def _recipient(tok: Token, ctx: SentCtx) -> str | None:
     p = person_of(tok, ctx)
     if p:
         return p
-    if tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.dep_ == "attr" and tok.head.lemma_ in ("be", "become", "remain"):
+    if tok.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") and tok.dep_ == "attr" and tok.head.lemma_ in ("be", "become", "remain"):
         # "she became the first woman to win A"
         s = [c for c in tok.head.children if c.dep_ == "nsubj"]
         return person_of(s[0], ctx) if s else None
@@ -424,7 +424,7 @@ def extract_awards(ctx: SentCtx) -> list:
                     for rec in _bracket_for(a, ctx):
                         emit(rec, a, v, giver, 0.8)
         if lemma in receive and subj and not subjpass:
-            awards = [a for o in objs for a in _subtree_awards(o) or _prize_in(o)
+            awards = [a for o in objs for a in _subtree_awards(o) or _prize_in(o) or _star_on(o)
                       if not _bracket_for(a, ctx)] + _besides_awards(v)
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
@@ -531,6 +531,14 @@ def _bare_name(tok: Token) -> str | None:
         return None
     toks = [t for t in tok.subtree if t.dep_ == "compound" and t.pos_ == "PROPN" and t.is_title] + [tok]
     return " ".join(t.text for t in sorted(toks, key=lambda t: t.i))
+
+
+def _star_on(obj: Token) -> list[Span]:
+    """"received a star on the Hollywood Walk of Fame": the honour the marker stands for."""
+    if obj.lemma_.lower() not in _rules()["marker_nouns"]:
+        return []
+    return [a for c in obj.children if c.dep_ == "prep" and c.lower_ in ("on", "in")
+            for p in c.children if p.dep_ == "pobj" for a in _subtree_awards(p)]
 
 
 def _prize_in(obj: Token) -> list[Span]:
