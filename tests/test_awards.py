@@ -290,6 +290,7 @@ _ACTRESS = "Rita Moreno Vale (born 1931) is an American actress. "
      {("Rita Moreno Vale", "Emmy"), ("Rita Moreno Vale", "Grammy"), ("Rita Moreno Vale", "Tony Award")}),
     ("The Emmy Award was awarded to her in 1977.", {("Rita Moreno Vale", "Emmy Award")}),
     ("She earned a place in the Guinness World Records.", set()),
+    ("She was named the league's Most Valuable Player in 2008.", {("Rita Moreno Vale", "Most Valuable Player")}),
 ])
 def test_actress_wordings(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(_ACTRESS + text)} == expected
