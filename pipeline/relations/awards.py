@@ -7,6 +7,20 @@ Wordings (word lists in ``models/awards.json``): "X received/won/earned the A (f
 and recipient lists that point back to the last award named ("other CEOs who also made
 the cut include A of X, B of Y").
 
+Also: works as recipients ("the album won", "Taste of X (1997) – which was awarded the A",
+"a documentary called X, directed by Y, ... won A" gives X and its director Y), "which was
+awarded to W by P" after a nomination (the work and its author), "earned her the A",
+"shared the A with B", "took home / picked up the A", "the A went to X", "was the first
+woman to win A", "won second prize in the Prix de Rome competition", "winning Best Actor
+(for Y)", "several awards, including A and B", "Among the honours he received are A",
+"received a star on the Walk of Fame", "G honoured X's work by conferring A", an order's
+class after a comma ("Order of the Rising Sun, Gold Rays with Neck Ribbon"), an honour set
+off after the opening name ("X, Commendatore OMRI, (born ...)"), award names in other
+languages with their lowercase words ("Prix de l'Afrique méditerranéenne", "Medalla de Oro
+al Mérito en las Bellas Artes"). Nominations stay out ("nominated for", "received
+nominations for", "nominated A": see models/modality.json), and so does a prize collected
+"on behalf of" someone.
+
 An award name is a capitalised span (connectors such as "of", "for", "with" allowed
 inside) that contains an award cue word and is the object the verb governs, so
 "won a gold medal" or "won the election" give nothing. The giver must be an
