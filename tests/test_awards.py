@@ -256,6 +256,8 @@ def test_phrasal_and_shared(text, expected):
     ("Cold Rivers is the third studio album recorded by singer Ana Vidal, It was released by Sonar on May 7, 2006. "
      "The album won the Grammy Award for Best Latin Pop Album.", {("Cold Rivers", "Grammy Award for Best Latin Pop Album")}),
     ("Ana Vidal (born 1970) is a Spanish singer. The album won the Grammy Award for Best Latin Pop Album.", set()),
+    ("John Harker (born 1950) is an American singer who released the album Blue in 1990. The album won a Grammy Award.",
+     set()),
 ])
 def test_work_anaphora(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

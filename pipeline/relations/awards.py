@@ -292,7 +292,9 @@ def _opening_work(text: str, noun: str) -> str | None:
     when its first line calls it the same kind of thing ("the album" later)."""
     first = text[:300]
     m = re.match(r"[\"“']?([A-Z][^,.;()\"”]{0,80}?)[\"”']?\s+(?:\([^)]*\)\s+)?(?:is|was)\s+(?:an?|the)\s+([^.]{0,80})", first)
-    if not m or not re.search(rf"\b{re.escape(noun)}s?\b", m.group(2)):
+    # the noun must head the description ("the eighth studio album"), not sit in a clause after it
+    if not m or not re.match(rf"(?:(?!(?:who|which|that|and|or|with|by|of)\b)[\w'’-]+\s+){{0,4}}?{re.escape(noun)}\b",
+                             m.group(2)):
         return None
     return fold_org(m.group(1).strip())
 
