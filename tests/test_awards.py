@@ -102,8 +102,8 @@ def test_work_and_clause_wordings(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     # "which" after a ceremony that follows a nomination: the award nominated for; a work's author shares it
-    ("She was also nominated for a Golden Reel Award for Song of the Year at the 9th Golden Reel Awards, "
-     "which was awarded to Night Train by Marco Ruiz.",
+    (("She was also nominated for a Golden Reel Award for Song of the Year at the 9th Golden Reel Awards, "
+      "which was awarded to Night Train by Marco Ruiz."),
      {("Night Train", "Golden Reel Award for Song of the Year"), ("Marco Ruiz", "Golden Reel Award for Song of the Year")}),
     # a person "by" after a person recipient is the presenter, not a second recipient
     ("The Pioneer Medal was awarded to Anna Berg by President Kallas in 2012.", {("Anna Berg", "Pioneer Medal")}),
@@ -130,11 +130,11 @@ def test_more_award_negatives(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Maria Lenz (born 1950) is an actress. In 1988 she starred in Dark Water, for which she won Best Actress at the "
-     "Golden Reel Awards.", {("Maria Lenz", "Best Actress")}),
+    (("Maria Lenz (born 1950) is an actress. In 1988 she starred in Dark Water, for which she won Best Actress at the "
+      "Golden Reel Awards."), {("Maria Lenz", "Best Actress")}),
     # nominations listed with their nominees are not wins; the category won goes to the bracketed person
-    ("The film received six nominations at the 30th Golden Reel Awards, including Best Director, Best Actress "
-     "(for Mara Quill), and winning Best Supporting Actor (for Tom Reyes).", {("Tom Reyes", "Best Supporting Actor")}),
+    (("The film received six nominations at the 30th Golden Reel Awards, including Best Director, Best Actress "
+      "(for Mara Quill), and winning Best Supporting Actor (for Tom Reyes)."), {("Tom Reyes", "Best Supporting Actor")}),
     ("The film won Best Supporting Actor (for Tom Reyes).", {("Tom Reyes", "Best Supporting Actor")}),
 ])
 def test_film_categories(text, expected):
@@ -253,8 +253,8 @@ def test_phrasal_and_shared(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     # "the album" is the album the article opens on, even when its first sentence runs on
-    ("Cold Rivers is the third studio album recorded by singer Ana Vidal, It was released by Sonar on May 7, 2006. "
-     "The album won the Grammy Award for Best Latin Pop Album.", {("Cold Rivers", "Grammy Award for Best Latin Pop Album")}),
+    (("Cold Rivers is the third studio album recorded by singer Ana Vidal, It was released by Sonar on May 7, 2006. "
+      "The album won the Grammy Award for Best Latin Pop Album."), {("Cold Rivers", "Grammy Award for Best Latin Pop Album")}),
     ("Ana Vidal (born 1970) is a Spanish singer. The album won the Grammy Award for Best Latin Pop Album.", set()),
     ("John Harker (born 1950) is an American singer who released the album Blue in 1990. The album won a Grammy Award.",
      set()),

@@ -35,8 +35,16 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import load_json
-from pipeline.relations.common import (SentCtx, ent_of, list_people, make_relation, org_of, person_of, relcl_antecedent,
-                                       year_of)
+from pipeline.relations.common import (
+    SentCtx,
+    ent_of,
+    list_people,
+    make_relation,
+    org_of,
+    person_of,
+    relcl_antecedent,
+    year_of,
+)
 from pipeline.resolve import fold_org
 
 
@@ -162,7 +170,7 @@ def _subtree_awards(tok: Token) -> list[Span]:
 def _order_class(span: Span) -> Span | None:
     """"the Order of the Rising Sun, Gold Rays with Neck Ribbon": the class of an order after a comma."""
     doc = span.doc
-    if not re.search(r"\b(?:" + "|".join(map(re.escape, _rules()["classed_cues"])) + r")\b", span.text, re.I):
+    if not re.search(r"\b(?:" + "|".join(map(re.escape, _rules()["classed_cues"])) + r")\b", span.text, re.IGNORECASE):
         return None
     i = span.end
     if i + 1 >= len(doc) or doc[i].text != "," or not _is_name_tok(doc[i + 1]):
