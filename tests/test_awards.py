@@ -296,3 +296,16 @@ _ACTRESS = "Rita Moreno Vale (born 1931) is an American actress. "
 ])
 def test_actress_wordings(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(_ACTRESS + text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Night of Glass is a 1997 Iranian drama film directed by Reza Amini. The film won the Golden Bear in Berlin.",
+     {("Night of Glass", "Golden Bear"), ("Reza Amini", "Golden Bear")}),
+    # an acting prize won by the film is not the director's
+    ("Night of Glass is a 1997 film directed by Reza Amini. The film won the Academy Award for Best Actress.",
+     {("Night of Glass", "Academy Award for Best Actress")}),
+    ("Night of Glass is a 1997 drama film starring Reza Amini. The film won the Golden Bear.",
+     {("Night of Glass", "Golden Bear")}),
+])
+def test_film_director_shares(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

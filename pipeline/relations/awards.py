@@ -105,7 +105,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                 j += 1
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
-                    u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")):
+                    u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
+                    u.lower_ == "in" and j + 1 < end and doc[j + 1].ent_type_ in ("GPE", "LOC", "DATE")):
                 j += 1
             else:
                 break
@@ -318,6 +319,16 @@ def _directors(work: Token, ctx: SentCtx) -> list[str]:
     return out
 
 
+def _opening_director(ctx: SentCtx) -> str | None:
+    """"X is a 1997 film directed by Y": the director of the film an article is about."""
+    m = re.match(r"[^.]{0,200}?\b(?:is|was)\s+an?\s+[^.]{0,60}?\b(?:film|movie|documentary)\s+(?:[^.]{0,60}?\s)?"
+                 r"directed\s+by\s+((?:[A-Z]\.\s|[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+)", ctx.text[:400])
+    if not m:
+        return None
+    name = m.group(1).strip()
+    return ctx.resolver.known_person(name.split()[-1]) or name
+
+
 def _within(t: Token, top: Token, deps: tuple) -> bool:
     """``t`` hangs from ``top`` through the given relations only."""
     h = t.head
@@ -452,7 +463,14 @@ def extract_awards(ctx: SentCtx) -> list:
                       if not _bracket_for(a, ctx)] + _besides_awards(v)
             # "Xiaomi co-founder and chief executive Lei Jun received": several nsubj tokens
             recs = [r for s0 in subj for s in _all_subjects(s0) if (r := _recipient(s, ctx))]
-            recs += [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
+            directors = [d for s0 in subj if s0.pos_ in ("NOUN", "PROPN") for d in _directors(s0, ctx)]
+            directors += [d for s0 in subj if s0.lemma_ in ("film", "movie", "documentary") and recs
+                          and any(c.lower_ in ("the", "this") for c in s0.children) if (d := _opening_director(ctx))]
+            # a film's prize goes to its director too, but not a prize for someone else's craft
+            for d in dict.fromkeys(directors):
+                for a in awards:
+                    if not re.search(r"\b(?:" + "|".join(rules["not_director_categories"]) + r")\b", a.text, re.IGNORECASE):
+                        emit(d, a, v, giver, 0.75)
             # "her performance earned her the A": the indirect object is the recipient
             dats = [d for d in dative if d.lower_ not in ("to", "for")]
             if dats:
