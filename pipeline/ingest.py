@@ -193,7 +193,7 @@ def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, b
     if n_process <= 1 or len(items) < 2:
         results = _extract_and_analyse(items, settings, batch_size)
     else:
-        size = max(1, min(8, len(items) // (n_process * 4)))  # small chunks balance uneven pages
+        size = max(1, min(8, len(items) // (n_process * 8)))  # small chunks balance uneven pages
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
         pool = worker_pool(n_process - 1)
         futures = [pool.submit(_extract_and_analyse, chunk, settings, batch_size) for chunk in chunks]
