@@ -55,6 +55,15 @@ def _start_browse(path: Path):
     pytest.fail(f"datasette did not start: {(path.parent / 'datasette-demo.log').read_text()}")
 
 
+def _stop(proc, log) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    finally:
+        proc.kill()
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browse") / "evidence.db"
@@ -63,12 +72,7 @@ def server(tmp_path_factory):
     proc, base, log = _start_browse(path)
     port = int(base.rsplit(":", 1)[1])
     yield {"base": base, "path": path, "db": path.stem, "proc": proc, "before": before}
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    finally:
-        proc.kill()
-        log.close()
+    _stop(proc, log)
     # SIGTERM to newsev stops its Datasette child too: nothing listens on the port any more
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
@@ -124,12 +128,7 @@ def test_demo_data_in_headless_chromium(demo_db):
             finally:
                 browser.close()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            proc.kill()
-            log.close()
+        _stop(proc, log)
 
 
 @pytest.mark.parametrize("table, described_column", [("claims", "sources"), ("evidence", "attributed_to"),
