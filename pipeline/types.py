@@ -98,6 +98,7 @@ class Evidence:
     sentence: str
     start: int  # character offsets into the document text: text[start:end] == sentence
     end: int
+    rules: tuple[str, ...] = ()  # ids of the rules (models/) that produced the relation from this sentence
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ class Relation:
     status: str = "asserted"  # asserted | planned | hedged
     attributed_to: str | None = None
     extractor_version: str = ""
+    # holds_position only, never part of the claim's identity (DESIGN.md):
+    # {"state": "current"|"former"|"incoming", "acting": bool, "since": int|None, "until": int|None}
+    time: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,9 +131,11 @@ class Relation:
             "args": self.args,
             "status": self.status,
             "attributed_to": self.attributed_to,
-            "evidence": [{"sentence": e.sentence, "start": e.start, "end": e.end} for e in self.evidence],
+            "evidence": [{"sentence": e.sentence, "start": e.start, "end": e.end, "rules": list(e.rules)}
+                         for e in self.evidence],
             "confidence": round(self.confidence, 3),
             "extractor_version": self.extractor_version,
+            **({"time": self.time} if self.time is not None else {}),
         }
 
 
@@ -140,6 +146,9 @@ class DocResult:
     id: str
     relations: tuple[Relation, ...] = ()
     entities: tuple[Entity, ...] = ()
+    # what the NLP stage had to cut or skip (limits before the parser), e.g. "text_truncated:200000";
+    # ingest records each as a fetch_errors row of stage "nlp" so nothing is lost silently
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "relations": [r.to_json() for r in self.relations]}
