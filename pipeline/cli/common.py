@@ -1,13 +1,22 @@
-"""Shared bits of the CLI: consoles, the --debug flag, user errors, option helpers."""
+"""Shared bits of the CLI: consoles, the --debug flag, user errors, option helpers.
+
+Messages are printed with ``soft_wrap``: a one-line error stays one line in a log file or
+a pipe (rich would otherwise hard-wrap at 80 columns there); tables still fit the width
+and fold long words instead of cutting them ("Characteris…"). Text from users and files
+goes through ``escape`` so "[[feeds]]" is printed as written, not read as markup.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class UserError(Exception):
@@ -26,3 +35,38 @@ def db_option_default() -> Path:
     from pipeline.config import load_settings
 
     return load_settings().db_path
+
+
+def print_error(message: str) -> None:
+    """One red ``error:`` line on stderr; the message is shown as written (no markup)."""
+    err_console.print(f"[red]error:[/red] {escape(str(message))}", highlight=False)
+
+
+def make_table(title: str | None, columns: list[str], **kwargs) -> Table:
+    """A rich table whose cells fold long words rather than cutting them with an ellipsis."""
+    t = Table(title=escape(title) if title else None, **kwargs)
+    for col in columns:
+        t.add_column(escape(col), overflow="fold")
+    return t
+
+
+def choices(enum: type[Enum]) -> str:
+    """'a | b | c' for an option's help text."""
+    return " | ".join(m.value for m in enum)
+
+
+def open_readonly(db: Path | None):
+    """Open an existing evidence database for reading only (nothing is written to it);
+    a missing file or a file that is not a newsev database is a user error."""
+    from pipeline.store import NotNewsevDatabase, open_db_readonly
+
+    path = Path(db) if db else db_option_default()
+    if not path.is_file():
+        demo = Path("data/demo.db")
+        if db is None and demo.is_file():
+            raise UserError(f"database not found: {path} (the default); `newsev demo` wrote {demo}: pass --db {demo}")
+        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    try:
+        return open_db_readonly(path)
+    except NotNewsevDatabase as exc:
+        raise UserError(str(exc)) from None
