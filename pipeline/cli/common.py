@@ -50,6 +50,30 @@ def make_table(title: str | None, columns: list[str], **kwargs) -> Table:
     return t
 
 
+def rows_table(title: str | None, columns: list[str], rows: list[list[str]], max_word: int = 18,
+               width: int | None = None, **kwargs) -> Table:
+    """A table of plain-text cells (escaped here) that wraps between words: each column is
+    at least as wide as its longest word (up to what the terminal width allows), so 80
+    columns show "Characteristics" whole instead of "Characteris…" or "Character/istics"."""
+    longest = []
+    for i, col in enumerate(columns):
+        words = [w for cell in [col.replace("_", " ")] + [r[i] for r in rows] for w in str(cell).split()]
+        longest.append(max((len(w) for w in words), default=1))
+    width = width or console.width
+    mins = [min(n, max_word) for n in longest]
+    while sum(mins) + 3 * len(columns) + 1 > width:  # too wide: narrow the widest column first
+        i = max(range(len(mins)), key=mins.__getitem__)
+        if mins[i] <= 6:
+            break
+        mins[i] -= 1
+    t = Table(title=escape(title) if title else None, **kwargs)
+    for col, n in zip(columns, mins):
+        t.add_column(escape(col), overflow="fold", min_width=n)
+    for r in rows:
+        t.add_row(*[escape(str(c)) for c in r])
+    return t
+
+
 def choices(enum: type[Enum]) -> str:
     """'a | b | c' for an option's help text."""
     return " | ".join(m.value for m in enum)

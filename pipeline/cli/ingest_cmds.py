@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 import typer
 from rich.markup import escape
 
-from pipeline.cli.common import UserError, console, err_console, make_table, open_readonly
+from pipeline.cli.common import UserError, console, err_console, make_table, open_readonly, rows_table
 
 DEMO_DB = Path("data/demo.db")
 
@@ -246,10 +246,8 @@ def _print_rows(title: str, rows: list[dict], columns: list[str] | None = None) 
         console.print(f"{escape(title)}: no rows")
         return
     columns = [c for c in (columns or list(rows[0])) if c in rows[0]]
-    table = make_table(title, columns)
-    for row in rows:
-        table.add_row(*[escape("" if row.get(c) is None else str(row.get(c))) for c in columns])
-    console.print(table)
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    console.print(rows_table(title, columns, cells))
 
 
 def runs_cmd(

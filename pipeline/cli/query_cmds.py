@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import UserError, console, db_option_default, make_table, open_readonly
+from pipeline.cli.common import UserError, console, db_option_default, open_readonly, rows_table
 
 
 class ClaimType(str, Enum):
@@ -185,7 +185,7 @@ def chain_investments_cmd(
     for r in rows:
         if r.get("amount") is not None and fmt is Fmt.table:
             r["amount"] = r["amount_text"] or f"{r['amount']:,.0f} {r['currency'] or ''}"
-    _print_rows(rows, fmt, ["investor", "amount", "currency", "technology", "period", "target", "status", "sources"],
+    _print_rows(rows, fmt, ["investor", "amount", "technology", "period", "target", "status", "sources"],
                 "company -> amount -> technology")
 
 
@@ -203,10 +203,10 @@ def _print_rows(rows: list[dict], fmt: Fmt, cols: list[str], title: str) -> None
         for r in rows:
             w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
     else:
-        t = make_table(f"{title}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}", cols, show_lines=True)
-        for r in rows:
-            t.add_row(*[escape("" if r.get(c) is None else str(r.get(c))) for c in cols])
-        console.print(t)
+        cols = [c for c in cols if any(r.get(c) not in (None, "") for r in rows)] or cols  # no empty columns
+        cells = [["" if r.get(c) is None else str(r.get(c)) for c in cols] for r in rows]
+        console.print(rows_table(f"{title}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}", cols, cells,
+                                 show_lines=True))
 
 
 def search_cmd(
