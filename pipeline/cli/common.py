@@ -59,9 +59,9 @@ def rows_table(title: str | None, columns: list[str], rows: list[list[str]], max
     for i, col in enumerate(columns):
         words = [w for cell in [col.replace("_", " ")] + [r[i] for r in rows] for w in str(cell).split()]
         longest.append(max((len(w) for w in words), default=1))
-    width = width or console.width
+    width = (width or console.width) - 1  # rich adds one column when every column is at its minimum
     mins = [min(n, max_word) for n in longest]
-    while sum(mins) + 3 * len(columns) + 1 > width:  # too wide: narrow the widest column first
+    while sum(mins) + 3 * len(columns) + 2 > width:  # too wide: narrow the widest column first
         i = max(range(len(mins)), key=mins.__getitem__)
         if mins[i] <= 6:
             break
