@@ -49,3 +49,35 @@ def demo_db(tmp_path_factory):
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return db, proc.stdout
+
+
+@pytest.fixture(autouse=True)
+def evidence_invariants(request, tmp_path_factory):
+    """After every test: each newsev database created or changed under pytest's
+    temporary directory by the test satisfies the evidence invariants
+    (tests/integrity.py). A test that corrupts a database on purpose is marked
+    ``no_invariants``."""
+    base = tmp_path_factory.getbasetemp()
+    before = _db_stamps(base)
+    yield
+    if request.node.get_closest_marker("no_invariants"):
+        return
+    from integrity import check_evidence_database, is_newsev_database
+
+    for path, stamp in _db_stamps(base).items():
+        if before.get(path) != stamp and is_newsev_database(path):
+            check_evidence_database(path)
+
+
+def _db_stamps(base: Path) -> dict[Path, tuple]:
+    out = {}
+    for path in base.rglob("*.db"):
+        stamp = []
+        for p in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = p.stat()
+                stamp.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append(None)
+        out[path] = tuple(stamp)
+    return out
