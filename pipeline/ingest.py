@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
@@ -18,6 +19,12 @@ from typing import Any, Iterable, Iterator, Sequence
 from pipeline.types import Article, Document, DocResult, FeedConfig, FeedEntry, FetchError, Page
 
 log = logging.getLogger(__name__)
+
+# Extraction (trafilatura's lxml parser) and NLP (one spaCy model per process) are not
+# safe in two threads of one process at once: that crashed about 1 ingest in 45 with
+# "double free or corruption". Every CPU stage below runs under this lock, whoever calls
+# it (a flow, a Dask worker with several threads, a benchmark).
+CPU_STAGE_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,8 @@ def extract_one(page: Page, entry: FeedEntry | None, settings) -> Article | Fetc
     from pipeline.extract import ExtractFailed, extract_article
 
     try:
-        return extract_article(page, entry=entry, settings=settings)
+        with CPU_STAGE_LOCK:
+            return extract_article(page, entry=entry, settings=settings)
     except ExtractFailed as exc:
         return exc.error
     except Exception as exc:  # a bug on one page must not end the run
@@ -175,10 +183,11 @@ def fetch_pages(client, entries: Sequence[FeedEntry], max_workers: int = 8) -> F
 
 def _extract_and_analyse(items: Sequence[tuple[Page, FeedEntry | None]], settings, batch_size: int) -> list:
     """Extraction and NLP of a chunk, in one process: the CPU-bound part of ingestion."""
-    extracted = [extract_one(page, entry, settings) for page, entry in items]
-    articles = [a for a in extracted if isinstance(a, Article)]
-    analysed = iter(analyse(articles, batch_size=batch_size))
-    return [next(analysed) if isinstance(x, Article) else x for x in extracted]
+    with CPU_STAGE_LOCK:
+        extracted = [extract_one(page, entry, settings) for page, entry in items]
+        articles = [a for a in extracted if isinstance(a, Article)]
+        analysed = iter(analyse(articles, batch_size=batch_size))
+        return [next(analysed) if isinstance(x, Article) else x for x in extracted]
 
 
 def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, batch_size: int = 32,
@@ -308,7 +317,8 @@ def analyse(articles: Sequence[Article], *, batch_size: int = 32, n_process: int
 
     todo = [(str(i), a) for i, a in enumerate(articles) if not a.skip_reason]
     docs = (Document(id=key, text=a.text, date=a.published) for key, a in todo)
-    results = {r.id: r for r in extract_documents(docs, batch_size=batch_size, n_process=n_process)}
+    with CPU_STAGE_LOCK:
+        results = {r.id: r for r in extract_documents(docs, batch_size=batch_size, n_process=n_process)}
     out = []
     for i, a in enumerate(articles):
         r = None if a.skip_reason else results.get(str(i))

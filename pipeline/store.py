@@ -57,6 +57,10 @@ class DiskFull(StoreError):
     """SQLite could not grow the file (disk full or ``max_page_count`` reached)."""
 
 
+class CorruptDatabase(StoreError):
+    """The file is not a sound SQLite database (``quick_check`` failed): never written into."""
+
+
 class RunLeaseHeld(StoreError):
     """Another ingest run holds an unexpired lease: two ingests must not overlap."""
 
@@ -347,13 +351,28 @@ def _configure(conn: sqlite3.Connection, timeout: float) -> None:
         raise StoreError(f"could not switch the database to WAL (journal_mode={mode})")
 
 
-def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S, check: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) the evidence database: WAL, busy timeout, foreign keys,
-    schema ensured. Safe when several processes open the same new file at once."""
+    schema ensured. Safe when several processes open the same new file at once.
+
+    ``check=True`` (the writing commands, at the start of a run) first runs
+    ``PRAGMA quick_check`` on an existing file and raises :class:`CorruptDatabase`
+    instead of writing into a damaged one."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(p), timeout=timeout, check_same_thread=False)
-    _configure(conn, timeout)
+    try:
+        if check and p.exists() and p.stat().st_size > 0:
+            check_integrity(conn, p)
+        _configure(conn, timeout)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and _translate(exc) is not exc:
+            raise _translate(exc) from exc
+        raise CorruptDatabase(_corrupt_message(p, str(exc))) from exc
+    except BaseException:
+        conn.close()
+        raise
     db = sqlite_utils.Database(conn)
     if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         with immediate(db):
@@ -364,6 +383,35 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqli
                     db.conn.execute(stmt)
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+def _corrupt_message(path: Path, detail: str) -> str:
+    return (f"{path} is damaged ({detail}); newsev will not write into it. Restore it from a backup, "
+            f"or move it away to start a new database (`sqlite3 {path} .recover` may save its rows)")
+
+
+def check_integrity(conn: sqlite3.Connection, path: str | os.PathLike = "the database") -> None:
+    """``PRAGMA quick_check`` (pages, records, free list; linear in the file size):
+    raises :class:`CorruptDatabase` with the first problems it names."""
+    with translate_errors():
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(20)").fetchall()]
+        rows = [r for r in rows if not _false_null_report(conn, r)] or ["ok"]
+    if rows != ["ok"]:
+        raise CorruptDatabase(_corrupt_message(Path(path), "; ".join(rows)[:300]))
+
+
+def _false_null_report(conn: sqlite3.Connection, message: str) -> bool:
+    """SQLite 3.40's quick_check reports "NULL value in T.C" for WITHOUT ROWID tables whose
+    primary key lists columns in another order than the table (``integrity_check`` says
+    ok): such a report counts only when the column really holds a NULL."""
+    m = re.fullmatch(r"NULL value in (\w+)\.(\w+)", message)
+    if not m:
+        return False
+    table, col = m.groups()
+    try:
+        return conn.execute(f'SELECT count(*) FROM "{table}" WHERE "{col}" IS NULL').fetchone()[0] == 0
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -1121,5 +1169,5 @@ __all__ = [
     "open_db", "write_article", "delete_article", "article_exists", "placed", "own_page", "origin_of", "get_feed_state", "save_feed_state",
     "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
     "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
-    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "content_hash_of", "host_of",
+    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "CorruptDatabase", "check_integrity", "content_hash_of", "host_of",
 ]
