@@ -32,11 +32,15 @@ def corpora_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect server for the whole session (about 14 s to start)."""
-    from prefect.testing.utilities import prefect_test_harness
+    """One temporary Prefect server for the whole session, started lazily, the way the
+    commands start theirs (flows/server.py): its own database, tied to this process, so
+    even a killed pytest leaves no server behind."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from flows.server import temporary_server
+
+    with temporary_server() as api_url, temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield api_url
 
 
 @pytest.fixture(scope="session")
