@@ -225,25 +225,44 @@ def parse_feed(
 
 def poll_feed(client: HttpClient, feed: FeedConfig, etag: str | None = None, last_modified: str | None = None) -> FeedPoll:
     """Conditional GET and parse of one feed. Never raises for per-feed problems."""
+    try:
+        page = client.get(feed.url, kind="feed", headers=conditional_headers(etag, last_modified))
+    except FetchFailed as exc:
+        return poll_failed(feed, exc.error, etag, last_modified)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        error = FetchError(url=feed.url, stage="feed", error_class=type(exc).__name__, message=str(exc)[:500])
+        return FeedPoll(feed_url=feed.url, status=None, etag=etag, last_modified=last_modified, error=error)
+    return poll_from_page(feed, page, etag, last_modified,
+                          max_entries=getattr(client.settings, "max_feed_entries", MAX_FEED_ENTRIES))
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
-        page = client.get(feed.url, kind="feed", headers=headers)
-    except FetchFailed as exc:
-        return FeedPoll(feed_url=feed.url, status=_status_of(exc.error), etag=etag, last_modified=last_modified, error=exc.error)
-    except Exception as exc:  # a bug must cost one feed, not the run
-        error = FetchError(url=feed.url, stage="feed", error_class=type(exc).__name__, message=str(exc)[:500])
-        return FeedPoll(feed_url=feed.url, status=None, etag=etag, last_modified=last_modified, error=error)
+    return headers
+
+
+def poll_failed(feed: FeedConfig, error: FetchError, etag: str | None, last_modified: str | None) -> FeedPoll:
+    """The poll of a feed that could not be fetched: its validators are kept."""
+    return FeedPoll(feed_url=feed.url, status=_status_of(error), etag=etag, last_modified=last_modified, error=error)
+
+
+def poll_from_page(feed: FeedConfig, page, etag: str | None, last_modified: str | None,
+                   *, max_entries: int = MAX_FEED_ENTRIES) -> FeedPoll:
+    """Turn a fetched feed response (200 or 304) into a :class:`FeedPoll`."""
     resp_headers = {k.lower(): v for k, v in page.headers}
     new_etag = resp_headers.get("etag") or (etag if page.status == 304 else None)
     new_lm = resp_headers.get("last-modified") or (last_modified if page.status == 304 else None)
     if page.status == 304:
         return FeedPoll(feed_url=feed.url, status=304, etag=new_etag, last_modified=new_lm)
-    entries, problem = parse_feed(feed.url, page.body, resp_headers, base_url=page.final_url,
-                                  max_entries=getattr(client.settings, "max_feed_entries", MAX_FEED_ENTRIES))
+    try:
+        entries, problem = parse_feed(feed.url, page.body, resp_headers, base_url=page.final_url,
+                                      max_entries=max_entries)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        entries, problem = [], f"{type(exc).__name__}: {exc}"[:500]
     error = None
     if problem:
         error = FetchError(url=feed.url, stage="feed", error_class="BadFeed", message=problem)

@@ -592,9 +592,11 @@ class HttpClient:
         total = s.robots_timeout if kind == "robots" else s.total_timeout
         req_headers = {"Accept": ACCEPT.get(kind, "*/*"), **headers}
         with self._host_slot(host, wait):
+            cut = False  # True when the host's remaining budget, not total_timeout, bounds this attempt
             if s.host_deadline:  # a host's requests together get at most host_deadline
                 with self._lock:
                     left = s.host_deadline - self._host_time.get(host, 0.0)
+                cut = left < total
                 total = max(0.001, min(total, left))
             deadline = time.monotonic() + total
             _local.deadline = deadline
@@ -615,7 +617,14 @@ class HttpClient:
                     return status, resp.headers, body
             except BlockedAddress as exc:
                 raise _Fail("BlockedAddress", str(exc)) from None
-            except (httpcore.TimeoutException, httpx.TimeoutException) as exc:
+            except (httpcore.TimeoutException, httpx.TimeoutException, _Fail) as exc:
+                if isinstance(exc, _Fail) and exc.error_class != "Timeout":
+                    raise
+                if cut and time.monotonic() >= deadline - 0.01:
+                    raise _Fail("HostDeadline", f"{host} used its {s.host_deadline:.0f}s of requests for this run "
+                                "during this request; left for the next run") from None
+                if isinstance(exc, _Fail):
+                    raise
                 raise _Fail("Timeout", str(exc) or type(exc).__name__) from None
             except (httpcore.ConnectError, httpx.ConnectError) as exc:
                 tls = [e for e in (exc.__cause__, exc.__context__, *exc.args) if isinstance(e, ssl.SSLError)]
