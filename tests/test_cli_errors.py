@@ -70,6 +70,7 @@ def test_tables_wrap_between_words_in_80_columns(db):
     proc = _run("query", "chain", "investments", "--db", db)
     assert proc.returncode == 0
     assert "…" not in proc.stdout  # nothing cut
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 80
     words = " ".join(proc.stdout.split())
     for name in ("Deepwater", "Robotics", "billion", "planned", "hedged"):
         assert name in words, name  # whole words, wrapped between words

@@ -15,8 +15,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+class _Console(Console):
+    """Text soft-wrapped (one line stays one line); tables laid out to the width (rich
+    lets a soft-wrapped table grow one column past it)."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 (rich's name)
+        if any(isinstance(o, Table) for o in objects):
+            kwargs.setdefault("soft_wrap", False)
+        super().print(*objects, **kwargs)
+
+
+console = _Console(soft_wrap=True)
+err_console = _Console(stderr=True, soft_wrap=True)
 
 
 class UserError(Exception):
@@ -59,9 +69,9 @@ def rows_table(title: str | None, columns: list[str], rows: list[list[str]], max
     for i, col in enumerate(columns):
         words = [w for cell in [col.replace("_", " ")] + [r[i] for r in rows] for w in str(cell).split()]
         longest.append(max((len(w) for w in words), default=1))
-    width = (width or console.width) - 1  # rich adds one column when every column is at its minimum
+    width = width or console.width
     mins = [min(n, max_word) for n in longest]
-    while sum(mins) + 3 * len(columns) + 2 > width:  # too wide: narrow the widest column first
+    while sum(mins) + 3 * len(columns) + 1 > width:  # too wide: narrow the widest column first
         i = max(range(len(mins)), key=mins.__getitem__)
         if mins[i] <= 6:
             break

@@ -185,7 +185,8 @@ def rerun_cmd(
                     "(never in production: it lets feeds reach your own network)")
         raise UserError(f"could not re-run {url}: {problem} (recorded in run {result['run_id']}){hint}")
     note = f", skipped by NLP: {result['skip_reason']}" if result.get("skip_reason") else ""
-    console.print(f"run {result['run_id']} ok: {result['url']} stored with {result['relations']} relations{note}")
+    console.print(f"run {result['run_id']} {result['status']}: {escape(result['url'])} stored with "
+                  f"{_n(result['relations'], 'relation')}{escape(note)}")
 
 
 def serve_cmd(

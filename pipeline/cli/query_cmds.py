@@ -53,19 +53,24 @@ def _dump_json(obj) -> None:
 
 
 def _claims_table(rows: list[dict], title: str) -> Table:
+    """One claim a row: its sentence, how corroborated, and its first quote. The type is
+    in the sentence and the confidence in --format json; in 80 columns the two texts keep
+    most of the width."""
     from pipeline.query import describe_claim
 
     t = Table(title=title, show_lines=True)
-    for col, kw in [("id", {"justify": "right"}), ("type", {}), ("claim", {"ratio": 3}), ("status", {}),
-                    ("sources", {"justify": "right"}), ("seen", {}), ("conf", {"justify": "right"}),
-                    ("first quote", {"ratio": 4})]:
-        t.add_column(col, overflow="fold", **kw)
+    t.add_column("id", justify="right", no_wrap=True)
+    t.add_column("claim", ratio=3, overflow="fold")
+    t.add_column("status", no_wrap=True)
+    t.add_column("sources", justify="right", no_wrap=True)
+    t.add_column("seen", no_wrap=True)
+    t.add_column("first quote", ratio=4, overflow="fold")
     for c in rows:
         first = c["evidence"][0] if c["evidence"] else None
         quote = f"\"{first['sentence']}\"\n— {first['site'] or first['host']}, {first['published']}" if first else ""
-        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']} .. {c['last_seen']}"
-        t.add_row(str(c["id"]), c["type"], escape(describe_claim(c)), c["status"] or "", str(c["sources"]),
-                  seen or "", f"{c['confidence']:.2f}" if c["confidence"] is not None else "", escape(quote))
+        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']}\n{c['last_seen']}"
+        t.add_row(str(c["id"]), escape(describe_claim(c)), c["status"] or "", str(c["sources"]), seen or "",
+                  escape(quote))
     return t
 
 
@@ -290,7 +295,7 @@ def export_cmd(
         sys.stdout.flush()
     else:
         n = export_claims(d, fmt.value, output)
-        console.print(f"wrote {n} claims to {output}")
+        console.print(f"wrote {n} {'claim' if n == 1 else 'claims'} to {output}")
 
 
 def browse_cmd(
