@@ -101,3 +101,13 @@ def test_errors_of_a_missing_run_fail(db):
 def test_counts_in_words(counts, expected):
     text = _summary({"run_id": 1, "status": "ok", **counts})
     assert all(e in text for e in expected), text
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["packet", "Xiaomi", "-o", "{tmp}/[red]x.md"], "[red]x.md"),
+    (["export", "--format", "csv", "-o", "{tmp}/[b]claims.csv"], "[b]claims.csv"),
+    (["packet", "[bold]Nobody[/bold]", "-o", "{tmp}/n.md"], "[bold]Nobody[/bold]"),
+])
+def test_user_text_in_messages_is_printed_as_written(db, tmp_path, args, shown):
+    proc = _run(*[a.replace("{tmp}", str(tmp_path)) for a in args], "--db", db)
+    assert shown in proc.stdout + proc.stderr, (proc.stdout, proc.stderr)

@@ -208,7 +208,7 @@ def serve_cmd(
         raise UserError(f"feeds file not found: {feeds}")
     from flows.serve import serve_ingest
 
-    console.print(f"serving ingestion on schedule {cron!r}; Ctrl-C stops")
+    console.print(f"serving ingestion on schedule {escape(repr(cron))}; Ctrl-C stops")
     serve_ingest(cron, feeds_path=str(feeds.resolve()), db_path=str((db or settings.db_path).resolve()),
                  max_per_feed=max_per_feed, allow_private=allow_private or settings.allow_private)
 

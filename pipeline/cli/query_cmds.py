@@ -143,7 +143,8 @@ def evidence_cmd(
     if fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv([c]))
         return
-    console.print(f"[bold]claim {c['id']}[/bold] ({c['type']}, {c['status']}): {escape(describe_claim(c))}")
+    console.print(f"[bold]claim {c['id']}[/bold] ({escape(c['type'])}, {escape(str(c['status']))}): "
+                  f"{escape(describe_claim(c))}")
     src = "independent source" if c["sources"] == 1 else "independent sources"
     console.print(f"{c['sources']} {src}, seen {c['first_seen']} .. {c['last_seen']}, "
                   f"confidence {c['confidence']:.2f}")
@@ -275,7 +276,7 @@ def packet_cmd(
         path = write_packet(_open(db), entity, output)
     except (LookupError, ValueError) as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from None
-    console.print(f"wrote evidence packet for {escape(entity)} to {path}")
+    console.print(f"wrote evidence packet for {escape(entity)} to {escape(str(path))}")
 
 
 def export_cmd(
@@ -295,7 +296,7 @@ def export_cmd(
         sys.stdout.flush()
     else:
         n = export_claims(d, fmt.value, output)
-        console.print(f"wrote {n} {'claim' if n == 1 else 'claims'} to {output}")
+        console.print(f"wrote {n} {'claim' if n == 1 else 'claims'} to {escape(str(output))}")
 
 
 def browse_cmd(
