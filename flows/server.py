@@ -201,10 +201,36 @@ def temporary_server(timeout: float = STARTUP_TIMEOUT_S, attempts: int = START_A
         try:
             yield api_url
         finally:
+            drain_prefect_workers()
             stop_tied(proc)
             log.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def drain_prefect_workers() -> None:
+    """Send this process's queued logs and events before its server goes away (else
+    they fail later with "All connection attempts failed")."""
+    import inspect
+
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+        from prefect.utilities.asyncutils import run_coro_as_sync
+    except ImportError:
+        return
+
+    async def drain() -> None:
+        with contextlib.suppress(RuntimeError):
+            result = APILogWorker.instance().drain()
+            if inspect.isawaitable(result):
+                await result
+        result = EventsWorker.drain_all()
+        if inspect.isawaitable(result):
+            await result
+
+    with contextlib.suppress(Exception):
+        run_coro_as_sync(drain())
 
 
 @contextlib.contextmanager
