@@ -69,12 +69,16 @@ def test_a_hung_host_is_contacted_once_in_a_run(db):
     assert all(rows[f.url][1].split(":")[0] in ("Timeout", "HostDown") for f in feeds)
 
 
-def test_a_refusing_host_is_not_retried_for_each_feed(db):
+@pytest.mark.parametrize("robots", [False, True])
+def test_a_refusing_host_is_not_retried_for_each_feed(db, robots):
     with RawServer(host="127.0.0.4") as closed:
         feeds = _feeds(closed, 6)
-        settings = _settings(closed, retries=2)
+        settings = _settings(closed, retries=2, respect_robots=robots)
     entries, errors, stats = _poll(db, settings, feeds)  # the port is closed now: refused
-    assert sorted(e.error_class for e in errors) == ["ConnectError"] + ["HostDown"] * 5
+    if robots:  # the robots.txt request was refused: every feed of the host fails with it
+        assert all(e.error_class in ("ConnectError", "HostDown") for e in errors) and len(errors) == 6
+    else:
+        assert sorted(e.error_class for e in errors) == ["ConnectError"] + ["HostDown"] * 5
     assert stats["feeds_failed"] == 6 and len(_feed_rows(db)) == 6
 
 
