@@ -169,3 +169,17 @@ def test_a_url_is_handed_on_once_per_feed_and_known_ones_leave_the_backlog(db):
         store.write_article(db, Article(url=new[0].url, text="stored text " * 50), None)
         assert len(select_new_entries(db, entries)) == 3
         assert db.execute("select count(*) from feed_backlog").fetchone()[0] == 3
+
+
+def test_a_database_made_before_the_polling_tables_gains_them(tmp_path):
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    for table in ("feed_backlog", "robots_cache", "feed_backoff"):
+        db.execute(f"drop table {table}")
+    db.conn.close()
+    db = store.open_db(path)
+    with FeedHost("127.0.0.16", n_items=2) as host:
+        entries, errors, _ = _poll(db, _settings(host, respect_robots=True), _feeds(host, 1))
+    assert errors == [] and len(entries) == 2
+    assert db.execute("select count(*) from feed_backlog").fetchone()[0] == 2
+    assert db.execute("select count(*) from robots_cache").fetchone()[0] == 1
