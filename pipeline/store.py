@@ -472,13 +472,34 @@ LEFT JOIN latest_reviews r ON r.claim_key = c.key;
 
 def _extend_for_trail(conn: sqlite3.Connection) -> None:
     """Add the issue-12 columns where missing, then its tables and views (idempotent)."""
+    added = set()
     for table, cols in TRAIL_COLUMNS.items():
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
         for col, decl in cols.items():
             if col not in have:
                 conn.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {decl}')
+                added.add((table, col))
     for stmt in _split_sql(TRAIL_SCHEMA):
         conn.execute(stmt)
+    # rows stored before: selectors and fetch data from their article, positions summed up
+    if ("evidence", "quote_prefix") in added or ("evidence", "quote_suffix") in added:
+        conn.execute(
+            "UPDATE evidence SET"
+            " quote_prefix = (SELECT substr(a.text, max(evidence.start - 32, 0) + 1,"
+            "   evidence.start - max(evidence.start - 32, 0)) FROM articles a WHERE a.id = evidence.article_id),"
+            " quote_suffix = (SELECT substr(a.text, evidence.\"end\" + 1, 32) FROM articles a"
+            "   WHERE a.id = evidence.article_id),"
+            " content_hash = (SELECT a.content_hash FROM articles a WHERE a.id = evidence.article_id),"
+            " fetched_at = (SELECT a.fetched_at FROM articles a WHERE a.id = evidence.article_id)")
+    if ("claims", "first_fetched") in added or ("claims", "last_fetched") in added:
+        conn.execute("UPDATE claims SET first_fetched = (SELECT min(coalesce(e.fetched_at, a.fetched_at)) FROM evidence e"
+                     " JOIN articles a ON a.id = e.article_id WHERE e.claim_id = claims.id),"
+                     " last_fetched = (SELECT max(a.fetched_at) FROM evidence e JOIN articles a ON a.id = e.article_id"
+                     " WHERE e.claim_id = claims.id)")
+    if ("positions", "held") in added:
+        from pipeline import timeline
+
+        timeline.refresh_positions(conn, [r[0] for r in conn.execute("SELECT claim_id FROM positions")])
 
 
 def _split_sql(script: str) -> list[str]:
