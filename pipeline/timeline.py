@@ -172,3 +172,76 @@ def position_time(db, claim_id: int) -> dict | None:
 
 __all__ = ["parse_time", "merge_times", "describe_held", "in_post", "refresh_positions", "seen_again",
            "three_times", "position_time", "YES", "NO", "UNKNOWN"]
+
+
+# -- everything the read side shows beside a claim -------------------------------------------------
+
+
+def current_condition(alias: str = "c") -> str:
+    """SQL condition for ``--current``: positions whose latest quote states them current
+    (other claim types are not about a post and pass)."""
+    return (f"({alias}.type != 'holds_position' OR {alias}.id IN"
+            " (SELECT claim_id FROM positions WHERE coalesce(state, 'current') = 'current'))")
+
+
+def enrich(db, claims: list[dict]) -> list[dict]:
+    """Add to each claim (as ``pipeline.query`` returns them) its three ``times``, its
+    latest ``review``, and to each quote its stated ``time``, its ``rules`` and its
+    latest ``check`` (verification). Returns the same list."""
+    from pipeline import review as reviews
+
+    ids = [c["id"] for c in claims]
+    if not ids:
+        return claims
+    ids_json = json.dumps(ids)
+    verdicts = reviews.verdicts_for(db, ids)
+    pos = {r[0]: r[1:] for r in db.execute(
+        "SELECT claim_id, role, state, acting, since, until, held FROM positions"
+        " WHERE claim_id IN (SELECT value FROM json_each(?))", [ids_json])}
+    meta = {r[0]: r[1:] for r in db.execute(
+        "SELECT id, key, first_fetched, last_fetched FROM claims WHERE id IN (SELECT value FROM json_each(?))",
+        [ids_json])}
+    ev_extra = {r[0]: r[1:] for r in db.execute(
+        "SELECT id, time, rules FROM evidence WHERE claim_id IN (SELECT value FROM json_each(?))", [ids_json])}
+    checks: dict[tuple, dict] = {}
+    keys = json.dumps(sorted({m[0] for m in meta.values()}))
+    for key, url, sentence, *rest in db.execute(
+            "SELECT claim_key, url, sentence, checked_at, status, match, new_wording, http_status, error"
+            " FROM verifications WHERE claim_key IN (SELECT value FROM json_each(?)) ORDER BY checked_at, id", [keys]):
+        checks[(key, url, sentence)] = dict(zip(["checked_at", "status", "match", "new_wording", "http_status",
+                                                 "error"], rest))
+    for c in claims:
+        key, first_f, last_f = meta.get(c["id"], (None, None, None))
+        held = None
+        if c["id"] in pos:
+            role, state, acting, since, until, text = pos[c["id"]]
+            held = {"state": state or "current", "acting": bool(acting), "since": since, "until": until,
+                    "text": text or describe_held(role, None)}
+        published = sorted(e["published"] for e in c.get("evidence", []) if e.get("published"))
+        c["times"] = {"held": held,
+                      "published": {"first": published[0] if published else None,
+                                    "last": published[-1] if published else None},
+                      "seen": {"first": first_f, "last": last_f}}
+        c["review"] = verdicts.get(c["id"])
+        for e in c.get("evidence", []):
+            t, rules = ev_extra.get(e.get("id"), (None, None))
+            e["time"] = json.loads(t) if t else None
+            e["rules"] = json.loads(rules) if rules else []
+            e["check"] = checks.get((key, e.get("url"), e.get("sentence")))
+    return claims
+
+
+def times_line(claim: dict) -> str:
+    """'held: CEO (since 2010); published 2021-03-08 to 2021-03-09; seen by newsev 2026-12-01 to 2026-12-01'."""
+    t = claim.get("times") or {}
+    parts = []
+    if t.get("held"):
+        parts.append(f"held: {t['held']['text']}")
+    pub = t.get("published") or {}
+    if pub.get("first"):
+        parts.append(f"published {pub['first']}" + (f" to {pub['last']}" if pub.get("last") != pub["first"] else ""))
+    seen = t.get("seen") or {}
+    if seen.get("first"):
+        first, last = str(seen["first"])[:10], str(seen.get("last") or seen["first"])[:10]
+        parts.append(f"seen by newsev {first}" + (f" to {last}" if last != first else ""))
+    return "; ".join(parts)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from pipeline.annotation import anchor, stored_selector
 from pipeline.store import content_hash_of, immediate, translate_errors
@@ -94,48 +94,54 @@ def _now() -> str:
 
 def check_quotes(client, quotes: Iterable[dict], settings=None) -> list[QuoteCheck]:
     """Fetch each page once and check every quote on it; never raises for one page."""
-    from pipeline.extract import ExtractFailed, extract_article
-    from pipeline.fetch import FetchFailed, fetch_page
+    return [c for page in iter_checks(client, quotes, settings) for c in page]
 
+
+def iter_checks(client, quotes: Iterable[dict], settings=None) -> Iterator[list[QuoteCheck]]:
+    """The checks of the quotes, one page (URL) at a time."""
     by_url: dict[str, list[dict]] = {}
     for q in quotes:
         by_url.setdefault(q["url"], []).append(q)
-    out: list[QuoteCheck] = []
     for url, qs in by_url.items():
-        now = _now()
-        base = lambda q: dict(claim_key=q["claim_key"], claim_id=q["claim_id"], evidence_id=q["evidence_id"],  # noqa: E731
-                              url=url, sentence=q["sentence"], checked_at=now)
-        try:
-            page = fetch_page(client, url)
-        except FetchFailed as exc:
-            err = exc.error
-            status = "page_gone" if err.error_class in GONE_STATUSES else "fetch_failed"
-            code = int(err.error_class[10:]) if err.error_class.startswith("HTTPStatus") else None
-            out += [QuoteCheck(**base(q), status=status, http_status=code, error=f"{err.error_class}: {err.message}")
-                    for q in qs]
-            continue
-        try:
-            text = extract_article(page, settings=settings).text
-        except ExtractFailed as exc:
-            out += [QuoteCheck(**base(q), status="fetch_failed", http_status=page.status,
-                               error=f"{exc.error.error_class}: {exc.error.message}") for q in qs]
-            continue
-        except Exception as exc:  # one odd page must not end the check of the others
-            out += [QuoteCheck(**base(q), status="fetch_failed", http_status=page.status,
-                               error=f"{type(exc).__name__}: {exc}"[:500]) for q in qs]
-            continue
-        chash = content_hash_of(text) if text.strip() else None
-        for q in qs:
-            a = anchor(text, q["sentence"], q["prefix"] or "", q["suffix"] or "", hint=q["start"])
-            if a.found:
-                status, match, wording = "present", a.status, None
-            elif a.status in ("changed", "removed"):
-                status, match, wording = a.status, "context", a.wording
-            else:
-                status, match, wording = "missing", None, None
-            out.append(QuoteCheck(**base(q), status=status, match=match, new_wording=wording, http_status=page.status,
-                                  content_hash=chash,
-                                  same_text=(chash == q["content_hash"]) if chash and q["content_hash"] else None))
+        yield _check_page(client, url, qs, settings)
+
+
+def _check_page(client, url: str, qs: list[dict], settings) -> list[QuoteCheck]:
+    from pipeline.extract import ExtractFailed, extract_article
+    from pipeline.fetch import FetchFailed, fetch_page
+
+    out: list[QuoteCheck] = []
+    now = _now()
+    base = lambda q: dict(claim_key=q["claim_key"], claim_id=q["claim_id"], evidence_id=q["evidence_id"],  # noqa: E731
+                          url=url, sentence=q["sentence"], checked_at=now)
+    try:
+        page = fetch_page(client, url)
+    except FetchFailed as exc:
+        err = exc.error
+        status = "page_gone" if err.error_class in GONE_STATUSES else "fetch_failed"
+        code = int(err.error_class[10:]) if err.error_class.startswith("HTTPStatus") else None
+        return [QuoteCheck(**base(q), status=status, http_status=code, error=f"{err.error_class}: {err.message}")
+                for q in qs]
+    try:
+        text = extract_article(page, settings=settings).text
+    except ExtractFailed as exc:
+        return [QuoteCheck(**base(q), status="fetch_failed", http_status=page.status,
+                           error=f"{exc.error.error_class}: {exc.error.message}") for q in qs]
+    except Exception as exc:  # one odd page must not end the check of the others
+        return [QuoteCheck(**base(q), status="fetch_failed", http_status=page.status,
+                           error=f"{type(exc).__name__}: {exc}"[:500]) for q in qs]
+    chash = content_hash_of(text) if text.strip() else None
+    for q in qs:
+        a = anchor(text, q["sentence"], q["prefix"] or "", q["suffix"] or "", hint=q["start"])
+        if a.found:
+            status, match, wording = "present", a.status, None
+        elif a.status in ("changed", "removed"):
+            status, match, wording = a.status, "context", a.wording
+        else:
+            status, match, wording = "missing", None, None
+        out.append(QuoteCheck(**base(q), status=status, match=match, new_wording=wording, http_status=page.status,
+                              content_hash=chash,
+                              same_text=(chash == q["content_hash"]) if chash and q["content_hash"] else None))
     return out
 
 
@@ -155,9 +161,12 @@ def record(db, checks: Iterable[QuoteCheck]) -> int:
 
 def verify(db, client, *, claim_id: int | None = None, entity: str | None = None, all: bool = False,
            settings=None) -> list[QuoteCheck]:
-    """Select, check and record; returns the checks made."""
-    checks = check_quotes(client, select_quotes(db, claim_id=claim_id, entity=entity, all=all), settings)
-    record(db, checks)
+    """Select, check and record (page by page, so an interrupted run keeps what it checked);
+    returns the checks made."""
+    checks: list[QuoteCheck] = []
+    for page in iter_checks(client, select_quotes(db, claim_id=claim_id, entity=entity, all=all), settings):
+        record(db, page)
+        checks += page
     return checks
 
 

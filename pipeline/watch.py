@@ -70,8 +70,8 @@ def list_watches(db) -> list[dict]:
                              " WHERE a.normalized = ?", [norm]).fetchone()
             aliases = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ? ORDER BY alias",
                                                 [hit[0]])] if hit else []
-            n = db.execute("SELECT count(*) FROM alerts WHERE watched LIKE ?",
-                           ['%' + json.dumps(name)[1:-1] + '%']).fetchone()[0]
+            n = db.execute("SELECT count(*) FROM alerts, json_each(alerts.watched) j WHERE j.value IN (?, ?)",
+                           [name, hit[1] if hit else name]).fetchone()[0]
             out.append({"id": wid, "name": hit[1] if hit else name, "label": hit[2] if hit else None,
                         "aliases": [a for a in aliases if a != (hit[1] if hit else name)], "known": hit is not None,
                         "added_at": added_at, "added_by": by, "alerts": n})
