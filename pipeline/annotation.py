@@ -16,6 +16,7 @@ recommends when both are given.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
@@ -53,6 +54,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00ad": None})
 
 
+@functools.lru_cache(maxsize=16)  # one page's text is normalized once for all of its quotes
 def _normalized(text: str) -> tuple[str, list[int]]:
     """Text with Unicode compatibility forms, typographic quotes/dashes and runs of
     whitespace folded; and for each character kept, its offset in the original."""
