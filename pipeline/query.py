@@ -20,6 +20,8 @@ import sqlite_utils
 from pipeline.store import entity_norms, normalize_name, resolve, translate_errors
 
 ASSERTED = "asserted"
+# The relation types of DESIGN.md; a filter naming anything else is refused with this list.
+RELATION_TYPES = ("holds_position", "received_award", "investment")
 MAX_TEXT = 500  # longer filter strings are cut: no real name or phrase is that long
 
 _EVIDENCE_SQL = """
@@ -47,6 +49,13 @@ def _date(value: str | None, name: str) -> str | None:
         return _dt.date.fromisoformat(str(value)[:10]).isoformat()
     except ValueError:
         raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+def check_choice(value: str, valid, what: str) -> str:
+    """``value`` if it is one of ``valid``; else a ValueError that lists the valid ones."""
+    if value not in valid:
+        raise ValueError(f"unknown {what} {value!r}: use one of {', '.join(valid)}")
+    return value
 
 
 def _claim_row(r) -> dict[str, Any]:
@@ -78,6 +87,7 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     of evidence from such an article (dates: publication, else fetch date)."""
     where, params = [], []
     if type is not None:
+        check_choice(type, RELATION_TYPES, "claim type")
         where.append("c.type = ?")
         params.append(_clean(type))
     if entity is not None:
@@ -333,7 +343,8 @@ def _csv_rows(c: dict) -> Iterator[dict]:
 
 
 def describe_claim(c: dict) -> str:
-    """One-line human reading of a claim ("Lei Jun -- ceo of Xiaomi")."""
+    """One-line human reading of a claim ("Lei Jun is CEO of Xiaomi"); an investment's verb
+    follows the claim's status (invests, plans to invest, may invest)."""
     a = c["args"]
     if c["type"] == "holds_position":
         role = a.get("role") or "other"
@@ -348,7 +359,8 @@ def describe_claim(c: dict) -> str:
         money = amt.get("text") or (f"{amt.get('value'):,.0f} {amt.get('currency') or ''}".strip()
                                     if amt.get("value") is not None else "an undisclosed amount")
         techs = ", ".join(a.get("technology") or [])
-        parts = [f"{a.get('investor')} invests {money}"]
+        verb = {"planned": "plans to invest", "hedged": "may invest"}.get(c.get("status") or "", "invests")
+        parts = [f"{a.get('investor')} {verb} {money}"]
         if techs:
             parts.append(f"in {techs}")
         if a.get("target"):
@@ -360,4 +372,4 @@ def describe_claim(c: dict) -> str:
 
 
 __all__ = ["claims", "claim", "chain_ceo_award_agency", "chain_investments", "search", "export_claims",
-           "iter_claims", "claims_to_csv", "describe_claim", "fts_query", "normalize_name"]
+           "iter_claims", "claims_to_csv", "describe_claim", "check_choice", "RELATION_TYPES", "fts_query", "normalize_name"]

@@ -365,6 +365,48 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqli
     return db
 
 
+# -- read-only open (issue 11: reading commands never write) ------------------------------
+
+
+class NotNewsevDatabase(StoreError):
+    """The file is empty, not SQLite, or an SQLite database without newsev's tables."""
+
+
+_CORE_TABLES = ("articles", "claims", "evidence")
+
+
+def open_db_readonly(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+    """Open an existing evidence database for reading only: ``mode=ro``, ``query_only``, no
+    schema, no WAL switch, so the file's bytes stay as they are (a concurrent ingest's
+    committed rows are still seen). Raises ``NotNewsevDatabase`` for an empty file,
+    a file that is not SQLite, or someone else's SQLite database, and FileNotFoundError
+    for a missing one."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"no database at {p}")
+    not_ours = NotNewsevDatabase(f"{p} is not a newsev database (it has no {', '.join(_CORE_TABLES)} tables); "
+                                 "it was left untouched")
+    if p.stat().st_size == 0:
+        raise not_ours
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA query_only = 1")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:  # "file is not a database"
+        conn.close()
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise not_ours from None
+        raise _translate(exc) from exc
+    if not set(_CORE_TABLES) <= names:
+        conn.close()
+        raise not_ours
+    return sqlite_utils.Database(conn)
+
+
+# -- end of read-only open ----------------------------------------------------------------
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring a file made by an older schema version up to date (columns only; the rest
     is ``CREATE ... IF NOT EXISTS``)."""
@@ -1202,4 +1244,5 @@ __all__ = [
     "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
     "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
     "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "content_hash_of", "host_of",
+    "open_db_readonly", "NotNewsevDatabase",
 ]

@@ -15,7 +15,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import UserError, console, db_option_default
+from pipeline.cli.common import UserError, console, db_option_default, open_readonly, rows_table
+
+
+class ClaimType(str, Enum):
+    """The relation types of DESIGN.md (``pipeline.query.RELATION_TYPES``)."""
+
+    holds_position = "holds_position"
+    received_award = "received_award"
+    investment = "investment"
 
 
 class Fmt(str, Enum):
@@ -35,13 +43,9 @@ DB_HELP = "Evidence database (default data/evidence.db, or $NEWSEV_DB)."
 
 
 def _open(db: Optional[Path]):
-    """Open an existing database; a missing file is a user error, not a new empty DB."""
-    from pipeline.store import open_db
-
-    path = Path(db) if db else db_option_default()
-    if not path.is_file():
-        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
-    return open_db(path)
+    """Open an existing database read-only; a missing file or a file that is not a newsev
+    database is a user error, never a new or changed file."""
+    return open_readonly(db)
 
 
 def _dump_json(obj) -> None:
@@ -55,7 +59,7 @@ def _claims_table(rows: list[dict], title: str) -> Table:
     for col, kw in [("id", {"justify": "right"}), ("type", {}), ("claim", {"ratio": 3}), ("status", {}),
                     ("sources", {"justify": "right"}), ("seen", {}), ("conf", {"justify": "right"}),
                     ("first quote", {"ratio": 4})]:
-        t.add_column(col, **kw)
+        t.add_column(col, overflow="fold", **kw)
     for c in rows:
         first = c["evidence"][0] if c["evidence"] else None
         quote = f"\"{first['sentence']}\"\n— {first['site'] or first['host']}, {first['published']}" if first else ""
@@ -66,7 +70,7 @@ def _claims_table(rows: list[dict], title: str) -> Table:
 
 
 def claims_cmd(
-    type: Optional[str] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
+    type: Optional[ClaimType] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
     entity: Optional[str] = typer.Option(None, "--entity", help="Company, person, agency or award; any alias, any case."),
     since: Optional[str] = typer.Option(None, "--since", help="Only claims with evidence published on/after this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only claims with evidence published on/before this date."),
@@ -89,7 +93,7 @@ def claims_cmd(
     if fmt is Fmt.table and limit is None:
         shown = TABLE_LIMIT + 1  # a terminal table of every claim helps nobody; say so below
     try:
-        rows = claims(d, type=type, entity=entity, since=since, until=until, min_sources=min_sources,
+        rows = claims(d, type=type.value if type else None, entity=entity, since=since, until=until, min_sources=min_sources,
                       site=site, asserted_only=asserted_only, limit=shown)
     except ValueError as exc:
         raise UserError(str(exc)) from None
@@ -103,14 +107,15 @@ def claims_cmd(
     elif fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv(rows))
     else:
-        console.print(_claims_table(rows, f"{len(rows)} claims" + (" (the best corroborated)" if more else "")))
+        noun = "claim" if len(rows) == 1 else "claims"
+        console.print(_claims_table(rows, f"{len(rows)} {noun}" + (" (the best corroborated)" if more else "")))
         if more:
             console.print(f"more than {TABLE_LIMIT} claims match: narrow the filters, pass --limit N, "
                           "or use --format json|jsonl|csv for all of them")
 
 
 def evidence_cmd(
-    claim_id: int = typer.Argument(..., help="Claim id, as shown by `newsev query claims`."),
+    claim_id: int = typer.Argument(..., metavar="CLAIM_ID", help="Claim id, as shown by `newsev query claims`."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -134,7 +139,8 @@ def evidence_cmd(
         sys.stdout.write(claims_to_csv([c]))
         return
     console.print(f"[bold]claim {c['id']}[/bold] ({c['type']}, {c['status']}): {escape(describe_claim(c))}")
-    console.print(f"{c['sources']} independent sources, seen {c['first_seen']} .. {c['last_seen']}, "
+    src = "independent source" if c["sources"] == 1 else "independent sources"
+    console.print(f"{c['sources']} {src}, seen {c['first_seen']} .. {c['last_seen']}, "
                   f"confidence {c['confidence']:.2f}")
     t = Table(show_lines=True)
     for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url"]:
@@ -179,7 +185,7 @@ def chain_investments_cmd(
     for r in rows:
         if r.get("amount") is not None and fmt is Fmt.table:
             r["amount"] = r["amount_text"] or f"{r['amount']:,.0f} {r['currency'] or ''}"
-    _print_rows(rows, fmt, ["investor", "amount", "currency", "technology", "period", "target", "status", "sources"],
+    _print_rows(rows, fmt, ["investor", "amount", "technology", "period", "target", "status", "sources"],
                 "company -> amount -> technology")
 
 
@@ -197,12 +203,10 @@ def _print_rows(rows: list[dict], fmt: Fmt, cols: list[str], title: str) -> None
         for r in rows:
             w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
     else:
-        t = Table(title=f"{title}: {len(rows)} rows", show_lines=True)
-        for c in cols:
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(*[escape("" if r.get(c) is None else str(r.get(c))) for c in cols])
-        console.print(t)
+        cols = [c for c in cols if any(r.get(c) not in (None, "") for r in rows)] or cols  # no empty columns
+        cells = [["" if r.get(c) is None else str(r.get(c)) for c in cols] for r in rows]
+        console.print(rows_table(f"{title}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}", cols, cells,
+                                 show_lines=True))
 
 
 def search_cmd(
@@ -236,12 +240,13 @@ def search_cmd(
                 w.writerow([h["kind"], h["snippet"], h["url"], h["title"], h["site"], h["published"],
                             " ".join(str(c["id"]) for c in h["claims"])])
         return
-    t = Table(title=f"{len(hits)} hits for {escape(text[:80])!s}", show_lines=True)
+    t = Table(title=f"{len(hits)} {'hit' if len(hits) == 1 else 'hits'} for {escape(text[:80])!s}", show_lines=True)
     for c in ["kind", "snippet", "outlet / date", "claims"]:
         t.add_column(c, overflow="fold")
     for h in hits:
         snip = escape(h["snippet"]).replace(start, "[bold yellow]").replace(end, "[/bold yellow]")
-        claims_txt = "\n".join(f"#{c['id']} {escape(describe_claim(c))} ({c['sources']} src)" for c in h["claims"])
+        claims_txt = "\n".join(f"#{c['id']} {escape(describe_claim(c))} ({c['sources']} "
+                               f"{'outlet' if c['sources'] == 1 else 'outlets'})" for c in h["claims"])
         t.add_row(h["kind"], snip, escape(f"{h['site'] or ''} {h['published'] or ''}\n{h['url']}"), claims_txt)
     console.print(t)
 
@@ -298,22 +303,20 @@ def browse_cmd(
     """
     from pipeline.browse import serve
 
-    path = Path(db) if db else db_option_default()
-    if not path.is_file():
-        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    open_readonly(db).close()  # a missing file or someone else's database: say so before Datasette starts
     console.print(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C stops it)")
-    raise typer.Exit(serve(path, port=port))
+    raise typer.Exit(serve(Path(db) if db else db_option_default(), port=port))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
     query = typer.Typer(help="Query the evidence database.\n\nExample: newsev query claims --entity Xiaomi",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
     query.command("claims")(claims_cmd)
     query.command("evidence")(evidence_cmd)
     query.command("search")(search_cmd)
     chain = typer.Typer(help="The two headline chains.\n\nExample: newsev query chain ceo-award-agency",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
     chain.command("ceo-award-agency")(chain_ceo_cmd)
     chain.command("investments")(chain_investments_cmd)
     query.add_typer(chain, name="chain")
