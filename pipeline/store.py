@@ -11,6 +11,8 @@ Why it looks like this:
   ``BEGIN IMMEDIATE`` transaction: a crash leaves either the whole article or nothing,
   and a scheduled ingest, a manual re-run and a query can share the file (WAL, busy
   timeout >= 5 s).
+* A canonical link may merge URLs, never let one origin overwrite another's stored text
+  (``placed``); every evidence row slices its article's text exactly.
 * ``sources`` counts independent sources: distinct hosts, with syndicated copies (near
   duplicate text under another URL, found by MinHash banding) counted once under the
   host of the first copy we stored.
@@ -53,6 +55,10 @@ class DatabaseBusy(StoreError):
 
 class DiskFull(StoreError):
     """SQLite could not grow the file (disk full or ``max_page_count`` reached)."""
+
+
+class CorruptDatabase(StoreError):
+    """The file is not a sound SQLite database (``quick_check`` failed): never written into."""
 
 
 class RunLeaseHeld(StoreError):
@@ -345,13 +351,28 @@ def _configure(conn: sqlite3.Connection, timeout: float) -> None:
         raise StoreError(f"could not switch the database to WAL (journal_mode={mode})")
 
 
-def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S, check: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) the evidence database: WAL, busy timeout, foreign keys,
-    schema ensured. Safe when several processes open the same new file at once."""
+    schema ensured. Safe when several processes open the same new file at once.
+
+    ``check=True`` (the writing commands, at the start of a run) first runs
+    ``PRAGMA quick_check`` on an existing file and raises :class:`CorruptDatabase`
+    instead of writing into a damaged one."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(p), timeout=timeout, check_same_thread=False)
-    _configure(conn, timeout)
+    try:
+        if check and p.exists() and p.stat().st_size > 0:
+            check_integrity(conn, p)
+        _configure(conn, timeout)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and _translate(exc) is not exc:
+            raise _translate(exc) from exc
+        raise CorruptDatabase(_corrupt_message(p, str(exc))) from exc
+    except BaseException:
+        conn.close()
+        raise
     db = sqlite_utils.Database(conn)
     if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         with immediate(db):
@@ -405,6 +426,35 @@ def open_db_readonly(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S
 
 
 # -- end of read-only open ----------------------------------------------------------------
+
+
+def _corrupt_message(path: Path, detail: str) -> str:
+    return (f"{path} is damaged ({detail}); newsev will not write into it. Restore it from a backup, "
+            f"or move it away to start a new database (`sqlite3 {path} .recover` may save its rows)")
+
+
+def check_integrity(conn: sqlite3.Connection, path: str | os.PathLike = "the database") -> None:
+    """``PRAGMA quick_check`` (pages, records, free list; linear in the file size):
+    raises :class:`CorruptDatabase` with the first problems it names."""
+    with translate_errors():
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(20)").fetchall()]
+        rows = [r for r in rows if not _false_null_report(conn, r)] or ["ok"]
+    if rows != ["ok"]:
+        raise CorruptDatabase(_corrupt_message(Path(path), "; ".join(rows)[:300]))
+
+
+def _false_null_report(conn: sqlite3.Connection, message: str) -> bool:
+    """SQLite 3.40's quick_check reports "NULL value in T.C" for WITHOUT ROWID tables whose
+    primary key lists columns in another order than the table (``integrity_check`` says
+    ok): such a report counts only when the column really holds a NULL."""
+    m = re.fullmatch(r"NULL value in (\w+)\.(\w+)", message)
+    if not m:
+        return False
+    table, col = m.groups()
+    try:
+        return conn.execute(f'SELECT count(*) FROM "{table}" WHERE "{col}" IS NULL').fetchone()[0] == 0
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -936,21 +986,75 @@ def refresh_claims(db_or_conn, claim_ids: Iterable[int]) -> None:
 
 
 def article_exists(db: sqlite_utils.Database, *, url: str | None = None, guid: str | None = None,
-                   content_hash: str | None = None) -> str | None:
-    """Canonical URL of the stored article known by this URL, GUID or content hash."""
+                   feed_url: str | None = None, content_hash: str | None = None) -> str | None:
+    """Canonical URL of the stored article known by this URL, GUID or content hash.
+
+    A GUID identifies an entry within its feed only (two feeds may both number their
+    items "1", "2", "3"), so it is looked up together with ``feed_url``. An article
+    whose text came from another origin through a canonical link does not count as
+    stored under that URL: its owner's own page is still fetched (and may replace it).
+    """
     q = [
-        (url, "SELECT url FROM articles WHERE url = ?"),
-        (url, "SELECT a.url FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"),
-        (guid, "SELECT url FROM articles WHERE guid = ? LIMIT 1"),
-        (content_hash, "SELECT url FROM articles WHERE content_hash = ? AND text != '' LIMIT 1"),
+        (url, "SELECT url, fetched_url FROM articles WHERE url = ?", [url]),
+        (url, "SELECT a.url, NULL FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?", [url]),
+        (guid and feed_url, "SELECT url, NULL FROM articles WHERE guid = ? AND feed_url = ? LIMIT 1", [guid, feed_url]),
+        (content_hash, "SELECT url, NULL FROM articles WHERE content_hash = ? AND text != '' LIMIT 1",
+         [content_hash]),
     ]
     with translate_errors():
-        for value, sql in q:
-            if value:
-                row = db.execute(sql, [value]).fetchone()
-                if row:
+        for wanted, sql, params in q:
+            if wanted:
+                row = db.execute(sql, params).fetchone()
+                if row and not (row[1] and origin_of(row[1]) != origin_of(row[0])):
                     return row[0]
     return None
+
+
+def origin_of(url: str) -> str:
+    """Host and port of a URL: whose server wrote a text. ``http`` and ``https`` on
+    their default ports are one origin (a site moving to TLS is still itself)."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+def placed(db_or_conn, article: Article) -> Article:
+    """The article as it may be stored: a canonical link may merge URLs, but never let
+    one origin overwrite another's stored text.
+
+    A page names another origin's URL as its canonical (same registrable domain, or
+    the extractor would not have honoured it). It may take that URL while nothing is
+    stored there, or when the stored text came from the same origin; the canonical
+    URL's own origin may always (re)write it. Otherwise the page is what it is, a page
+    of its own origin, and is stored under its own URL (where an identical stored text
+    still merges it by content hash).
+    """
+    conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
+    if not article.fetched_url:
+        return article
+    mine = origin_of(article.fetched_url)
+    if mine == origin_of(article.url):
+        return article
+    with translate_errors():
+        row = conn.execute("SELECT fetched_url FROM articles WHERE url = ?", [article.url]).fetchone()
+    if row is None or origin_of(row[0] or article.url) == mine:
+        return article
+    return own_page(article)
+
+
+def own_page(article: Article) -> Article:
+    """The article keyed by the URL it was fetched from, its canonical link ignored."""
+    from dataclasses import replace
+
+    from pipeline.urls import canonicalize, site_of
+
+    url = canonicalize(article.fetched_url or article.url)
+    site = site_of(url) if article.site == site_of(article.url) else article.site
+    return replace(article, url=url, fetched_url=None, site=site)
 
 
 def _result_hash(article: Article, result: DocResult | None) -> str:
@@ -983,18 +1087,24 @@ def _locate(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def write_article(db: sqlite_utils.Database, article: Article, result: DocResult | None,
-                  run_id: int | None = None) -> int:
+                  run_id: int | None = None, *, unplaced: list[str] | None = None) -> int:
     """Store one article and replace its evidence, in ONE ``BEGIN IMMEDIATE`` transaction.
 
     Returns the article id. A second URL with the same content hash returns the stored
     article's id (the URL is remembered in ``article_urls``); writing the same article and
-    result twice changes nothing (``run_id`` records the run that last changed it)."""
+    result twice changes nothing (``run_id`` records the run that last changed it).
+
+    Where the article is stored is decided by :func:`placed` (a canonical link never
+    lets one origin overwrite another's text). Evidence whose sentence is not in this
+    text is not stored (``text[start:end] == sentence`` holds for every row); such
+    sentences are appended to ``unplaced`` for the caller to record."""
     text = article.text or ""
     chash = article.content_hash or (content_hash_of(text) if text.strip() else "")
-    rhash = _result_hash(article, result)
     sig = minhash(text) if text.strip() else None
     conn = db.conn
     with immediate(db):
+        article = placed(conn, article)
+        rhash = _result_hash(article, result)
         existing = conn.execute("SELECT id, content_hash, result_hash FROM articles WHERE url = ?",
                                 [article.url]).fetchone()
         if existing is None and text.strip() and chash:
@@ -1069,6 +1179,10 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                 touched.add(cid)
                 for ev in rel.evidence:
                     s, e = _locate(text, ev.sentence, ev.start, ev.end)
+                    if text[s:e] != ev.sentence:  # not this text's sentence: never stored as its evidence
+                        if unplaced is not None:
+                            unplaced.append(ev.sentence)
+                        continue
                     rows.append((cid, aid, ev.sentence, s, e, float(rel.confidence), rel.extractor_version,
                                  rel.status, rel.attributed_to)
                                 + annotation.stored_selector(text, s, e)  # issue 12: prefix, suffix
@@ -1240,9 +1354,9 @@ def record_error(db: sqlite_utils.Database, run_id: int | None, err: FetchError)
 
 
 __all__ = [
-    "open_db", "write_article", "delete_article", "article_exists", "get_feed_state", "save_feed_state",
+    "open_db", "write_article", "delete_article", "article_exists", "placed", "own_page", "origin_of", "get_feed_state", "save_feed_state",
     "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
     "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
-    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "content_hash_of", "host_of",
+    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "CorruptDatabase", "check_integrity", "content_hash_of", "host_of",
     "open_db_readonly", "NotNewsevDatabase",
 ]

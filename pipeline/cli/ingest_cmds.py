@@ -5,7 +5,7 @@ import json
 import logging
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
@@ -75,6 +75,44 @@ def _summary(result: dict) -> str:
             f"{_n(result.get('relations'), 'relation')}, {_n(result.get('errors'), 'error')}")
 
 
+def _writable_db(db: Path) -> None:
+    """A writing command refuses a damaged database before starting anything."""
+    from pipeline import store
+
+    try:
+        store.open_db(db, check=True).close()
+    except store.CorruptDatabase as exc:
+        raise UserError(str(exc)) from None
+
+
+@contextmanager
+def _orchestrated(kind: str, db: Path, label: str) -> Iterator[None]:
+    """Prefect for one command: a temporary server tied to this process (or
+    ``PREFECT_API_URL``); SIGTERM ends the command as Ctrl-C does. A server that cannot
+    be started is recorded as a failed run and ends the command with status 1."""
+    _ephemeral_prefect()
+    from flows.server import PrefectUnavailable, prefect_api, signals_end_the_command
+    from pipeline.runs import record_refused_start
+
+    with signals_end_the_command(), _progress(label):
+        stack = ExitStack()
+        try:
+            stack.enter_context(prefect_api())
+        except PrefectUnavailable as exc:
+            run_id = record_refused_start(db, kind, "PrefectUnavailable", str(exc))
+            err_console.print(f"[red]error:[/red] no Prefect API for this {kind}: {escape(str(exc))}"
+                              + (f" (recorded as run {run_id})" if run_id else ""))
+            raise typer.Exit(1) from None
+        with stack:
+            yield
+
+
+def _bookkeeping_note(result: dict) -> None:
+    if result.get("bookkeeping_error"):
+        err_console.print(f"[yellow]warning:[/yellow] the run's end could not be recorded: "
+                          f"{escape(result['bookkeeping_error'])}")
+
+
 def _run_ingest(feeds: Path, db: Path, max_per_feed: int | None, allow_private: bool,
                 dask_address: str | None = None, n_process: int | None = None) -> dict:
     if not feeds.is_file():
@@ -85,12 +123,14 @@ def _run_ingest(feeds: Path, db: Path, max_per_feed: int | None, allow_private: 
         load_feeds(feeds)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    _ephemeral_prefect()
-    from flows.ingest import ingest_with_runner
+    _writable_db(db)
+    with _orchestrated("ingest", db, "starting Prefect and loading the model"):
+        from flows.ingest import ingest_with_runner
 
-    with _progress("starting Prefect and loading the model"):
-        return ingest_with_runner(dask_address=dask_address, feeds_path=str(feeds), db_path=str(db),
-                                  max_per_feed=max_per_feed, allow_private=allow_private, n_process=n_process)
+        result = ingest_with_runner(dask_address=dask_address, feeds_path=str(feeds), db_path=str(db),
+                                    max_per_feed=max_per_feed, allow_private=allow_private, n_process=n_process)
+    _bookkeeping_note(result)
+    return result
 
 
 def ingest_cmd(
@@ -130,13 +170,14 @@ def rerun_cmd(
     if not url.startswith(("http://", "https://")):
         raise UserError(f"not an http(s) URL: {url!r}")
     settings = load_settings()
-    _ephemeral_prefect()
-    from flows.ingest import rerun_url
+    db = db or settings.db_path
+    _writable_db(db)
+    with _orchestrated("rerun", db, f"re-running {url}"):
+        from flows.ingest import rerun_url
 
-    with _progress(f"re-running {url}"):
-        result = rerun_url(url=url, db_path=str(db or settings.db_path),
-                           allow_private=allow_private or settings.allow_private)
-    if result["status"] != "ok":
+        result = rerun_url(url=url, db_path=str(db), allow_private=allow_private or settings.allow_private)
+    _bookkeeping_note(result)
+    if result["status"] not in ("ok", "partial"):
         problem = str(result.get("error") or result.get("skip_reason"))
         hint = ""
         if "BlockedAddress" in problem and not (allow_private or settings.allow_private):
