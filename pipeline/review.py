@@ -26,6 +26,12 @@ class ReviewError(ValueError):
     """A review that cannot be recorded or a review file that cannot be read."""
 
 
+def _has_trail(db) -> bool:
+    from pipeline.timeline import has_trail
+
+    return has_trail(db)
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -54,7 +60,7 @@ def review(db, claim_id: int, verdict: str, *, note: str | None = None, by: str 
 def verdicts_for(db, claim_ids: Iterable[int]) -> dict[int, dict]:
     """Latest verdict of each of these claims that has one: {claim id: review}."""
     ids = sorted(set(int(i) for i in claim_ids))
-    if not ids:
+    if not ids or not _has_trail(db):
         return {}
     with translate_errors():
         rows = db.execute(
@@ -65,6 +71,8 @@ def verdicts_for(db, claim_ids: Iterable[int]) -> dict[int, dict]:
 
 def history(db, claim_id: int) -> list[dict]:
     """Every verdict ever given on this claim's identity, oldest first."""
+    if not _has_trail(db):
+        return []
     rows = db.execute("SELECT r.verdict, r.note, r.reviewer, r.at FROM reviews r JOIN claims c ON c.key = r.claim_key"
                       " WHERE c.id = ? ORDER BY r.at, r.id", [int(claim_id)]).fetchall()
     return [{"verdict": r[0], "note": r[1], "reviewer": r[2], "at": r[3]} for r in rows]
@@ -97,6 +105,8 @@ def export_reviews(db, path: str | Path) -> int:
     """Write every verdict (history included) as JSON Lines; returns how many."""
     n = 0
     with open(path, "w", encoding="utf-8") as fh:
+        if not _has_trail(db):  # a file older than the reviews table, opened read-only: no verdicts
+            return 0
         for r in db.execute("SELECT claim_key, claim_type, claim_args, verdict, note, reviewer, at FROM reviews"
                             " ORDER BY at, id"):
             rec = dict(zip(EXPORT_KEYS, [r[0], r[1], json.loads(r[2]) if r[2] else None, *r[3:]]))

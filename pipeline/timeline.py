@@ -191,7 +191,7 @@ def enrich(db, claims: list[dict]) -> list[dict]:
     from pipeline import review as reviews
 
     ids = [c["id"] for c in claims]
-    if not ids:
+    if not ids or not has_trail(db):
         return claims
     ids_json = json.dumps(ids)
     verdicts = reviews.verdicts_for(db, ids)
@@ -245,3 +245,86 @@ def times_line(claim: dict) -> str:
         first, last = str(seen["first"])[:10], str(seen.get("last") or seen["first"])[:10]
         parts.append(f"seen by newsev {first}" + (f" to {last}" if last != first else ""))
     return "; ".join(parts)
+
+
+def has_trail(db) -> bool:
+    """True when the file has the issue-12 tables (a file of an older schema opened
+    read-only has not been migrated: then there is nothing to show or filter)."""
+    try:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'latest_reviews'").fetchone() is not None
+    except Exception:  # noqa: BLE001 (a closed or odd connection: show nothing extra)
+        return False
+
+
+def held_note(claim: dict) -> str:
+    """'former chair (until 2019)' when the quotes state more than the bare role, else ''."""
+    held = (claim.get("times") or {}).get("held")
+    if not held:
+        return ""
+    if held["state"] == "current" and not held["acting"] and held["since"] is None and held["until"] is None:
+        return ""
+    return held["text"]
+
+
+def review_note(claim: dict) -> str:
+    """'accepted by ana on 2026-12-01: matches the filing' or ''."""
+    r = claim.get("review")
+    if not r:
+        return ""
+    from pipeline.review import mark
+
+    return mark(r) + (f": {r['note']}" if r.get("note") else "")
+
+
+def quote_notes(ev: dict) -> list[str]:
+    """What one quote says about time, and its latest check at the source."""
+    out = []
+    t = ev.get("time")
+    if t:
+        p = parse_time(t)
+        bits = [w for w in (p["state"] if p["state"] != "current" else "", "acting" if p["acting"] else "") if w]
+        if p["since"] is not None:
+            bits.append(f"since {p['since']}")
+        if p["until"] is not None:
+            bits.append(f"until {p['until']}")
+        if bits:
+            out.append("states the post as " + " ".join(bits))
+    if ev.get("check"):
+        from pipeline.verify import describe
+
+        out.append(describe(ev["check"]))
+    return out
+
+
+def chain_rows(db, rows: list[dict], *, include_rejected: bool = False) -> list[dict]:
+    """CEO → award → agency rows without rejected claims (unless asked), each with
+    ``in_post`` (was the CEO in post in the award's year: yes / no / unknown), the CEO's
+    ``held`` text and both claims' reviews."""
+    if not rows or not has_trail(db):
+        return rows
+    from pipeline import review as reviews
+
+    ids = {r["position_claim_id"] for r in rows} | {r["award_claim_id"] for r in rows}
+    verdicts = reviews.verdicts_for(db, ids)
+    out = []
+    for r in rows:
+        pv, av = verdicts.get(r["position_claim_id"]), verdicts.get(r["award_claim_id"])
+        if not include_rejected and "rejected" in ((pv or {}).get("verdict"), (av or {}).get("verdict")):
+            continue
+        t = position_time(db, r["position_claim_id"])
+        row = db.execute("SELECT held FROM positions WHERE claim_id = ?", [r["position_claim_id"]]).fetchone()
+        out.append(r | {"in_post": in_post(t, r.get("year")), "ceo_held": row[0] if row else None,
+                        "position_review": pv, "award_review": av})
+    return out
+
+
+def in_post_note(r: dict) -> str:
+    """'in post in 2019: yes (CEO (since 2010))' for a chain row."""
+    if "in_post" not in r:
+        return ""
+    year = r.get("year")
+    if year is None:
+        return "in post when the award was given: unknown (the award has no year)"
+    why = {"yes": f"as the quotes state it: {r.get('ceo_held')}", "no": f"as the quotes state it: {r.get('ceo_held')}",
+           "unknown": "the quotes give no years of the post"}[r["in_post"]]
+    return f"in post in {year}: {r['in_post']} ({why})"

@@ -63,6 +63,10 @@ def remove(db, name: str) -> dict:
 def list_watches(db) -> list[dict]:
     """The watchlist with each entity's current canonical name, label and aliases."""
     out = []
+    from pipeline.timeline import has_trail
+
+    if not has_trail(db):  # a file older than the watchlist, opened read-only
+        return out
     with translate_errors():
         for wid, name, norm, added_at, by in db.execute(
                 "SELECT id, name, normalized, added_at, added_by FROM watchlist ORDER BY name COLLATE NOCASE"):
@@ -174,6 +178,10 @@ def alerts(db, since: str | None = None, limit: int | None = None) -> list[dict]
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
+    from pipeline.timeline import has_trail
+
+    if not has_trail(db):
+        return []
     with translate_errors():
         out = [dict(zip(ALERT_KEYS, r)) for r in db.execute(sql, params)]
     for a in out:

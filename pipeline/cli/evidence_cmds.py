@@ -16,17 +16,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import UserError, console, db_option_default
+from pipeline.cli.common import UserError, console, db_option_default, open_readonly
 
 DB_HELP = "Evidence database (default data/evidence.db, or $NEWSEV_DB)."
 
 
 def _open(db: Optional[Path], *, create: bool = False):
+    """Open for writing (verify, review, watch add/remove); an existing file must be ours."""
     from pipeline.store import open_db
 
     path = Path(db) if db else db_option_default()
-    if not create and not path.is_file():
-        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    if not create or path.is_file():
+        open_readonly(db).close()  # missing, or someone else's database: a user error, file untouched
     return open_db(path)
 
 
@@ -120,7 +121,7 @@ def review_cmd(
     if modes > 1:
         raise UserError("give a verdict, --export FILE or --import FILE, one at a time")
     if export is not None:
-        n = r.export_reviews(_open(db), export)
+        n = r.export_reviews(open_readonly(db), export)
         console.print(f"wrote {n} verdicts to {export}")
         return
     if import_ is not None:
@@ -134,7 +135,7 @@ def review_cmd(
         return
     if claim_id is None:
         raise UserError("give a claim id (with --accept or --reject), or --export/--import FILE")
-    d = _open(db)
+    d = _open(db) if (accept or reject) else open_readonly(db)
     from pipeline.query import claim as get_claim, describe_claim
 
     c = get_claim(d, claim_id)
@@ -204,7 +205,7 @@ def watch_list_cmd(
     """
     from pipeline import watch as w
 
-    rows = w.list_watches(_open(db))
+    rows = w.list_watches(open_readonly(db))
     if fmt is ViewFmt.json:
         _dump_json(rows)
         return
@@ -240,7 +241,7 @@ def alerts_cmd(
     from pipeline import watch as w
 
     try:
-        rows = w.alerts(_open(db), since=since, limit=limit)
+        rows = w.alerts(open_readonly(db), since=since, limit=limit)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if fmt is AlertFmt.atom:
