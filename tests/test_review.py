@@ -154,3 +154,66 @@ def test_cli_review_errors(tmp_path):
     assert "exclude each other" in _cli("review", "1", "--accept", "--reject", "--db", db, check=False).stderr
     assert "no claim with id 4242" in _cli("review", "4242", "--accept", "--db", db, check=False).stderr
     assert "not reviewed" in _cli("review", "1", "--db", db).stdout
+
+
+# -- what a verdict changes on the read side ---------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed(tmp_path):
+    from store_fixtures import build_seed_db
+
+    path = tmp_path / "e.db"
+    db = build_seed_db(path)
+    award = db.execute("SELECT claim_id FROM awards").fetchone()[0]
+    ceo = db.execute("SELECT claim_id FROM positions WHERE person = 'Lei Jun' AND role = 'ceo'").fetchone()[0]
+    review.review(db, award, "reject", by="ana", note="the filing misdates it")
+    review.review(db, ceo, "accept", by="ben", note="annual report")
+    yield db, path, award, ceo
+    db.close()
+
+
+def test_rejected_claim_leaves_packets_chains_and_exports(reviewed, tmp_path):
+    db, path, award, ceo = reviewed
+    p = str(path)
+    ids = {r["id"] for r in json.loads(_cli("query", "claims", "--format", "json", "--db", p).stdout)}
+    assert award not in ids and ceo in ids
+    assert award in {r["id"] for r in json.loads(_cli("query", "claims", "--include-rejected", "--format", "json",
+                                                       "--db", p).stdout)}
+    assert json.loads(_cli("query", "chain", "ceo-award-agency", "--format", "json", "--db", p).stdout) == []
+    assert len(json.loads(_cli("query", "chain", "ceo-award-agency", "--include-rejected", "--format", "json",
+                               "--db", p).stdout)) == 1
+    packet = tmp_path / "xiaomi.md"
+    _cli("packet", "Xiaomi", "-o", str(packet), "--db", p)
+    text = packet.read_text(encoding="utf-8")
+    assert "Outstanding Builder" not in text
+    assert "Reviewed: accepted by ben on " in text and "annual report" in text
+    _cli("packet", "Xiaomi", "-o", str(packet), "--include-rejected", "--db", p)
+    assert "REJECTED: rejected by ana on " in packet.read_text(encoding="utf-8")
+    for fmt, ext in [("jsonl", "jsonl"), ("csv", "csv"), ("annotation", "jsonld"), ("ftm", "ftm.json")]:
+        out = tmp_path / f"out.{ext}"
+        _cli("export", "--format", fmt, "-o", str(out), "--db", p)
+        body = out.read_text(encoding="utf-8")
+        assert "Outstanding Builder" not in body, fmt
+        _cli("export", "--format", fmt, "-o", str(out), "--include-rejected", "--db", p)
+        assert "Outstanding Builder" in out.read_text(encoding="utf-8"), fmt
+    annos = json.loads((tmp_path / "out.jsonld").read_text())["first"]["items"]
+    assessing = [b["value"] for a in annos for b in a["body"] if b["purpose"] == "assessing"]
+    assert any(v.startswith("accepted by ben on ") for v in assessing)
+    assert any(v.startswith("rejected by ana on ") for v in assessing)  # kept on request, and marked
+
+
+def test_reviewed_and_unreviewed_filters(reviewed):
+    db, path, award, ceo = reviewed
+    p = str(path)
+    rev = json.loads(_cli("query", "claims", "--reviewed", "--format", "json", "--db", p).stdout)
+    assert [r["id"] for r in rev] == [ceo]
+    assert rev[0]["review"]["verdict"] == "accepted" and rev[0]["review"]["reviewer"] == "ben"
+    assert {r["id"] for r in json.loads(_cli("query", "claims", "--reviewed", "--include-rejected", "--format",
+                                             "json", "--db", p).stdout)} == {ceo, award}
+    unrev = {r["id"] for r in json.loads(_cli("query", "claims", "--unreviewed", "--format", "json", "--db",
+                                              p).stdout)}
+    total = db.execute("SELECT count(*) FROM claims").fetchone()[0]
+    assert len(unrev) == total - 2 and not unrev & {ceo, award}
+    table = _cli("query", "claims", "--reviewed", "--db", p).stdout
+    assert "accepted by ben on" in table

@@ -155,3 +155,92 @@ def test_old_database_gains_the_columns(tmp_path):
     assert (prefix + sentence + suffix) in TEXT_A and len(prefix) == len(suffix) == 32
     assert timeline.parse_time(d.execute("SELECT time FROM evidence").fetchone()[0])["state"] == "current"
     d.close()
+
+
+# -- the read side: --current, the CEO chain, packets ----------------------------------------------
+
+AWARD_TEXT_SENT = "Ilse Marchetti received the National Order of Merit from the Ministry of Digital Affairs in 2019."
+BERG_AWARD_SENT = "Tomas Berg received the National Order of Merit from the Ministry of Digital Affairs in 2019."
+
+
+def _trail_db(path):
+    from pipeline.types import Relation
+    from trail_site import ev
+
+    d = open_db(path)
+    text = " ".join([KORVANE_FILLER[0], CEO_SINCE, CHAIR_FORMER, AWARD_TEXT_SENT, BERG_AWARD_SENT,
+                     KORVANE_FILLER[1]])
+    berg_ceo = "Tomas Berg was chief executive of Korvane Networks until 2015."
+    text += " " + berg_ceo
+
+    def award(sentence, who):
+        return Relation(type="received_award", args={"recipient": who, "award": "National Order of Merit",
+                                                     "conferred_by": "Ministry of Digital Affairs", "year": 2019},
+                        evidence=(ev(text, sentence),), confidence=0.9, extractor_version="trail-test-1")
+    rels = [
+        position(text, CEO_SINCE, "Ilse Marchetti", "Korvane Networks", "ceo",
+                 {"state": "current", "acting": False, "since": 2010, "until": None}),
+        position(text, CHAIR_FORMER, "Tomas Berg", "Korvane Networks", "chair",
+                 {"state": "former", "acting": False, "since": None, "until": 2019}),
+        position(text, berg_ceo, "Tomas Berg", "Korvane Networks", "ceo",
+                 {"state": "former", "acting": False, "since": None, "until": 2015}),
+        award(AWARD_TEXT_SENT, "Ilse Marchetti"), award(BERG_AWARD_SENT, "Tomas Berg"),
+    ]
+    write_article(d, article(URL_A, text, "2024-05-03", "Korvane Courier", "2024-05-03T08:00:00Z"), doc(URL_A, rels))
+    return d
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, COLUMNS="250"))
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_query_current_drops_former_posts(tmp_path):
+    _trail_db(tmp_path / "e.db").close()
+    rows = json.loads(_cli("query", "claims", "--current", "--format", "json", "--db", str(tmp_path / "e.db")))
+    got = sorted((r["type"], r["args"].get("person") or r["args"].get("recipient"), r["args"].get("role"))
+                 for r in rows)
+    assert got == [("holds_position", "Ilse Marchetti", "ceo"),
+                   ("received_award", "Ilse Marchetti", None), ("received_award", "Tomas Berg", None)]
+    everything = json.loads(_cli("query", "claims", "--format", "json", "--db", str(tmp_path / "e.db")))
+    assert len(everything) == 5
+    held = {r["args"]["person"] + "/" + r["args"]["role"]: r["times"]["held"]["text"] for r in everything
+            if r["type"] == "holds_position"}
+    assert held == {"Ilse Marchetti/ceo": "CEO (since 2010)", "Tomas Berg/chair": "former chair (until 2019)",
+                    "Tomas Berg/ceo": "former CEO (until 2015)"}
+    table = _cli("query", "claims", "--type", "holds_position", "--db", str(tmp_path / "e.db"))
+    assert "CEO (since 2010)" in table and "former chair (until 2019)" in table
+
+
+def test_chain_says_in_post_only_when_the_quotes_say_so(tmp_path):
+    from pipeline.query import chain_ceo_award_agency
+    from store_fixtures import seed_articles
+
+    d = _trail_db(tmp_path / "e.db")
+    for art, res in seed_articles()[:2]:  # Lei Jun: CEO, no years stated; award in 2019
+        write_article(d, art, res)
+    rows = {r["ceo"]: r for r in chain_ceo_award_agency(d, with_evidence=False)}
+    assert {k: r["in_post"] for k, r in rows.items()} == {"Ilse Marchetti": "yes", "Tomas Berg": "no",
+                                                          "Lei Jun": "unknown"}
+    assert rows["Ilse Marchetti"]["ceo_held"] == "CEO (since 2010)"
+    d.close()
+    out = _cli("query", "chain", "ceo-award-agency", "--db", str(tmp_path / "e.db"))
+    assert "yes (CEO (since 2010))" in out and "no (former CEO (until 2015))" in out and "unknown" in out
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_packet_shows_when_each_post_held(tmp_path, suffix):
+    _trail_db(tmp_path / "e.db").close()
+    out = tmp_path / f"korvane{suffix}"
+    _cli("packet", "Korvane Networks", "-o", str(out), "--db", str(tmp_path / "e.db"))
+    text = out.read_text(encoding="utf-8")
+    assert "CEO (since 2010)" in text and "former chair (until 2019)" in text
+    assert "in post in 2019: yes" in text and "in post in 2019: no" in text
+    assert "published 2024-05-03" in text and "seen by newsev 2024-05-03" in text
+    assert "States the post as former until 2019" in text

@@ -164,3 +164,88 @@ def test_cli_verify_needs_one_selection(stored):
         p = subprocess.run([sys.executable, "-m", "pipeline.cli", "verify", *args, "--db", str(path)],
                            capture_output=True, text=True, timeout=60)
         assert p.returncode == 2 and "exactly one of" in p.stderr
+
+
+# -- the checks in packets and in the web view ----------------------------------------------------------
+
+
+def test_packet_and_query_show_the_latest_check(stored, tmp_path):
+    db, settings, path = stored
+    with HttpClient(settings) as client:
+        v.verify(db, client, all=True, settings=settings)
+    env = dict(os.environ, COLUMNS="300")
+    out = tmp_path / "weibo.md"
+    p = subprocess.run([sys.executable, "-m", "pipeline.cli", "packet", "Weibo", "-o", str(out), "--db", str(path)],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Quote changed on " in text and "the page now says: “Wang Gaofei, the former chief executive" in text
+    out = tmp_path / "xiaomi.html"
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "packet", "Xiaomi", "-o", str(out), "--db", str(path)],
+                   check=True, capture_output=True, timeout=60)
+    assert "Quote still online on " in out.read_text(encoding="utf-8")
+    cid = db.execute("SELECT claim_id FROM positions WHERE person = 'Han Do-yeon'").fetchone()[0]
+    p = subprocess.run([sys.executable, "-m", "pipeline.cli", "query", "evidence", str(cid), "--db", str(path)],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert "page gone on " in p.stdout and "HTTPStatus410" in p.stdout
+
+
+@pytest.mark.slow
+def test_web_view_shows_checks_and_when_posts_held(stored):
+    from playwright.sync_api import sync_playwright
+
+    from test_browse import CHROMIUM, _start_browse, _stop
+
+    db, settings, path = stored
+    with HttpClient(settings) as client:
+        v.verify(db, client, all=True, settings=settings)
+    proc, base, log = _start_browse(path)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            try:
+                page = browser.new_page()
+                page.goto(f"{base}/{path.stem}/trail_quote_checks", wait_until="load")
+                rows = page.locator("table.rows-and-columns tbody tr")
+                cells = [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
+                statuses = sorted(r[1] for r in cells)
+                assert statuses == ["changed", "fetch_failed", "page_gone", "present", "present", "removed"]
+                changed = [r for r in cells if r[1] == "changed"][0]
+                assert CHANGED_NEW in changed
+                page.goto(f"{base}/{path.stem}/trail_positions", wait_until="load")
+                body = page.locator("table.rows-and-columns").inner_text()
+                assert "CEO (since 2010)" in body and "changed on " in body and "present on " in body
+            finally:
+                browser.close()
+    finally:
+        _stop(proc, log)
+
+
+def test_verify_on_the_demo_database(demo_db, tmp_path):
+    """The demo's quotes, checked again against the sample served where the demo fetched it."""
+    import shutil
+    from urllib.parse import urlsplit
+
+    from pipeline.demo import SAMPLE_DIR, serve_directory
+
+    src, _ = demo_db
+    path = tmp_path / "demo.db"
+    shutil.copy(src, path)
+    db = open_db(path)
+    urls = [r[0] for r in db.execute("SELECT url FROM articles WHERE id IN (SELECT article_id FROM evidence)")]
+    port = urlsplit(urls[0]).port
+    n_quotes = db.execute("SELECT count(*) FROM evidence").fetchone()[0]
+    db.close()
+    env = dict(os.environ, NEWSEV_MIN_HOST_DELAY="0", COLUMNS="300")
+    with serve_directory(SAMPLE_DIR, port=port):
+        p = subprocess.run([sys.executable, "-m", "pipeline.cli", "verify", "--entity", "Xiaomi", "--allow-private",
+                            "--format", "json", "--db", str(path)], capture_output=True, text=True, env=env,
+                           timeout=300)
+    assert p.returncode == 0, p.stderr
+    checks = json.loads(p.stdout)
+    assert checks and {c["status"] for c in checks} == {"present"}
+    assert {c["match"] for c in checks} == {"exact"}
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM verifications").fetchone()[0] == len(checks)
+    assert db.execute("SELECT count(*) FROM evidence").fetchone()[0] == n_quotes
+    db.close()
