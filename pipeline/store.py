@@ -1360,3 +1360,155 @@ __all__ = [
     "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "CorruptDatabase", "check_integrity", "content_hash_of", "host_of",
     "open_db_readonly", "NotNewsevDatabase",
 ]
+
+
+# == polling at scale (pipeline/poller.py) =============================================
+# Feed entries not yet handed on (a per-feed cap per run leaves the rest for later runs,
+# and a 304 on the next poll must not lose them), robots.txt outcomes kept across runs,
+# and feeds waiting after repeated timeouts. Tables are appended to SCHEMA below and
+# also created on first use, so a database made before them gains them when it polls.
+
+POLL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feed_backlog (
+    id INTEGER PRIMARY KEY,
+    feed_url TEXT NOT NULL,
+    url TEXT NOT NULL,
+    guid TEXT,
+    title TEXT,
+    published TEXT,
+    summary TEXT,
+    added_at TEXT,
+    UNIQUE (feed_url, url)
+);
+CREATE INDEX IF NOT EXISTS idx_feed_backlog_url ON feed_backlog(url);
+CREATE TABLE IF NOT EXISTS robots_cache (
+    origin TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    body TEXT,
+    error_class TEXT,
+    message TEXT,
+    fetched_at TEXT,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_backoff (
+    url TEXT PRIMARY KEY,
+    timeouts INTEGER NOT NULL,
+    last_error TEXT,
+    last_at TEXT,
+    next_try REAL
+);
+"""
+SCHEMA = SCHEMA + POLL_SCHEMA
+
+from pipeline.types import FeedEntry  # noqa: E402
+
+_POLL_READY: set[int] = set()
+
+
+def ensure_poll_tables(db: sqlite_utils.Database) -> None:
+    """Create the polling tables in a database made before they existed (once per connection)."""
+    if id(db.conn) in _POLL_READY:
+        return
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                  " ('feed_backlog', 'robots_cache', 'feed_backoff')").fetchone()[0] < 3:
+        with immediate(db):
+            for stmt in _split_sql(POLL_SCHEMA):
+                db.conn.execute(stmt)
+    _POLL_READY.add(id(db.conn))
+
+
+def feed_states(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of every known feed, in one query."""
+    with translate_errors():
+        return {u: (e, m) for u, e, m in db.execute("SELECT url, etag, last_modified FROM feeds")}
+
+
+def load_robots(db: sqlite_utils.Database, now: float | None = None) -> list[tuple]:
+    """Unexpired robots.txt records: (origin, state, body, error_class, message, expires)."""
+    ensure_poll_tables(db)
+    with translate_errors():
+        return db.execute("SELECT origin, state, body, error_class, message, expires FROM robots_cache"
+                          " WHERE expires > ?", [now if now is not None else time.time()]).fetchall()
+
+
+def load_feed_backoff(db: sqlite_utils.Database) -> dict[str, tuple[int, float | None]]:
+    """url -> (consecutive timeouts, epoch seconds before which the feed is not polled)."""
+    ensure_poll_tables(db)
+    with translate_errors():
+        return {u: (n, t) for u, n, t in db.execute("SELECT url, timeouts, next_try FROM feed_backoff")}
+
+
+_FEED_UPSERT = (
+    "INSERT INTO feeds (url, name, etag, last_modified, last_status, last_error, last_polled)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(url) DO UPDATE SET name = coalesce(excluded.name, name),"
+    " etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),"
+    " last_status = excluded.last_status, last_error = excluded.last_error, last_polled = excluded.last_polled")
+
+
+def save_polls(db: sqlite_utils.Database, polls: Iterable[tuple[FeedPoll, str | None]], *,
+               robots: Iterable[tuple] = (), backoff: Iterable[tuple] = (), keep: int = 1000) -> None:
+    """Record a batch of feed outcomes in one transaction: validators and status (as
+    ``save_feed_state``), their entries into the backlog (at most ``keep`` per feed,
+    the newest), robots.txt records
+    ``(origin, state, body, error_class, message, expires)`` and backoff changes
+    ``(url, timeouts, last_error, next_try)`` (timeouts 0 deletes the row)."""
+    ensure_poll_tables(db)
+    now = _now()
+    with immediate(db):
+        conn = db.conn
+        for poll, name in polls:
+            status = str(poll.status) if poll.status is not None else (poll.error.error_class if poll.error else None)
+            err = f"{poll.error.error_class}: {poll.error.message}" if poll.error else None
+            conn.execute(_FEED_UPSERT, [poll.feed_url, name, poll.etag, poll.last_modified, status, err, now])
+            conn.executemany(
+                "INSERT OR IGNORE INTO feed_backlog (feed_url, url, guid, title, published, summary, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(e.feed_url, e.url, e.guid, e.title, e.published, e.summary, now) for e in poll.entries])
+            if poll.entries:
+                conn.execute("DELETE FROM feed_backlog WHERE feed_url = ? AND id NOT IN (SELECT id FROM feed_backlog"
+                             " WHERE feed_url = ? ORDER BY published IS NULL, published DESC, id LIMIT ?)",
+                             [poll.feed_url, poll.feed_url, max(1, int(keep))])
+        for origin, state, body, error_class, message, expires in robots:
+            conn.execute("INSERT OR REPLACE INTO robots_cache (origin, state, body, error_class, message,"
+                         " fetched_at, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [origin, state, body, error_class, message, now, expires])
+        for url, timeouts, last_error, next_try in backoff:
+            if timeouts <= 0:
+                conn.execute("DELETE FROM feed_backoff WHERE url = ?", [url])
+            else:
+                conn.execute("INSERT OR REPLACE INTO feed_backoff (url, timeouts, last_error, last_at, next_try)"
+                             " VALUES (?, ?, ?, ?, ?)", [url, timeouts, last_error, now, next_try])
+
+
+def pending_entries(db: sqlite_utils.Database, feed_urls: Iterable[str], per_feed: int) -> list[FeedEntry]:
+    """Up to ``per_feed`` backlog entries of each feed, newest first (undated ones after
+    dated ones, in feed order); entries whose URL is already stored are dropped first."""
+    ensure_poll_tables(db)
+    wanted = set(feed_urls)
+    with immediate(db):
+        db.conn.execute("DELETE FROM feed_backlog WHERE url IN (SELECT url FROM articles)"
+                        " OR url IN (SELECT url FROM article_urls)")
+    with translate_errors():
+        rows = db.execute(
+            "SELECT feed_url, url, guid, title, published, summary FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY feed_url ORDER BY published IS NULL, published DESC, id)"
+            " AS rn FROM feed_backlog) WHERE rn <= ? ORDER BY feed_url, rn", [max(0, int(per_feed))]).fetchall()
+    by_feed: dict[str, list[FeedEntry]] = {}
+    for f, u, g, t, p, s in rows:
+        if f in wanted:
+            by_feed.setdefault(f, []).append(FeedEntry(feed_url=f, url=u, guid=g, title=t, published=p, summary=s))
+    return [e for f in dict.fromkeys(feed_urls) for e in by_feed.get(f, [])]
+
+
+def drop_pending(db: sqlite_utils.Database, entries: Iterable[FeedEntry]) -> int:
+    """Remove entries from the backlog (known already, or failed for good)."""
+    pairs = [(e.feed_url, e.url) for e in entries]
+    if not pairs:
+        return 0
+    ensure_poll_tables(db)
+    with immediate(db):
+        before = db.conn.total_changes
+        db.conn.executemany("DELETE FROM feed_backlog WHERE feed_url = ? AND url = ?", pairs)
+        return db.conn.total_changes - before
+# == end of polling at scale ===========================================================
