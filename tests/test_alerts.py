@@ -109,3 +109,29 @@ def test_alerts_since_and_table(ingested):
     assert bad.returncode == 2 and "ISO date" in bad.stderr
     listed = json.loads(_cli("watch", "list", "--format", "json", "--db", db).stdout)
     assert [(w["name"], w["alerts"]) for w in listed] == [(MIIT, 2)]
+
+
+def test_browse_serves_the_atom_feed(ingested):
+    import urllib.error
+    import urllib.request
+
+    from test_browse import _start_browse, _stop
+
+    proc, base, log = _start_browse(ingested["db"])
+    try:
+        with urllib.request.urlopen(base + "/-/alerts.atom", timeout=10) as r:
+            assert r.status == 200 and r.headers["content-type"].startswith("application/atom+xml")
+            feed = feedparser.parse(r.read())
+        assert feed.bozo == 0 and len(feed.entries) == 2
+        assert {e.link.rsplit("/", 1)[1] for e in feed.entries} == {"xiaomi.html", "weibo.html"}
+        assert any(link.rel == "self" and link.href.endswith("/-/alerts.atom") for link in feed.feed.links)
+        with urllib.request.urlopen(base + "/-/alerts.atom?since=2999-01-01", timeout=10) as r:
+            assert feedparser.parse(r.read()).entries == []
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            urllib.request.urlopen(base + "/-/alerts.atom?since=soon", timeout=10)
+        assert bad.value.code == 400
+        with urllib.request.urlopen(base + f"/{ingested['db'].stem}/trail_alerts.json?_shape=array", timeout=10) as r:
+            rows = json.loads(r.read())
+        assert sorted(r["kind"] for r in rows) == ["new_claim", "new_evidence"]
+    finally:
+        _stop(proc, log)

@@ -126,3 +126,26 @@ def test_annotation_ids_are_stable_across_a_rebuilt_database(seed, tmp_path):
     ids = [sorted(a["id"] for a in json.loads((tmp_path / f).read_text())["first"]["items"])
            for f in ("a.jsonld", "b.jsonld")]
     assert ids[0] == ids[1]
+
+
+def test_cli_export_on_the_demo_database(demo_db, tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    path, _ = demo_db
+    out = tmp_path / "demo.jsonld"
+    p = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "--format", "annotation", "-o", str(out),
+                        "--db", str(path)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    texts = dict(con.execute("SELECT url, text FROM articles"))
+    n_quotes = con.execute("SELECT count(*) FROM evidence").fetchone()[0]
+    con.close()
+    items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
+    assert f"wrote {len(items)} annotations" in p.stdout and len(items) == n_quotes > 20
+    for anno in items:
+        quote, pos = anno["target"]["selector"]
+        text = texts[anno["target"]["source"]]
+        found = anchor(text, quote["exact"], quote["prefix"], quote["suffix"])
+        assert (found.status, found.start, found.end) == ("exact", pos["start"], pos["end"])

@@ -127,3 +127,23 @@ def test_ids_are_stable_across_a_rebuilt_database(db, tmp_path):
     b = {e.id for e in _load(tmp_path / "b.json")}
     assert b and b <= a  # the rebuilt file lacks only the Korvane article's entities
 
+
+
+def test_cli_export_of_the_demo_database(demo_db, tmp_path):
+    path, _ = demo_db
+    out = tmp_path / "demo.ftm.json"
+    p = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "--format", "ftm", "-o", str(out),
+                        "--db", str(path)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    ents = _load(out)
+    assert f"wrote {len(ents)} FtM entities" in p.stdout
+    for e in ents:
+        assert e.schema.validate(e.to_dict()) is None
+    s = _by_schema(ents)
+    people = {e.id: e.first("name") for e in s["Person"]}
+    orgs = {e.id: e.first("name") for e in s.get("Company", []) + s.get("Organization", [])}
+    assert ("Lei Jun", "Xiaomi") in {(people.get(d.first("director")), orgs.get(d.first("organization")))
+                                     for d in s["Directorship"]}
+    miit = [e for e in s["PublicBody"] if e.first("name") == "Ministry of Industry and Information Technology"]
+    assert miit and "MIIT" in miit[0].get("alias")
+    assert any(p.get("amount") for p in s["Project"])

@@ -244,3 +244,18 @@ def test_packet_shows_when_each_post_held(tmp_path, suffix):
     assert "in post in 2019: yes" in text and "in post in 2019: no" in text
     assert "published 2024-05-03" in text and "seen by newsev 2024-05-03" in text
     assert "States the post as former until 2019" in text
+
+
+def test_three_times_on_the_demo_database(demo_db):
+    path, _ = demo_db
+    rows = json.loads(_cli("query", "claims", "--entity", "Xiaomi", "--format", "json", "--db", str(path)))
+    assert rows
+    for r in rows:
+        t = r["times"]
+        assert t["published"]["first"] <= t["published"]["last"]
+        assert t["seen"]["first"] <= t["seen"]["last"] and t["seen"]["first"].startswith("20")
+        assert (t["held"] is not None) == (r["type"] == "holds_position")
+    ceo = [r for r in rows if r["type"] == "holds_position" and r["args"]["role"] == "ceo"]
+    assert ceo and ceo[0]["times"]["held"]["text"].split(" (")[0].endswith("CEO")
+    chain = json.loads(_cli("query", "chain", "ceo-award-agency", "--format", "json", "--db", str(path)))
+    assert chain and all(r["in_post"] in ("yes", "no", "unknown") for r in chain)

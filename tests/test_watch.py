@@ -124,3 +124,15 @@ def test_cli_watch_add_list_remove(db, tmp_path):
     assert "no longer watching" in _cli(path, "watch", "remove", "miit").stdout
     gone = _cli(path, "watch", "remove", "MIIT")
     assert gone.returncode == 2 and "not on the watchlist" in gone.stderr
+
+
+def test_watch_an_alias_in_the_demo_database(demo_db, tmp_path):
+    import shutil
+
+    src, _ = demo_db
+    path = tmp_path / "demo.db"
+    shutil.copy(src, path)
+    out = _cli(path, "watch", "add", "MIIT")
+    assert out.returncode == 0 and f"watching {MIIT} (as MIIT)" in out.stdout
+    listed = json.loads(_cli(path, "watch", "list", "--format", "json").stdout)
+    assert listed[0]["name"] == MIIT and "MIIT" in listed[0]["aliases"] and listed[0]["label"] == "GOV"
