@@ -271,13 +271,10 @@ def _abbrevs() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def trigger_re() -> re.Pattern:
-    lines = (MODELS_DIR / "triggers.txt").read_text(encoding="utf-8").splitlines()
-    parts = [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
-    # award names must contain a cue word (models/awards.json), so the cues are triggers too
-    awards = load_json("awards.json")
-    words = sorted({*awards["cues"], *awards["list_cues"]}, key=len, reverse=True)
-    parts.append(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")s?\b")
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    """Sentence triggers, derived from the rules (``models/rules/*.json``, field ``triggers``)."""
+    from pipeline.relations.engine import trigger_patterns
+
+    return re.compile("|".join(f"(?:{p})" for p in trigger_patterns()), re.IGNORECASE)
 
 
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")

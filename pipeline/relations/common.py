@@ -251,26 +251,9 @@ def _propn_name(toks: list[Token]) -> str | None:
 
 
 def modality(sent: Span, trigger_i: int):
-    """The colleague's modality reader, or a minimal fallback if it is not importable."""
-    try:
-        from pipeline.relations.modality import sentence_modality
-    except Exception:  # pragma: no cover - only while the module is absent
-        return _FallbackModality(sent, trigger_i)
+    from pipeline.relations.modality import sentence_modality
+
     return sentence_modality(sent, trigger_i)
-
-
-@dataclass(frozen=True)
-class _Mod:
-    status: str
-    attributed_to: str | None
-    negated: bool
-
-
-def _FallbackModality(sent: Span, trigger_i: int) -> _Mod:  # noqa: N802
-    tok = sent.doc[trigger_i]
-    neg = any(c.dep_ == "neg" for c in tok.children) or any(
-        t.lemma_ in ("deny", "reject") for t in tok.ancestors)
-    return _Mod("asserted", None, neg)
 
 
 _YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")

@@ -32,6 +32,7 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
                                        org_of, person_of)
+from pipeline.relations.engine import filler
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
@@ -148,9 +149,8 @@ def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[li
     return found, j
 
 
-def extract_positions(ctx: SentCtx) -> list:
+def _setup(ctx: SentCtx):
     doc = ctx.doc
-    out: list = []
     roles = [r for r in _roles(doc) if not _blocked(doc, r)]
     roles_by_end = {r.end: r for r in roles}
     roles_by_start = {r.start: r for r in roles}
@@ -159,7 +159,14 @@ def extract_positions(ctx: SentCtx) -> list:
     persons += [doc[t.i:t.i + 1] for t in doc if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")]
     # a surname the model mislabelled ("said Han, the chief executive", Han read as NORP)
     persons += [e for e in doc.ents if e.label_ != "PERSON" and len(e) == 1 and ctx.resolver.known_person(e.text)]
+    return doc, roles, roles_by_end, roles_by_start, persons
 
+
+@filler("title_before_name")
+def title_before_name(ctx: SentCtx) -> list:
+    """"[ORG('s)] ROLE (and ROLE) PERSON": "Xiaomi co-founder and CEO Lei Jun"."""
+    doc, roles, roles_by_end, roles_by_start, persons = _setup(ctx)
+    out: list = []
     for p in persons:
         pname = person_of(doc[p.end - 1], ctx)
         if not pname:
@@ -171,6 +178,18 @@ def extract_positions(ctx: SentCtx) -> list:
             org, org_ents = _org_before(doc, j, ctx, chain)
             if org:
                 _emit(out, ctx, pname, org, chain, org_ents, chain[-1].start, 0.9)
+    return out
+
+
+@filler("title_after_name")
+def title_after_name(ctx: SentCtx) -> list:
+    """"PERSON, (the) ROLE of ORG", "PERSON, ORG's ROLE", "PERSON serves as ORG's ROLE"."""
+    doc, roles, roles_by_end, roles_by_start, persons = _setup(ctx)
+    out: list = []
+    for p in persons:
+        pname = person_of(doc[p.end - 1], ctx)
+        if not pname:
+            continue
         # --- title after the name: "PERSON, (the) ROLE of ORG" / "PERSON, ORG's ROLE"
         k = p.end
         seen_copula = False
@@ -235,6 +254,14 @@ def extract_positions(ctx: SentCtx) -> list:
                     if not _is_plural(rs):
                         _emit(out, ctx, pname, ctx.resolver.topic_org(), [rs], [], rs.start, 0.7)
 
+    return out
+
+
+@filler("role_of_org_then_person")
+def role_of_org_then_person(ctx: SentCtx) -> list:
+    """"the ROLE of ORG, PERSON"."""
+    doc, roles, *_ = _setup(ctx)
+    out: list = []
     # --- "the ROLE of ORG, PERSON"
     for r in roles:
         if _is_plural(r) or r.end >= len(doc) or doc[r.end].lower_ != "of":
@@ -249,22 +276,13 @@ def extract_positions(ctx: SentCtx) -> list:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
-    out += _under_holder(ctx)
-    out += _replaced_as(ctx, roles)
-    out += _has_role_in(ctx, roles)
-    out += _plural_copula(ctx)
-    out += _nominal_founding(ctx)
-    out += _title_offices(ctx)
-    out += _plural_roles(ctx)
-    out += _role_of_org(ctx, roles)
-    out += _verb_positions(ctx)
-    out += _list_positions(ctx, roles)
-    return _dedupe(out)
+    return out
 
 
 FOUNDING_NOUNS = {"founding", "foundation", "establishment", "formation", "creation"}
 
 
+@filler("nominal_founding")
 def _nominal_founding(ctx: SentCtx) -> list:
     """"the founding of X by Y", "since its founding by Y" (its = the passage's organisation)."""
     doc = ctx.doc
@@ -298,6 +316,7 @@ def _nominal_founding(ctx: SentCtx) -> list:
     return out
 
 
+@filler("plural_copula")
 def _plural_copula(ctx: SentCtx) -> list:
     """"The founders of X were A and B", "A and B were the co-founders of X", "the band's
     founding members were A and B": a plural role linked by "be" to a list of people."""
@@ -335,6 +354,11 @@ def _plural_copula(ctx: SentCtx) -> list:
     return out
 
 
+@filler("has_role_in")
+def has_role_in(ctx: SentCtx) -> list:
+    return _has_role_in(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
+
+
 def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
     """"Intel has a new chief executive in Pat Gelsinger": the organisation is the subject
     of "have", the holder the object of "in"."""
@@ -351,6 +375,11 @@ def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
             continue
         _emit(out, ctx, person_of(holder, ctx, lenient=False), ctx.resolver.org_name(e), [r], [e], root.i, 0.75)
     return out
+
+
+@filler("replaced_as")
+def replaced_as(ctx: SentCtx) -> list:
+    return _replaced_as(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
 
 
 def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
@@ -389,6 +418,7 @@ def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
 _NUMERAL = re.compile(r"^[IVXL]+$")
 
 
+@filler("title_offices")
 def _title_offices(ctx: SentCtx) -> list:
     """"Pope Paul VI": a title that names both an office and its body (models/roles.json
     title_orgs). Not after a qualifier ("Coptic Pope X") and not for "the pope" alone."""
@@ -419,6 +449,7 @@ def _title_offices(ctx: SentCtx) -> list:
     return out
 
 
+@filler("under_holder")
 def _under_holder(ctx: SentCtx) -> list:
     """"She was deputy leader of the Labour Party under Y": a deputy serves under the
     holder of the full role, so Y holds it (leader/chairman/president of X)."""
@@ -468,6 +499,7 @@ def _people_run(doc, i: int, step: int) -> list[Span]:
     return out
 
 
+@filler("plural_roles")
 def _plural_roles(ctx: SentCtx) -> list:
     """"Xiaomi co-founders Lei Jun and Lin Bin"; "A and B, the co-founders of Velora"."""
     doc = ctx.doc
@@ -583,6 +615,11 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
         # but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent), [ent]
     return None, []
+
+
+@filler("role_of_org")
+def role_of_org(ctx: SentCtx) -> list:
+    return _role_of_org(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
 
 
 def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
@@ -721,6 +758,7 @@ def _verb_lemma(v: Token) -> str:
     return lemma
 
 
+@filler("verb_positions")
 def _verb_positions(ctx: SentCtx) -> list:
     doc = ctx.doc
     out: list = []
@@ -916,6 +954,11 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
     return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
 
 
+@filler("list_positions")
+def list_positions(ctx: SentCtx) -> list:
+    return _list_positions(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
+
+
 def _list_positions(ctx: SentCtx, roles: list[Span]) -> list:
     """"CEOs who ... include A of X, B of Y": each person holds the plural noun's role."""
     doc = ctx.doc
@@ -945,14 +988,3 @@ def _of_org(doc, p: Span) -> Span | None:
         if e is not None and e.label_ in ORGISH:
             return e
     return None
-
-
-def _dedupe(rels: list) -> list:
-    seen = set()
-    out = []
-    for r in rels:
-        key = (r.args["person"], r.args["organization"], r.args["role"])
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
