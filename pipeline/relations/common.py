@@ -14,6 +14,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, name_like
+from pipeline.relations import registry
 from pipeline.types import Evidence
 
 ORGISH = {"ORG", "GOV"}
@@ -309,9 +310,14 @@ def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confiden
         return None
     if mod.status == "hedged":
         confidence = min(confidence, 0.6)
+    time = None
+    if "time" in registry.get(rtype).attributes:
+        from pipeline.relations.tenure import read_time
+
+        time = read_time(ctx.doc, trigger_i, ctx.doc_date)
     return Relation(type=rtype, args=args, evidence=(ctx.evidence(),), confidence=confidence,
                     status=mod.status, attributed_to=mod.attributed_to,
-                    extractor_version=extractor_version())
+                    extractor_version=extractor_version(), time=time)
 
 
 def list_people(ctx: SentCtx, after: int = 0) -> list[tuple[Span, str]]:

@@ -37,11 +37,13 @@ from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
               "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
-              "first", "sole", "late", "group", "global", "company", "-"}
+              "first", "sole", "late", "group", "global", "company", "-", "acting", "interim", "ex", "caretaker",
+              "erstwhile", "onetime", "one-time", "previous"}
 COPULA_GAP = {",", "is", "was", "has", "had", "been", "became", "becomes", "become", "serves", "served",
               "serving", "as", "the", "a", "an", "its", "now", "currently", "also", "remains", "remained",
               "and", "then", "former", "current", "longtime", "long-time", "executive", "first", "sole",
-              "founding", "named", "appointed", "later"}
+              "founding", "named", "appointed", "later", "acting", "interim", "ex", "-", "outgoing", "incoming", "late",
+              "erstwhile", "onetime", "one-time", "previous"}
 
 
 def _roles(doc) -> list[Span]:
