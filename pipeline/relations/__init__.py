@@ -77,15 +77,19 @@ def _process_batch(batch: list[Document]) -> list[DocResult]:
         for t in texts:
             try:
                 parsed.append(next(parse_selected([t])))
-            except Exception:
+            except Exception as exc:
                 log.exception("nlp failed on one document")
-                parsed.append([])
+                from pipeline.nlp import ParsedText
+
+                failed = ParsedText()
+                failed.warnings = (f"nlp_failed:{type(exc).__name__}",)
+                parsed.append(failed)
     for d, sents in zip(batch, parsed):
         try:
-            out.append(_relations_for(d, sents))
+            out.append(_relations_for(d, sents, tuple(getattr(sents, "warnings", ()))))
         except Exception:
             log.exception("relation extraction failed on document %s", d.id)
-            out.append(DocResult(id=d.id))
+            out.append(DocResult(id=d.id, warnings=tuple(getattr(sents, "warnings", ()))))
     return out
 
 

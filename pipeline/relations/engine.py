@@ -59,6 +59,7 @@ class Rule:
     expect: tuple[dict, ...] = ()
     prior: float = 0.8
     triggers: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     filler: str | None = None
     pattern: tuple[dict, ...] | None = None
     slots: dict[str, Any] = field(default_factory=dict)
@@ -112,10 +113,13 @@ def rules() -> tuple[Rule, ...]:
                 raise ValueError(f"models/rules/{fname}: rule id {r['id']!r} twice")
             seen.add(r["id"])
             registry.get(r["type"])  # unknown types fail at load, not mid-run
+            if any(not t.startswith("@") for t in r.get("triggers", ())) and not r.get("keywords"):
+                raise ValueError(f"rule {r['id']}: a regex trigger needs 'keywords' (the prefilter's literals)")
             if bool(r.get("filler")) == bool(r.get("pattern")):
                 raise ValueError(f"rule {r['id']}: give exactly one of 'filler' or 'pattern'")
             out.append(Rule(id=r["id"], type=r["type"], example=r["example"], expect=tuple(r.get("expect", ())),
                             prior=float(r.get("prior", 0.8)), triggers=tuple(r.get("triggers", ())),
+                            keywords=tuple(k.lower() for k in r.get("keywords", ())),
                             filler=r.get("filler"), pattern=tuple(_expand(r["pattern"])) if r.get("pattern") else None,
                             slots=r.get("slots", {}), const=r.get("const", {}), doc=r.get("doc", "")))
     return tuple(out)
@@ -128,6 +132,18 @@ def trigger_patterns() -> list[str]:
         for t in r.triggers:
             pats.append(re.sub(r"@(\w+)", lambda m: _lexicon_alt(m.group(1)), t))
     return list(dict.fromkeys(pats))
+
+
+def trigger_keywords() -> frozenset[str]:
+    """Literals one of which every trigger match contains: the rules' ``keywords`` and the
+    words of lexicons used as triggers."""
+    out: set[str] = set()
+    for r in rules():
+        out.update(r.keywords)
+        for t in r.triggers:
+            for name in re.findall(r"@(\w+)", t):
+                out.update(w.lower() for w in lexicons()[name])
+    return frozenset(out)
 
 
 def _lexicon_alt(name: str) -> str:
