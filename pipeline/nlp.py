@@ -87,13 +87,23 @@ def gazetteer_patterns(nlp: Language) -> list[dict]:
 
 
 def role_patterns(nlp: Language) -> list[dict]:
+    """Role words and their plurals (for lists: "CEOs who ...", "chief executives") as phrase
+    patterns matched on LOWER; a plural that tokenizes otherwise stays a token pattern."""
     pats = []
     for role, words in load_json("roles.json")["roles"].items():
         for w in words:
-            toks = [t.text.lower() for t in nlp.make_doc(w)]
-            pats.append({"label": role, "pattern": [{"LOWER": t} for t in toks]})
-            if not toks[-1].endswith("s"):  # plurals, for lists ("CEOs who ...", "chief executives")
-                plural = toks[:-1] + [toks[-1][:-1] + "men" if toks[-1].endswith("man") else toks[-1] + "s"]
+            d = nlp.make_doc(w)
+            toks = [t.text.lower() for t in d]
+            pats.append({"label": role, "pattern": w.lower()})
+            last = toks[-1]
+            if last.endswith("s"):
+                continue
+            plural_last = last[:-3] + "men" if last.endswith("man") else last + "s"
+            text = w.lower()[:d[-1].idx] + plural_last
+            plural = toks[:-1] + [plural_last]
+            if [t.text for t in nlp.make_doc(text)] == plural:
+                pats.append({"label": role, "pattern": text})
+            else:
                 pats.append({"label": role, "pattern": [{"LOWER": t} for t in plural]})
     return pats
 
@@ -142,7 +152,7 @@ def make_roles(nlp: Language, name: str):
     from spacy.pipeline import SpanRuler
 
     ruler = SpanRuler(nlp, name, spans_key=ROLES_KEY, annotate_ents=False, overwrite=True, validate=False,
-                      spans_filter=_longest_new)
+                      spans_filter=_longest_new, phrase_matcher_attr="LOWER")
     ruler.add_patterns(role_patterns(nlp))
     return ruler
 
@@ -166,7 +176,7 @@ def _repair_persons(doc: Doc) -> Doc:
 
     if ROLES_KEY not in doc.spans:
         return doc
-    new = []
+    new: list = []
     for r in doc.spans[ROLES_KEY]:
         i = r.end
         j = i
@@ -206,6 +216,46 @@ def _repair_persons(doc: Doc) -> Doc:
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
+    return _repair_titles(doc)
+
+
+def _repair_titles(doc: Doc) -> Doc:
+    """Entities that are titles, not names: "Senior", "Board" or "Chief Executive Officer"
+    as a PERSON or ORG is dropped; "CFO of Super Value" or "Head of Mobile Products" as one
+    ORG gives up its leading title ("Super Value"); "Dodd-Frank" before "Act" is a law."""
+    from spacy.tokens import Span
+
+    names = load_json("names.json")
+    not_names = set(names["not_names"])
+    laws = set(names["law_words"])
+    role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+    out = []
+    changed = False
+    for e in doc.ents:
+        if e.label_ not in ("PERSON", "ORG") or e.ent_id_:
+            out.append(e)
+            continue
+        words = [t for t in e if not t.is_punct]
+        if words and all(t.lower_ in not_names or t.i in role_tokens for t in words):
+            changed = True  # "Senior", "Chief Executive Officer": no name at all
+            continue
+        if e.end < len(doc) and doc[e.end].lower_ in laws and doc[e.end].is_title:
+            out.append(Span(doc, e.start, e.end, label="LAW"))
+            changed = True
+            continue
+        if e[0].i in role_tokens:
+            # "CFO of Super Value", "President and CEO of Acme": the name after the titles
+            k = e.start
+            while k < e.end and (k in role_tokens or doc[k].lower_ in ("of", "at", "and", "&", ",", "the", "-")
+                                 or doc[k].lower_ in not_names):
+                k += 1
+            changed = True
+            if k < e.end and doc[k].text[:1].isupper():
+                out.append(Span(doc, k, e.end, label=e.label_))
+            continue
+        out.append(e)
+    if changed:
+        doc.ents = out
     return doc
 
 

@@ -212,10 +212,23 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
 
 
 def _valid(rel) -> bool:
+    """Checks every rule's output passes: a position needs two different names, and an
+    organisation named only by department words ("Mobile Products") is a unit, not a company."""
     a = rel.args
     if rel.type == "holds_position":
-        return bool(a.get("person")) and bool(a.get("organization")) and a["person"].casefold() != a["organization"].casefold()
+        org = a.get("organization") or ""
+        if not a.get("person") or not org or a["person"].casefold() == org.casefold():
+            return False
+        return not _department(org)
     return True
+
+
+def _department(name: str) -> bool:
+    from pipeline.nlp import load_json
+
+    words = set(load_json("names.json")["department_words"])
+    toks = [w.strip(",.").lower() for w in name.replace("-", " ").split()]
+    return bool(toks) and all(w in words for w in toks)
 
 
 def run_sentence(ctx) -> list:
@@ -227,7 +240,7 @@ def run_sentence(ctx) -> list:
         if r.filler is None:
             continue
         try:
-            found += _tag(FILLERS[r.filler](ctx), r)
+            found += _tag([x for x in FILLERS[r.filler](ctx) if _valid(x)], r)
         except Exception:
             log.exception("rule %s failed on a sentence", r.id)
     try:
