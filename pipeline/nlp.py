@@ -243,7 +243,18 @@ def _repair_titles(doc: Doc) -> Doc:
             out.append(Span(doc, e.start, e.end, label="LAW"))
             changed = True
             continue
-        if e[0].i in role_tokens:
+        inner = {i for r in doc.spans.get(ROLES_KEY, []) if e.start <= r.start and r.end <= e.end
+                 for i in range(r.start, r.end)}
+        if e[-1].i in inner and e[0].i not in role_tokens:
+            # "Gogoro Founder" as a PERSON: the organisation before the title
+            k = e.end
+            while k > e.start and (k - 1 in inner or doc[k - 1].lower_ in ("and", "&", ",", "-")):
+                k -= 1
+            changed = True
+            if k > e.start and doc[e.start].text[:1].isupper():
+                out.append(Span(doc, e.start, k, label="ORG"))
+            continue
+        if e[0].i in role_tokens or (e[0].lower_ in not_names and len(e) > 1 and e.label_ == "ORG"):
             # "CFO of Super Value", "President and CEO of Acme": the name after the titles
             k = e.start
             while k < e.end and (k in role_tokens or doc[k].lower_ in ("of", "at", "and", "&", ",", "the", "-")

@@ -217,10 +217,20 @@ def _valid(rel) -> bool:
     a = rel.args
     if rel.type == "holds_position":
         org = a.get("organization") or ""
-        if not a.get("person") or not org or a["person"].casefold() == org.casefold():
+        person = a.get("person") or ""
+        if not person or not org or person.casefold() == org.casefold():
             return False
-        return not _department(org)
+        return not _department(org) and not _title_only(org) and not _title_only(person.split()[-1])
     return True
+
+
+def _title_only(name: str) -> bool:
+    """"Company", "Board", "Senior", "Officer": a word of models/names.json not_names is no name."""
+    from pipeline.nlp import load_json
+
+    words = set(load_json("names.json")["not_names"])
+    toks = [w.strip(",.").lower() for w in name.split()]
+    return bool(toks) and all(w in words for w in toks)
 
 
 def _department(name: str) -> bool:

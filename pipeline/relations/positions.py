@@ -116,12 +116,44 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
     return role
 
 
+def _coordinated(span: Span) -> list[Span]:
+    """The titles coordinated with ``span`` ("Chairman, President and CEO of X", "president
+    and CFO of Y"): role spans joined only by the glue words of models/roles.json, so they
+    share the holder and the organisation. A name in between ends the group."""
+    doc = span.doc
+    glue = set(load_json("roles.json")["coordination_glue"])
+    roles = [r for r in _roles(doc) if not _blocked(doc, r)]
+    by_start = {r.start: r for r in roles}
+    by_end = {r.end: r for r in roles}
+    group = [span]
+    cur = span
+    while True:  # rightwards
+        k = cur.end
+        while k < len(doc) and doc[k].lower_ in glue and k not in by_start:
+            k += 1
+        if k == cur.end or k not in by_start:
+            break
+        cur = by_start[k]
+        group.append(cur)
+    cur = span
+    while True:  # leftwards
+        k = cur.start
+        while k > 0 and doc[k - 1].lower_ in glue and k not in by_end:
+            k -= 1
+        if k == cur.start or k not in by_end:
+            break
+        cur = by_end[k]
+        group.append(cur)
+    return [r for r in group if not _is_plural(r)]
+
+
 def _emit(out, ctx, person, org, role_spans, org_ents, trigger_i, conf):
     if not person or not org or person == org:
         return
     if fold_org(person).casefold() == org.casefold():
         return
-    for rs in role_spans:
+    spans = {(r.start, r.end): r for rs in role_spans for r in [rs] + _coordinated(rs)}
+    for rs in spans.values():
         role = _role_value(rs, org_ents, org, ctx)
         rel = make_relation("holds_position", {"person": person, "organization": org, "role": role},
                             ctx, trigger_i if trigger_i is not None else rs.start, conf)
@@ -647,6 +679,7 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         poss = next((c for c in root.children if c.dep_ == "poss"), None)
         org_ent = None
+        more_orgs: list[str] = []
         if pobj is not None:
             if pobj.lower_ == "board":  # "the chairman of Aurelia's board", "of the board of X"
                 owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
@@ -655,10 +688,16 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                     owner = next((c for c in of2.children if c.dep_ == "pobj"), None) if of2 is not None else None
                 pobj = owner if owner is not None else pobj
             org_ent = ent_of(pobj)
+            one_word_name = org_ent is not None and org_ent.label_ == "PERSON" and len(org_ent) == 1 \
+                and not ctx.resolver.known_person(org_ent.text)  # "CEO of Sabex" (read as a person)
             if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") \
-                    and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text):
+                    and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text) and not one_word_name:
                 continue
-            org = _org_arg(pobj, ctx, True)
+            org = ctx.resolver.org_name(org_ent) if one_word_name else _org_arg(pobj, ctx, True)
+            # "CEO of both Vexor and Quandry": each coordinated name
+            more_orgs = [o for c in pobj.children if c.dep_ == "conj" and c.pos_ == "PROPN"
+                         for o in [_org_arg(c, ctx, True) or (ctx.resolver.org_name(ent_of(c)) if ent_of(c) is not None
+                                   and len(ent_of(c)) == 1 and ent_of(c).label_ == "PERSON" else None)] if o]
         elif poss is not None:
             # "Arm's chief executive", "its chairman", "the company's chief executive"
             org_ent = ent_of(poss)
@@ -714,6 +753,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         pname = person_of(subj, ctx)
         # the role's head word carries the clause ("was not a founding member"), not its modifier
         _emit(out, ctx, pname, org, [r], [e for e in [org_ent] if e is not None], r[-1].i, 0.8)
+        for o in (more_orgs if pobj is not None else []):
+            _emit(out, ctx, pname, o, [r], [], r[-1].i, 0.75)
     return out
 
 
