@@ -231,7 +231,18 @@ def _repair_titles(doc: Doc) -> Doc:
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
     out = []
     changed = False
+    taken = {i for e in doc.ents for i in range(e.start, e.end)}
     for e in doc.ents:
+        if e.label_ == "ORG" and not e.ent_id_ and e.start > 0:
+            # "Low | Cost Vans Bristol Ltd": capitalised compounds of the name cut off at its start
+            s = e.start
+            while s > 0 and s - 1 not in taken and doc[s - 1].pos_ == "PROPN" and doc[s - 1].is_title \
+                    and doc[s - 1].dep_ == "compound" and e.start <= doc[s - 1].head.i < e.end \
+                    and doc[s - 1].i - 1 not in role_tokens and s - 1 not in role_tokens:
+                s -= 1
+            if s != e.start:
+                e = Span(doc, s, e.end, label="ORG")
+                changed = True
         if e.label_ not in ("PERSON", "ORG") or e.ent_id_:
             out.append(e)
             continue

@@ -113,6 +113,9 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
                 p = person_of(c, ctx, depth + 1)
                 if p:
                     return p
+    if tok.pos_ == "NOUN" and tok.dep_ == "appos" and depth < 2 and tok.head.ent_type_ == "PERSON":
+        # "Afshan Khan, a former executive who became ...": the name the description is set beside
+        return person_of(tok.head, ctx, depth + 1)
     if tok.pos_ == "NOUN":
         # "X is an actress and titleholder who was crowned ...": the copula's subject
         h = tok

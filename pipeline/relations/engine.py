@@ -194,8 +194,10 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
         args: dict[str, Any] = dict(rule.const)
         ok = True
         for arg, spec in rule.slots.items():
+            if arg.startswith("_"):
+                continue
             reader = SLOT_READERS[spec["read"]]
-            val = reader(nodes[spec["node"]], ctx, nodes, spec)
+            val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
             if val in (None, "", []) and not registry.get(rule.type).args.get(arg, {}).get("optional"):
                 ok = False
                 break

@@ -833,10 +833,14 @@ def _verb_positions(ctx: SentCtx) -> list:
         if subj and not obj and not subjpass and v.dep_ == "relcl" and lemma in FOUND:
             # "the firm he founded, VenCatalyst"
             obj = [v.head]
+        if subj and not obj and not subjpass and lemma in FOUND:
+            # "Niels founded and built US Internet": the coordinated verb's object is shared
+            obj = [o for c in kids if c.dep_ == "conj" and c.pos_ == "VERB" and c.i > v.i
+                   for o in c.children if o.dep_ == "dobj"][:1]
         if subj and obj and not subjpass:
             if v.dep_ == "conj" and not subj:
                 continue
-            persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
+            persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx) or _first_name(s, ctx, lemma))]
             if obj[0].lower_ == "board" and lemma in LEAD:  # "chaired the board of X" / "X's board"
                 owner = next((c for c in obj[0].children if c.dep_ == "poss"), None)
                 if owner is None:
@@ -914,6 +918,19 @@ def _verb_positions(ctx: SentCtx) -> list:
             if rel is not None:
                 out.append(rel)
     return out
+
+
+def _first_name(tok: Token, ctx: SentCtx, lemma: str) -> str | None:
+    """"Niels founded US Internet" (Niels read as an organisation): a lone capitalised word
+    that founds something is a person, unless it names a known organisation."""
+    if lemma not in FOUND or tok.pos_ != "PROPN" or not tok.is_title or tok.dep_ != "nsubj":
+        return None
+    if tok.ent_id_ or ctx.resolver.is_known_org(tok.text) or any(c.dep_ in ("compound", "det") for c in tok.children):
+        return None
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ in ("GPE", "NORP", "LOC", "GOV", "DATE"):
+        return None
+    return ctx.resolver.person_name(tok.doc[tok.i:tok.i + 1])
 
 
 _OCCUPATION = re.compile(r"[a-z]+(?:ist|er|or|ian)$")
@@ -1031,3 +1048,35 @@ def _of_org(doc, p: Span) -> Span | None:
         if e is not None and e.label_ in ORGISH:
             return e
     return None
+
+
+# ---------------------------------------------------------------- slot readers for pattern rules
+# (models/rules/positions.json "slots": {"person": {"node": "P", "read": "person"}, ...})
+
+from pipeline.relations.engine import slot_reader  # noqa: E402
+
+
+@slot_reader("person")
+def read_person(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    return person_of(tok, ctx)
+
+
+@slot_reader("org")
+def read_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
+        return ctx.resolver.org_name(ent)  # "Sabex" read as a person, in an organisation's slot
+    if tok.pos_ == "NOUN":
+        tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
+    return _org_arg(tok, ctx, True)
+
+
+@slot_reader("role")
+def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The role of the title that ends at ``tok`` (a role span of models/roles.json), as the
+    other rules read it; None when ``tok`` ends no title or a blocked one ("vice president")."""
+    doc = tok.doc
+    span = next((r for r in _roles(doc) if r.end - 1 == tok.i and not _blocked(doc, r) and not _is_plural(r)), None)
+    if span is None:
+        return None
+    return _role_value(span, [], args.get("organization"), ctx)
