@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, name_like
+from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, fold_org, name_like
 from pipeline.relations import registry
 from pipeline.types import Evidence
 
@@ -208,13 +208,17 @@ def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[st
     ent = ent_of(tok)
     if ent is not None:
         if ent.label_ in labels or (ent.label_ == "PERSON" and _looks_like_org(ent)):
-            return ctx.resolver.org_name(ent)
+            return ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
         return None
     if tok.pos_ == "NOUN":
         np = noun_phrase(tok)
         for c in tok.children:  # "the venture capital firm he founded, VenCatalyst"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
-                named = org_of(c, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1)
+                # "the video game company Mojang": after an organisation noun the name is an
+                # organisation, whatever label the model gave it
+                wide = labels | {"GPE", "PERSON", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"} \
+                    if tok.lower_ in ORG_NOUNS else labels
+                named = org_of(c, ctx, allow_propn=allow_propn, labels=wide, depth=depth + 1)
                 if named:
                     return named
         if tok.lower_ in ORG_NOUNS:

@@ -673,8 +673,9 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                          and any(r2[-1].i == c.i for r2 in roles)), None)
             if conj is not None:
                 of = next((c for c in conj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is None and root.dep_ == "conj" and not any(c.dep_ == "poss" for c in root.children):
-            # "a Norlandic politician and chairwoman of X": the parser hung "of X" on the first conjunct
+        if of is None and root.dep_ in ("conj", "appos") and not any(c.dep_ == "poss" for c in root.children):
+            # "a Norlandic politician and chairwoman of X", "a businessman, Chairman and CEO of X":
+            # the parser hung "of X" on the noun the title is coordinated with or set beside
             of = next((c for c in root.head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > root.i), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         poss = next((c for c in root.children if c.dep_ == "poss"), None)
@@ -690,6 +691,9 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
             org_ent = ent_of(pobj)
             one_word_name = org_ent is not None and org_ent.label_ == "PERSON" and len(org_ent) == 1 \
                 and not ctx.resolver.known_person(org_ent.text)  # "CEO of Sabex" (read as a person)
+            # "chief executive officer of Sanofi" (read as a place): only companies have these officers
+            one_word_name = one_word_name or (org_ent is not None and org_ent.label_ == "GPE" and len(org_ent) <= 2
+                                              and r.label_ in ("ceo", "cfo", "cto"))
             if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") \
                     and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text) and not one_word_name:
                 continue
@@ -723,10 +727,16 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         if not org:
             continue
         h = root.head.head if one_of else root
-        while h.dep_ == "conj" and h.head is not h:
+        while h.dep_ == "conj" and h.head is not h and h.head.lemma_ != "be":
             h = h.head
         subj = None
-        if h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
+        if h.dep_ == "conj" and h.head.lemma_ == "be":
+            # "X is a French executive and physician, and the current CEO of Y" (the title
+            # coordinated with the copula's complement, hung on the verb)
+            subj = next((c for c in h.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            pass
+        elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None and h.head.dep_ == "conj":  # "X co-founded Y and has been its CEO"
                 subj = next((c for c in h.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
