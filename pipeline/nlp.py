@@ -75,6 +75,8 @@ def gazetteer_patterns(nlp: Language) -> list[dict]:
         pats += _phrase_patterns("GOV", rec["name"], rec.get("aliases", []))
     for rec in _read_jsonl(MODELS_DIR / "companies.jsonl"):
         pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
+    for rec in _read_jsonl(MODELS_DIR / "company_gazetteer.jsonl"):
+        pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
     for rec in _read_jsonl(MODELS_DIR / "technologies.jsonl"):
         name = rec.get("name")
         if not name:
@@ -132,12 +134,25 @@ def _prefer_longest(entities, spans):
                     for i in range(e.start, e.end)}
     # a technology word inside a name the model found ("Office of Robotics Standards") stays in it
     spans = [s for s in spans if s.label_ != "TECH" or not any(i in model_tokens for i in range(s.start, s.end))]
+    # a listed company inside a longer name the model found ("Intel" in "Intel Capital", "Tennant"
+    # in "Hayden Tennant")
+    # leaves the model's name whole; the hand-made lists (gov bodies, companies.jsonl) still win
+    big = _listed_companies()
+    spans = [s for s in spans if not (s.id_ in big and (any(
+        e.label_ in ("ORG", "PERSON") and e.start <= s.start and s.end <= e.end and len(e) > len(s) for e in entities)
+        or (s.start > 0 and doc[s.start - 1].is_title and doc[s.start - 1].pos_ == "PROPN")))]
     chosen = filter_spans(spans)
     taken = set()
     for s in chosen:
         taken.update(range(s.start, s.end))
     kept = [e for e in entities if not any(i in taken for i in range(e.start, e.end))]
     return sorted(kept + list(chosen), key=lambda s: s.start)
+
+
+@lru_cache(maxsize=1)
+def _listed_companies() -> frozenset[str]:
+    """Names of models/company_gazetteer.jsonl (built from a package's index lists)."""
+    return frozenset(r["name"] for r in _read_jsonl(MODELS_DIR / "company_gazetteer.jsonl"))
 
 
 def _longest_new(existing, new):

@@ -128,3 +128,27 @@ def test_keyword_prefilter_keeps_every_triggered_sentence(sentence):
 
     text = "A first line about nothing.\nThe weather was fine.\n" + sentence
     assert select_sentences(text)[-1] == (text.index(sentence), len(text))
+
+
+def test_company_gazetteer_repairs_mislabelled_companies():
+    """models/company_gazetteer.jsonl (built from pytickersymbols' index lists): thousands of
+    companies, matched on exact case; a listed name inside a longer name stays in it."""
+    from pipeline.nlp import _listed_companies
+
+    assert len(_listed_companies()) > 1000
+    nlp = load_nlp()
+    doc = nlp("Olivier Brandicourt is the chief executive officer of Sanofi.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Sanofi"] == [("Sanofi", "ORG")]
+    doc = nlp("CRS was established in 2003 by Mike Clark, Hayden Tennant and Lisa Humphries.")
+    assert not any(e.text == "Tennant" for e in doc.ents)
+    doc = nlp("Next, the company said it would hire more staff.")
+    assert not any(e.text == "Next" for e in doc.ents)  # one-word English names are left out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Douglas Wenger, Senior Vice President of the Company, spoke.", {"Senior", "Company"}),
+    ("The Dodd-Frank Act changed the rules for banks.", {"Dodd-Frank"}),
+])
+def test_titles_and_laws_are_not_names(text, gone):
+    doc = load_nlp()(text)
+    assert not {e.text for e in doc.ents if e.label_ in ("PERSON", "ORG")} & gone
