@@ -107,7 +107,9 @@ def _relations_for(d: Document, sents) -> DocResult:
                 rels += fn(ctx)
             except Exception:
                 log.exception("%s failed on a sentence of %s", getattr(fn, "__name__", fn), d.id)
-    return DocResult(id=d.id, relations=tuple(_merge(rels)), entities=resolver.entities())
+    from pipeline.relations.scorer import rescore  # the trained scorer re-ranks and filters (issue 9)
+
+    return DocResult(id=d.id, relations=tuple(rescore(d, sents, resolver, _merge(rels))), entities=resolver.entities())
 
 
 def _first_start(text: str) -> int:
