@@ -130,6 +130,9 @@ def _propn_runs(doc, taken: set[int]) -> list[tuple[int, int]]:
             elif doc[j].lower_ in ("of", "&", "and", "de", "for") and j + 1 < n and j + 1 not in taken \
                     and _titled_propn(doc[j + 1]):
                 j += 2
+            elif doc[j].text in ("-", "!", ".") and not doc[j - 1].whitespace_ and j + 1 < n and j + 1 not in taken \
+                    and _titled_propn(doc[j + 1]) and not doc[j].whitespace_:
+                j += 2  # "TIAA-CREF"
             else:
                 break
         runs.append((i, j))
@@ -145,6 +148,7 @@ def _mentions(doc, offset: int, resolver) -> tuple[list[Mention], list[Mention]]
     people: list[Mention] = []
     orgs: list[Mention] = []
     taken: set[int] = set()
+    titles = set(cues()["title_words"])
     for e in _ents(doc):
         taken.update(range(e.start, e.end))
         lab = e.label_
@@ -153,37 +157,64 @@ def _mentions(doc, offset: int, resolver) -> tuple[list[Mention], list[Mention]]
         if _awardish(e):
             continue
         if lab == "PERSON":
-            if name_like(e, 1) and not _looks_like_org(e) and not resolver.is_known_org(e.text):
+            toks = [t for t in e if not t.is_space]
+            personish = not _looks_like_org(e)
+            if personish:  # generous: the features tell how name-like it was
                 name = resolver.person_name(e)
+                kind = "ent" if name_like(e, 1) or len(toks) < len(e) else "ent_odd"
+                if resolver.is_known_org(e.text):
+                    kind = "ent_known_org"
                 if name:
-                    people.append(Mention(name, e.start, e.end, "ent"))
-                continue
-            name = resolver.org_name(Span(doc, e.start, e.end, label="ORG"))
-            if name:
-                orgs.append(Mention(name, e.start, e.end, "person_ent"))
+                    people.append(Mention(name, e.start, e.end, kind))
+                if len(toks) >= 3 and toks[0].pos_ == "PROPN":  # "Kansas Bill Graves": the last two words
+                    tail = Span(doc, toks[-2].i, toks[-1].i + 1)
+                    tname = resolver.person_name(tail)
+                    if tname and tname != name:
+                        people.append(Mention(tname, tail.start, tail.end, "ent_tail"))
+            if not personish or not name_like(e, 1):
+                name = resolver.org_name(Span(doc, e.start, e.end, label="ORG"))
+                if name:
+                    orgs.append(Mention(name, e.start, e.end, "person_ent"))
             continue
         if lab in ("ORG", "GOV"):
             name = resolver.org_name(e)
             if name:
                 orgs.append(Mention(name, e.start, e.end, "gaz" if e.ent_id_ else lab.lower()))
+            # "the Board of LiqTech International": the organisation after a title word and "of"
+            of = next((t.i for t in e if t.lower_ == "of"), None)
+            if of is not None and of + 1 < e.end and all(t.lower_ in titles or t.lower_ == "the"
+                                                          for t in doc[e.start:of]):
+                rest = resolver.org_name(Span(doc, of + 1, e.end, label="ORG"))
+                if rest:
+                    orgs.append(Mention(rest, of + 1, e.end, "org_tail"))
             continue
         # GPE/NORP/FAC/PRODUCT/LOC/WORK_OF_ART/EVENT/LAW: maybe an organisation the model misread
         if any(t.pos_ == "PROPN" for t in e):
             name = resolver.org_name(Span(doc, e.start, e.end, label="ORG"))
             if name:
                 orgs.append(Mention(name, e.start, e.end, "other_ent"))
-            if len(e) >= 2 and name_like(e):
-                pname = resolver.person_name(e)
+            if (len(e) >= 2 and name_like(e)) or (len(e) == 1 and not e.ent_id_ and e[0].is_title):
+                pname = resolver.person_name(e)  # "Brandt" (ORG), "Jordan" (GPE): maybe a person
                 if pname:
-                    people.append(Mention(pname, e.start, e.end, "other_ent"))
-    for s, t in _propn_runs(doc, taken):
+                    people.append(Mention(pname, e.start, e.end, "other_ent" if len(e) > 1 else "one_word"))
+    try:
+        from pipeline.nlp import ROLES_KEY
+    except ImportError:  # pragma: no cover
+        ROLES_KEY = "roles"
+    role_toks = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+    role_toks |= {t.i for t in doc if t.lower_ in titles}
+    for s, t in _propn_runs(doc, taken | role_toks):
         span = Span(doc, s, t)
         if t - s == 1:
             full = resolver.known_person(span.text)
             if full:
                 people.append(Mention(full, s, t, "known"))
                 continue
-        if name_like(span) and t - s <= 4:
+        if t - s == 1 and span[0].is_title and span[0].dep_ in ("nsubj", "nsubjpass", "pobj", "appos", "conj"):
+            pname = resolver.person_name(span)
+            if pname:
+                people.append(Mention(pname, s, t, "one_word"))
+        elif name_like(span) and t - s <= 4:
             pname = resolver.person_name(span)
             if pname:
                 people.append(Mention(pname, s, t, "propn"))
