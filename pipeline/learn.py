@@ -36,8 +36,11 @@ TRAIN_FILES = ("knowledgenet_train.jsonl", "fire_dev.jsonl", "redocred_dev_full.
 OWN_FILE = MODELS_DIR / "scorer" / "own.jsonl"
 DEV_FILE = PROJECT_ROOT.parent / "shared" / "eval" / "dev" / "redocred_dev.jsonl"
 TYPES = ("holds_position", "received_award")
-PRECISION_TARGET = {"holds_position": 0.75, "received_award": 0.80}
+# the precision floors the held-out sets of each kind are judged at (issue 9); own sentences: 0.9
+PRECISION_FLOOR = {"knowledgenet_train.jsonl": 0.75, "fire_dev.jsonl": 0.55, "redocred_dev_full.jsonl": 0.65,
+                   "own.jsonl": 0.9}
 N_FOLDS = 5
+MIN_FILE_DOCS = 100
 C = 0.5
 MIN_COUNT = 2
 GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
@@ -165,7 +168,9 @@ def fit(docs: list[LabelledDoc], *, c: float = C, min_count: int = MIN_COUNT) ->
         keep = {k for k, n in counts.items() if n >= min_count}
         X = [{k: v for k, v in sorted(f.items()) if k in keep} for f in X]
         vec = DictVectorizer(sort=True)
-        M = vec.fit_transform(X)
+        M = vec.fit_transform(X).tocsr()
+        M.indices = M.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
+        M.indptr = M.indptr.astype("int32")
         clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
         clf.fit(M, y)
         names = vec.get_feature_names_out()
@@ -214,20 +219,40 @@ def _score(docs: list[LabelledDoc], pred: dict):
 
 
 def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]:
-    """Per type, the (keep, add) pair with the best F1 whose precision reaches the target
-    (else the most precise pair), on out-of-fold probabilities of ``docs``."""
+    """Per type, the (keep, add) pair that keeps every file at or above its precision floor
+    (``PRECISION_FLOOR``, the floors the held-out sets are judged by, or the rules' own
+    precision there when lower) with the best mean F1 over files; precision first: with
+    no pair meeting every floor, the pair meeting most floors. Files of fewer than
+    ``MIN_FILE_DOCS`` documents (our own sentences) train but do not vote. Chosen on
+    out-of-fold probabilities of ``docs`` only."""
+    by_file: dict[str, list[LabelledDoc]] = defaultdict(list)
+    for d in docs:
+        by_file[d.file].append(d)
     keep, add = {}, {}
     for rtype in TYPES:
+        files = [f for f, ds in by_file.items() if len(ds) >= MIN_FILE_DOCS
+                 and any(r.get("type") == rtype for d in ds for r in d.gold.get("relations", []))]
+        # a file whose rules are already below its floor must not lose precision either
+        floor = {}
+        for f in files:
+            base = _score(by_file[f], predictions(by_file[f], None, None, None)).by_type.get(rtype)
+            floor[f] = min(PRECISION_FLOOR.get(f, 0.7), base.precision if base else 1.0)
         best = None
         for k in GRID:
             for a in GRID:
                 if a < k:
                     continue
-                s = _score(docs, predictions(docs, probs, {rtype: k}, {rtype: a})).by_type.get(rtype)
-                if s is None:
+                n_ok, f1s = 0, []
+                for f in files:
+                    ds = by_file[f]
+                    s = _score(ds, predictions(ds, probs, {rtype: k}, {rtype: a})).by_type.get(rtype)
+                    if s is None:
+                        continue
+                    n_ok += s.precision >= floor[f]
+                    f1s.append(s.f1)
+                if not f1s:
                     continue
-                ok = s.precision >= PRECISION_TARGET[rtype]
-                rank = (ok, s.f1 if ok else s.precision, -a, -k)
+                rank = (n_ok, sum(f1s) / len(f1s), -a, -k)
                 if best is None or rank > best[0]:
                     best = (rank, k, a)
         if best is not None:
@@ -356,7 +381,7 @@ def train(paths: list[Path] | None = None, *, out_dir: Path = MODELS_DIR / "scor
         "collect_seconds": round(corpus.seconds, 1),
     }
     model = _model(w, b, keep, add, default_on=report["default_on"],
-                   meta={"C": C, "min_count": MIN_COUNT, "folds": N_FOLDS, "precision_target": PRECISION_TARGET,
+                   meta={"C": C, "min_count": MIN_COUNT, "folds": N_FOLDS, "precision_floor": PRECISION_FLOOR,
                          "files": report["files"], "examples": n_lab, "positives": n_pos})
     report["seconds"] = round(time.perf_counter() - t0, 1)
     if write:
@@ -365,8 +390,79 @@ def train(paths: list[Path] | None = None, *, out_dir: Path = MODELS_DIR / "scor
                                             encoding="utf-8")
         (out_dir / "cv_report.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n",
                                                 encoding="utf-8")
+        size = (out_dir / "model.json").stat().st_size
+        (out_dir / "MODEL_CARD.md").write_text(model_card(report, size), encoding="utf-8")
         from pipeline.relations.scorer import load_model
 
         load_model.cache_clear()
     report["model"] = model
     return report
+
+
+# ---------------------------------------------------------------- reporting
+
+def _table(header: list[str], rows: list[list]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def summary(report: dict) -> str:
+    """The cross-validation report as Markdown tables (printed by ``newsev train``)."""
+    parts = []
+    rows = []
+    for f, types in report["ceiling"].items():
+        for t, v in sorted(types.items()):
+            rows.append([f, t, v["gold"], v["rules_share"], v["candidate_share"]])
+    parts.append("Candidate ceiling (share of gold tuples proposed):\n\n"
+                 + _table(["file", "type", "gold", "rules", "rules + candidates"], rows))
+    rows = []
+    for f in report["cv_rules"]:
+        for t in report["cv_rules"][f]:
+            r, s = report["cv_rules"][f][t], report["cv_scorer"].get(f, {}).get(t)
+            if s is None:
+                continue
+            rows.append([f, t, r["P"], r["R"], r["F1"], s["P"], s["R"], s["F1"]])
+    parts.append(f"Cross-validated by document ({N_FOLDS} folds; thresholds chosen on inner folds):\n\n"
+                 + _table(["file", "type", "rules P", "rules R", "rules F1", "scorer P", "scorer R", "scorer F1"],
+                          rows))
+    rows = [[r["bin"], r["n"], r["mean_p"], r["observed"]] for r in report["reliability"]]
+    parts.append("Reliability (out-of-fold, labelled facts):\n\n"
+                 + _table(["predicted", "facts", "mean predicted", "observed precision"], rows))
+    parts.append(f"Thresholds of the final model: keep {report['keep']}, add {report['add']}; "
+                 f"on by default: {report['default_on']}.")
+    parts.append(f"Examples {report['examples']}, positives {report['positives']}, features {report['features']}; "
+                 f"{report['seconds']} s ({report['collect_seconds']} s running the extractor).")
+    return "\n\n".join(parts)
+
+
+def model_card(report: dict, model_bytes: int) -> str:
+    import datetime
+
+    files = ", ".join(f"`{f}` ({n} documents)" for f, n in report["files"].items())
+    return f"""# Relation scorer — model card
+
+Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.py`); model
+`model.json` ({model_bytes / 1024:.0f} KiB), read by `pipeline/relations/scorer.py`.
+
+- **What it does**: gives each `holds_position` / `received_award` fact of a document
+  (the rules' relations plus the generous candidates of `pipeline/relations/candidates.py`)
+  a probability; keeps rules' facts at p >= keep, adds missed candidates at p >= add;
+  the probability becomes the relation's `confidence`. Investments pass through.
+- **Learner**: scikit-learn `LogisticRegression` (liblinear, C={C}, fixed seed), one per
+  type, over binary features seen at least {MIN_COUNT} times (`pipeline/relations/features.py`:
+  rule ids and whether the rules proposed the fact, cue word, order, distances, words
+  between, dependency path, mention kinds, modality). Exported as JSON weights.
+- **Data**: {files}. Read in place from `../shared/train/` (third-party text, see its
+  README for sources and licences); nothing copied here. A fact outside a document's
+  `scope` is not a training example.
+- **Evaluation**: {N_FOLDS}-fold cross-validation grouped by document (a stable hash of
+  the id); the 81 Re-DocRED dev documents sit inside `redocred_dev_full` and are scored
+  only by models that never saw them. Thresholds are chosen on inner folds of each
+  training part: per type, the pair keeping every file at or above its precision floor
+  ({PRECISION_FLOOR}) with the best mean F1.
+- **Default**: {'ON' if report['default_on'] else 'OFF'} — on only when cross-validated micro F1
+  improves on every file; set `NEWSEV_SCORER=on|off` or `--scorer on|off` to override.
+
+{summary(report)}
+"""

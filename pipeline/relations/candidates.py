@@ -76,6 +76,8 @@ class Instance:
     a: Mention  # person / recipient
     b: Mention  # organisation / award
     cue: Cue | None
+    pool_a: tuple = ()  # every mention of the sentence that could fill argument 1 / 2
+    pool_b: tuple = ()
 
 
 @dataclass
@@ -359,6 +361,7 @@ def generate(sents: Iterable, resolver, *, max_pairs: int = 400) -> list[Candida
                 if topic:
                     pool.append(Mention(topic, -1, -1, "topic"))
             n = 0
+            pa, pb = tuple(people), tuple(pool)
             for p in people:
                 for o in pool:
                     if o.start >= 0 and o.start < p.end and p.start < o.end:
@@ -371,17 +374,18 @@ def generate(sents: Iterable, resolver, *, max_pairs: int = 400) -> list[Candida
                             if n > max_pairs:
                                 break
                             add("holds_position", {"person": p.name, "organization": o.name, "role": role},
-                                Instance(si, p, o, c))
+                                Instance(si, p, o, c, pa, pb))
         acues = _award_cues(doc)
         if acues:
             awards = _award_mentions(doc, res)
             if awards:
                 recips = people + [o for o in orgs if o.kind not in ("topic",)]
+                ra, aw = tuple(recips), tuple(awards)
                 for a in awards:
                     for r in recips:
                         if r.start < a.end and a.start < r.end:
                             continue
                         cue = min(acues, key=lambda c: min(abs(c.start - a.start), abs(c.start - r.start)))
                         add("received_award", {"recipient": r.name, "award": a.name, "conferred_by": None,
-                                               "year": None}, Instance(si, r, a, cue))
+                                               "year": None}, Instance(si, r, a, cue, ra, aw))
     return list(by_key.values())

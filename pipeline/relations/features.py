@@ -130,6 +130,36 @@ def instance_features(inst: Instance, doc, rtype: str) -> dict[str, float]:
         prv = doc[a[0] - 1].lower_ if a[0] > 0 else "<S>"
         f[f"a_next={nxt}"] = 1
         f[f"a_prev={prv}"] = 1
+    if cue is not None and a is not None and b is not None:
+        if min(a[0], b[0]) < cue.start < max(a[0], b[0]):
+            f["cue_between"] = 1
+    return f
+
+
+def context_features(inst: Instance, doc, people: list, orgs: list) -> dict[str, float]:
+    """Is this the person / organisation nearest to the cue, or nearest to each other?"""
+    f: dict[str, float] = {}
+    cue = inst.cue
+    if cue is None:
+        return f
+
+    def dist(m):
+        return _gap((m.start, m.end), (cue.start, cue.end)) if m.start >= 0 else 999
+
+    da, db = dist(inst.a), dist(inst.b)
+    if people and da <= min(dist(m) for m in people):
+        f["a_nearest_cue"] = 1
+    if orgs and db <= min(dist(m) for m in orgs):
+        f["b_nearest_cue"] = 1
+    if inst.b.start >= 0 and inst.a.start >= 0:
+        dab = _gap((inst.a.start, inst.a.end), (inst.b.start, inst.b.end))
+        if all(_gap((inst.a.start, inst.a.end), (m.start, m.end)) >= dab for m in orgs if m.start >= 0):
+            f["b_nearest_a"] = 1
+    return f
+
+
+def _sentence_features(doc) -> dict[str, float]:
+    f: dict[str, float] = {}
     npeople = sum(1 for e in doc.ents if e.label_ == "PERSON")
     f[f"npeople={_bucket(npeople)}"] = 1
     f[f"slen={_bucket(len(doc) // 5)}"] = 1
@@ -158,7 +188,10 @@ def candidate_features(cand: Candidate, docs: list) -> dict[str, float]:
         f[f"role={cand.args.get('role')}"] = 1
     for inst in cand.instances:
         doc = docs[inst.sent]
-        for k, v in instance_features(inst, doc, cand.type).items():
+        feats = instance_features(inst, doc, cand.type)
+        feats.update(_sentence_features(doc))
+        feats.update(context_features(inst, doc, inst.pool_a, inst.pool_b))
+        for k, v in feats.items():
             if v:
                 f[k] = max(f.get(k, 0.0), float(v))
         for k, v in _modality_features(inst, doc).items():
