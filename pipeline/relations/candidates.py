@@ -173,7 +173,7 @@ def _mentions(doc, offset: int, resolver) -> tuple[list[Mention], list[Mention]]
                     tname = resolver.person_name(tail)
                     if tname and tname != name:
                         people.append(Mention(tname, tail.start, tail.end, "ent_tail"))
-            if not personish or not name_like(e, 1):
+            if not personish or not name_like(e, 1) or len(toks) == 1:  # "Brightmoor" (PERSON)
                 name = resolver.org_name(Span(doc, e.start, e.end, label="ORG"))
                 if name:
                     orgs.append(Mention(name, e.start, e.end, "person_ent"))
@@ -182,6 +182,10 @@ def _mentions(doc, offset: int, resolver) -> tuple[list[Mention], list[Mention]]
             name = resolver.org_name(e)
             if name:
                 orgs.append(Mention(name, e.start, e.end, "gaz" if e.ent_id_ else lab.lower()))
+            if len(e) == 1 and lab == "ORG" and not e.ent_id_ and e[0].is_title and e[0].pos_ == "PROPN":
+                pname = resolver.person_name(e)  # "Brandt was promoted" (ORG): maybe a person
+                if pname:
+                    people.append(Mention(pname, e.start, e.end, "one_word"))
             # "the Board of LiqTech International": the organisation after a title word and "of"
             of = next((t.i for t in e if t.lower_ == "of"), None)
             if of is not None and of + 1 < e.end and all(t.lower_ in titles or t.lower_ == "the"

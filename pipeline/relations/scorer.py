@@ -12,7 +12,8 @@ type's ``keep`` threshold, a candidate the rules missed is added when it reaches
 The model is plain JSON (``models/scorer/model.json``: feature weights, thresholds),
 read once per process; scoring is a sparse dot product, no scikit-learn at run time.
 ``NEWSEV_SCORER=off`` (or ``on``) overrides the model's own ``default_on``, which
-training sets only when cross-validation showed the scorer beats the rules alone.
+training sets only when cross-validation showed the scorer beats the rules alone;
+``NEWSEV_SCORER_MODEL=PATH`` reads another model file (a freshly trained one).
 """
 from __future__ import annotations
 
@@ -227,7 +228,7 @@ def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
     if _COLLECT is not None:
         _COLLECT.append(build_case(d, sents, resolver, rels))
         return list(rels)
-    model = load_model()
+    model = load_model(os.environ.get("NEWSEV_SCORER_MODEL") or None)
     if not enabled(model):
         return list(rels)
     try:
