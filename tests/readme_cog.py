@@ -35,9 +35,12 @@ def workdir() -> Path:
 
 
 def _normalize(text: str) -> str:
-    """What differs between two honest runs: the sample server's port, the demo path."""
+    """What differs between two honest runs: the sample server's port, when the demo ran
+    (fetch and "seen" times, the packet's generation time), shown as one fixed moment."""
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:8765", text)
     text = re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Generated 2026-12-01 12:00 UTC", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "2026-12-01T12:00:00+00:00", text)
+    text = re.sub(r"seen by newsev \d{4}-\d\d-\d\d( to \d{4}-\d\d-\d\d)?", "seen by newsev 2026-12-01", text)
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
