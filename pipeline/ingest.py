@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
@@ -73,35 +74,25 @@ class RunCounts:
 
 
 def poll_feeds(db, client, feeds: Sequence[FeedConfig]) -> tuple[list[FeedEntry], list[FetchError], dict]:
-    """Poll every feed with a conditional GET; remember ETag/Last-Modified per feed."""
-    from pipeline import feeds as feeds_mod
+    """Poll every feed with a conditional GET (per-host queues, deadlines, outcomes
+    recorded as they come: :mod:`pipeline.poller`); returns the entries to consider
+    (each feed's backlog, newest first, capped per feed), the errors and the counts."""
+    from pipeline import poller
+
+    return poller.poll_feeds(db, client, feeds)
+
+
+def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | None = None,
+                       timeout_backoff: float | None = None) -> list[FeedEntry]:
+    """Drop entries already stored (by canonical URL or GUID) or seen twice in this run,
+    and pages waiting after repeated timeouts; known ones leave the feed backlog."""
     from pipeline import store
 
-    entries: list[FeedEntry] = []
-    errors: list[FetchError] = []
-    stats = {"feeds": len(feeds), "feeds_failed": 0, "feeds_not_modified": 0}
+    if timeout_backoff is None:
+        from pipeline.config import load_settings
 
-    def one(feed: FeedConfig):
-        etag, last_modified = store.get_feed_state(db, feed.url)
-        return feed, feeds_mod.poll_feed(client, feed, etag, last_modified)
-
-    # Polling is network-bound: a few threads; the client enforces per-host limits.
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(feeds)))) as pool:
-        polls = list(pool.map(one, feeds))
-    for feed, poll in polls:
-        store.save_feed_state(db, poll, name=feed.name)
-        if poll.error is not None:
-            errors.append(poll.error)
-            stats["feeds_failed"] += 1
-        elif poll.status == 304:
-            stats["feeds_not_modified"] += 1
-        entries.extend(poll.entries)
-    return entries, errors, stats
-
-
-def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | None = None) -> list[FeedEntry]:
-    """Drop entries already stored (by canonical URL or GUID) or seen twice in this run."""
-    from pipeline import store
+        timeout_backoff = load_settings().timeout_backoff
+    known: list[FeedEntry] = []
 
     seen_urls: set[str] = set()
     seen_guids: set[tuple[str, str]] = set()  # a GUID identifies an entry within its feed only
@@ -117,9 +108,13 @@ def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | Non
             continue
         if (store.article_exists(db, url=entry.url, guid=entry.guid, feed_url=entry.feed_url)
                 or failed_for_good(db, entry.url)):
+            known.append(entry)
+            continue
+        if waiting_after_timeouts(db, entry.url, timeout_backoff):
             continue
         per_feed[entry.feed_url] = per_feed.get(entry.feed_url, 0) + 1
         out.append(entry)
+    store.drop_pending(db, known)
     return out
 
 
@@ -135,6 +130,20 @@ def failed_for_good(db, url: str) -> bool:
     row = db.execute(f"select 1 from fetch_errors where url = ? and stage in ('fetch', 'extract') "
                      f"and error_class in ({marks}) limit 1", [url, *PERMANENT_ERRORS]).fetchone()
     return row is not None
+
+
+def waiting_after_timeouts(db, url: str, base: float, now: float | None = None) -> bool:
+    """True while a page that timed out twice or more waits: ``base`` seconds after its
+    2nd timeout, doubling with each further one (at most a week), counted from the last."""
+    import datetime as dt
+
+    row = db.execute("select count(*), max(at) from fetch_errors where url = ? and stage = 'fetch'"
+                     " and error_class = 'Timeout'", [url]).fetchone()
+    if not row or row[0] < 2 or not row[1] or base <= 0:
+        return False
+    last = dt.datetime.fromisoformat(row[1].replace("Z", "+00:00")).timestamp()
+    wait = min(base * 2 ** (row[0] - 2), 7 * 24 * 3600.0)
+    return (now if now is not None else time.time()) < last + wait
 
 
 def fetch_and_extract_one(client, url: str, entry: FeedEntry | None, settings) -> Article | FetchError:
