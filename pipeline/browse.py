@@ -164,11 +164,15 @@ def metadata(db_path: str | Path) -> dict:
     for hidden in ("evidence_fts", "articles_fts", "article_bands", "claim_names", "investment_technologies",
                    "article_urls"):
         tables.setdefault(hidden, {})["hidden"] = True
+    from pipeline.datasette_trail import extend_metadata  # issue 12: times, checks, reviews, alerts
+
+    queries = dict(QUERIES)
+    extend_metadata(tables, queries)
     return {
         "title": "newsev evidence",
         "description_html": _start_here_html(name),
         "extra_css_urls": ["/-/newsev.css"],
-        "databases": {name: {"tables": tables, "queries": QUERIES, "description_html": _start_here_html(name)}},
+        "databases": {name: {"tables": tables, "queries": queries, "description_html": _start_here_html(name)}},
     }
 
 
@@ -195,6 +199,9 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int
         plugins = Path(tmp) / "plugins"
         plugins.mkdir()
         (plugins / "newsev_browse.py").write_text(PLUGIN_SHIM, encoding="utf-8")
+        from pipeline.datasette_trail import plugin_dir  # issue 12: the alerts feed at /-/alerts.atom
+
+        plugin_dir(tmp)
         proc = subprocess.Popen(datasette_args(db_path, port, meta, host, plugins))
 
         def _stop(signum, frame):  # SIGTERM to newsev must not orphan Datasette

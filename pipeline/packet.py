@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
+from pipeline import timeline as _trail  # issue 12: when it held, reviews, checks at the source
 from pipeline.query import claim, claims, describe_claim
 from pipeline.store import entity_norms, resolve
 
@@ -65,11 +66,12 @@ def _quote_key(ev: dict) -> tuple:
     return (ev.get("url"), ev.get("start"), ev.get("end"), ev.get("sentence"))
 
 
-def packet_data(db: sqlite_utils.Database, entity: str) -> dict:
-    """Everything a packet shows, as plain data (also handy for tests and other formats)."""
+def packet_data(db: sqlite_utils.Database, entity: str, include_rejected: bool = False) -> dict:
+    """Everything a packet shows, as plain data (also handy for tests and other formats).
+    Claims an analyst rejected are left out unless ``include_rejected``."""
     norms = entity_norms(db, entity)
     hit = resolve(db, entity)
-    found = claims(db, entity=entity)
+    found = claims(db, entity=entity, include_rejected=include_rejected)
     chain_rows = []
     if norms:
         chain_rows = [dict(r) for r in db.query(
@@ -79,6 +81,7 @@ def packet_data(db: sqlite_utils.Database, entity: str) -> dict:
             " OR p.person_key IN (SELECT value FROM json_each(:n))"
             " OR a.conferred_by_key IN (SELECT value FROM json_each(:n))"
             " ORDER BY v.sources DESC, v.year", {"n": json.dumps(norms)})]
+    chain_rows = _trail.chain_rows(db, chain_rows, include_rejected=include_rejected)
     have = {c["id"] for c in found}
     for r in chain_rows:  # the award of a company's CEO belongs in the company's packet
         for cid in (r["position_claim_id"], r["award_claim_id"]):
@@ -154,6 +157,10 @@ def _highlight(text: str, names: list[str], escape, mark) -> str:
     return "".join(out)
 
 
+def _also(ids: list[str]) -> str:
+    return ("claim " if len(ids) == 1 else "claims ") + ", ".join(ids)
+
+
 def _said_by(ev: dict) -> str:
     return ev.get("attributed_to") or OWN_VOICE
 
@@ -177,7 +184,7 @@ def _seen(c: dict) -> str:
 def _summary_rows(data: dict) -> list[dict]:
     rows = []
     for c in data["claims"]:
-        rows.append({"id": c["id"], "claim": describe_claim(c), "how": status_summary(c["evidence"], c["status"]),
+        rows.append({"id": c["id"], "claim": _title(c), "how": status_summary(c["evidence"], c["status"]),
                      "sources": plural(c["sources"], "outlet"), "quotes": ", ".join(f"Q{n}" for n in c["quote_refs"]),
                      "seen": _seen(c)})
     return rows
@@ -189,7 +196,22 @@ def _chain_text(r: dict) -> tuple[str, str]:
     backing = (f"position backed by {plural(r['position_sources'] or 0, 'independent source')} (claim "
                f"#{r['position_claim_id']}), award by {plural(r['sources'] or 0, 'independent source')} "
                f"(claim #{r['award_claim_id']})")
+    if _trail.in_post_note(r):  # issue 12: was the CEO in post in the award's year?
+        backing += "; " + _trail.in_post_note(r)
     return path, backing
+
+
+def _trail_lines(c: dict) -> list[str]:
+    """Issue 12: when the fact held, was published and seen; the analyst's verdict."""
+    out = [_trail.times_line(c)]
+    if c.get("review"):
+        out.append(("REJECTED: " if c["review"]["verdict"] == "rejected" else "Reviewed: ") + _trail.review_note(c))
+    return [x for x in out if x]
+
+
+def _title(c: dict) -> str:
+    note = _trail.held_note(c)
+    return describe_claim(c) + (f" — {note}" if note else "")
 
 
 # -- HTML -------------------------------------------------------------------------------
@@ -218,12 +240,13 @@ def _quote_html(ev: dict, q: dict, names: list[str], claim_id: int) -> str:
     url = _safe_url(ev.get("url"))
     link = f'<a href="{_e(url)}">{_e(url)}</a>' if url else _e(ev.get("url"))
     also = [f"#{i}" for i in q["claims"] if i != claim_id]
-    also_txt = f"<br>Also supports claim {_e(', '.join(also))}." if also else ""
+    also_txt = f"<br>Also supports {_also(also)}." if also else ""
     sentence = _highlight(ev["sentence"], names, _e, lambda s: f"<mark>{s}</mark>")
+    notes = "".join(f"<br>{_e(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
     return (f"<blockquote><span class=\"qn\">Q{q['n']}</span> {sentence}</blockquote>"
             f"<div class=\"cite\">{status}; attributed to {_e(_said_by(ev))}<br>"
             f"{_e(ev.get('site') or ev.get('host'))}, {_e(ev.get('published') or 'date unknown')}: "
-            f"{_e(ev.get('title') or '')} &mdash; {link}{also_txt}</div>")
+            f"{_e(ev.get('title') or '')} &mdash; {link}{also_txt}{notes}</div>")
 
 
 def render_html(data: dict) -> str:
@@ -254,10 +277,11 @@ def render_html(data: dict) -> str:
     for title, group in _sections(data):
         p.append(f"<h2>{_e(title)}</h2>")
         for c in group:
-            p.append(f"<div class=\"claim\"><h3>#{_e(c['id'])} {_e(describe_claim(c))}</h3>"
+            p.append(f"<div class=\"claim\"><h3>#{_e(c['id'])} {_e(_title(c))}</h3>"
                      f"<div class=\"meta\">{_e(status_summary(c['evidence'], c['status']))}; "
                      f"{_e(plural(c['sources'], 'independent source'))}; seen {_e(_seen(c))}; "
                      f"confidence {_e(round(c['confidence'] or 0, 2))}</div>")
+            p.extend(f"<div class=\"meta trail\">{_e(line)}</div>" for line in _trail_lines(c))
             p.extend(_quote_html(ev, quotes[(ev.get("url"), ev["sentence"])], data["names"], c["id"])
                      for ev in c["evidence"])
             p.append("</div>")
@@ -291,9 +315,10 @@ def _quote_md(ev: dict, q: dict, names: list[str], claim_id: int) -> list[str]:
                 f"attributed to {_m(_said_by(ev))}", ""]
     also = [f"#{i}" for i in q["claims"] if i != claim_id]
     sentence = _highlight(ev["sentence"], names, _m, lambda s: f"**{s}**")
+    notes = "".join(f" {_m(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
     return [f"> **Q{q['n']}** {sentence}", "",
             f"— {where}; {status}; attributed to {_m(_said_by(ev))}: {_m(ev.get('title') or '')} "
-            f"{_md_url(ev.get('url'))}" + (f". Also supports claim {', '.join(also)}." if also else ""), ""]
+            f"{_md_url(ev.get('url'))}" + (f". Also supports {_also(also)}." if also else "") + notes, ""]
 
 
 def render_markdown(data: dict) -> str:
@@ -320,22 +345,23 @@ def render_markdown(data: dict) -> str:
     for title, group in _sections(data):
         out += [f"## {_m(title)}", ""]
         for c in group:
-            out += [f"### #{c['id']} {_m(describe_claim(c))}", "",
+            out += [f"### #{c['id']} {_m(_title(c))}", "",
                     f"{_m(status_summary(c['evidence'], c['status']))}; {plural(c['sources'], 'independent source')}; "
                     f"seen {_m(_seen(c))}; confidence {_m(round(c['confidence'] or 0, 2))}", ""]
+            out += [x for line in _trail_lines(c) for x in (_m(line), "")]
             for ev in c["evidence"]:
                 out += _quote_md(ev, quotes[(ev.get("url"), ev["sentence"])], data["names"], c["id"])
     return "\n".join(out) + "\n"
 
 
-def write_packet(db: sqlite_utils.Database, entity: str, path: str | Path) -> Path:
+def write_packet(db: sqlite_utils.Database, entity: str, path: str | Path, include_rejected: bool = False) -> Path:
     """Write the packet for ``entity`` to ``path`` (.html/.htm or .md); returns the path.
     Raises LookupError when the database has no claim about the entity."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise ValueError(f"packet file must end in .html or .md, got {path.name!r}")
-    data = packet_data(db, entity)
+    data = packet_data(db, entity, include_rejected=include_rejected)
     text = render_html(data) if suffix in (".html", ".htm") else render_markdown(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -39,7 +39,7 @@ import sqlite_utils
 
 from pipeline.types import Article, DocResult, FeedPoll, FetchError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # v4: evidence trail (issue 12)
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
 
 # -- errors -----------------------------------------------------------------------------
@@ -381,6 +381,7 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S, check: 
                 _migrate(db.conn)
                 for stmt in _split_sql(SCHEMA):
                     db.conn.execute(stmt)
+                _extend_for_trail(db.conn)  # issue 12
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
 
@@ -465,6 +466,132 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE articles SET date = substr(coalesce(published, fetched_at), 1, 10)")
     if cols and "run_id" not in cols:  # v2 -> v3: the run that last changed the article
         conn.execute("ALTER TABLE articles ADD COLUMN run_id INTEGER")
+
+
+# -- evidence trail (issue 12): selectors, times, verifications, reviews, watchlist ------
+# Columns added to existing tables (old files get them by ALTER TABLE, new ones too, so
+# the CREATE TABLE statements above stay as they are) and tables of their own.
+TRAIL_COLUMNS = {
+    "evidence": {
+        "quote_prefix": "TEXT",  # W3C TextQuoteSelector prefix: up to 32 characters before the quote
+        "quote_suffix": "TEXT",  # ... and suffix: up to 32 characters after it
+        "time": "TEXT",  # JSON Relation.time of this quote (holds_position): state, acting, since, until
+        "rules": "TEXT",  # JSON list of the rule ids that produced it
+        "content_hash": "TEXT",  # hash of the article text the quote was taken from
+        "fetched_at": "TEXT",  # when that text was fetched
+    },
+    "positions": {"state": "TEXT", "acting": "INTEGER", "since": "INTEGER", "until": "INTEGER", "held": "TEXT"},
+    "claims": {"first_fetched": "TEXT", "last_fetched": "TEXT"},
+}
+
+TRAIL_SCHEMA = """
+CREATE INDEX IF NOT EXISTS idx_positions_state ON positions(state);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY,
+    checked_at TEXT NOT NULL,
+    claim_key TEXT NOT NULL,
+    claim_id INTEGER,
+    evidence_id INTEGER,
+    url TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    status TEXT NOT NULL,
+    match TEXT,
+    new_wording TEXT,
+    http_status INTEGER,
+    error TEXT,
+    content_hash TEXT,
+    same_text INTEGER
+);
+CREATE INDEX IF NOT EXISTS idx_verifications_quote ON verifications(claim_key, url, checked_at);
+CREATE INDEX IF NOT EXISTS idx_verifications_at ON verifications(checked_at);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,
+    claim_key TEXT NOT NULL,
+    claim_type TEXT,
+    claim_args TEXT,
+    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    note TEXT,
+    reviewer TEXT,
+    at TEXT NOT NULL,
+    UNIQUE (claim_key, at, reviewer, verdict)
+);
+CREATE INDEX IF NOT EXISTS idx_reviews_key ON reviews(claim_key, at);
+CREATE VIEW IF NOT EXISTS latest_reviews AS
+SELECT r.* FROM reviews r
+WHERE r.id = (SELECT r2.id FROM reviews r2 WHERE r2.claim_key = r.claim_key ORDER BY r2.at DESC, r2.id DESC LIMIT 1);
+CREATE TABLE IF NOT EXISTS watchlist (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    normalized TEXT NOT NULL UNIQUE,
+    added_at TEXT,
+    added_by TEXT
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    run_id INTEGER,
+    kind TEXT NOT NULL,
+    watched TEXT NOT NULL,
+    claim_id INTEGER,
+    claim_key TEXT,
+    claim_type TEXT,
+    claim_text TEXT,
+    evidence_id INTEGER,
+    sentence TEXT,
+    url TEXT,
+    site TEXT,
+    title TEXT,
+    published TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_alerts_at ON alerts(at);
+CREATE VIEW IF NOT EXISTS claim_trail AS
+SELECT
+  c.id AS claim_id, c.type AS type, c.args AS args, c.status AS status, c.sources AS sources,
+  p.held AS held, p.state AS state, p.since AS since, p.until AS until,
+  (SELECT min(substr(a.published, 1, 10)) FROM evidence e JOIN articles a ON a.id = e.article_id
+    WHERE e.claim_id = c.id) AS first_published,
+  (SELECT max(substr(a.published, 1, 10)) FROM evidence e JOIN articles a ON a.id = e.article_id
+    WHERE e.claim_id = c.id) AS last_published,
+  c.first_fetched AS first_fetched, c.last_fetched AS last_fetched,
+  r.verdict AS review, r.reviewer AS reviewed_by, substr(r.at, 1, 10) AS reviewed_on,
+  (SELECT v.status || ' on ' || substr(v.checked_at, 1, 10) FROM verifications v WHERE v.claim_key = c.key
+    ORDER BY v.checked_at DESC, v.id DESC LIMIT 1) AS last_check
+FROM claims c
+LEFT JOIN positions p ON p.claim_id = c.id
+LEFT JOIN latest_reviews r ON r.claim_key = c.key;
+"""
+
+
+def _extend_for_trail(conn: sqlite3.Connection) -> None:
+    """Add the issue-12 columns where missing, then its tables and views (idempotent)."""
+    added = set()
+    for table, cols in TRAIL_COLUMNS.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for col, decl in cols.items():
+            if col not in have:
+                conn.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {decl}')
+                added.add((table, col))
+    for stmt in _split_sql(TRAIL_SCHEMA):
+        conn.execute(stmt)
+    # rows stored before: selectors and fetch data from their article, positions summed up
+    if ("evidence", "quote_prefix") in added or ("evidence", "quote_suffix") in added:
+        conn.execute(
+            "UPDATE evidence SET"
+            " quote_prefix = (SELECT substr(a.text, max(evidence.start - 32, 0) + 1,"
+            "   evidence.start - max(evidence.start - 32, 0)) FROM articles a WHERE a.id = evidence.article_id),"
+            " quote_suffix = (SELECT substr(a.text, evidence.\"end\" + 1, 32) FROM articles a"
+            "   WHERE a.id = evidence.article_id),"
+            " content_hash = (SELECT a.content_hash FROM articles a WHERE a.id = evidence.article_id),"
+            " fetched_at = (SELECT a.fetched_at FROM articles a WHERE a.id = evidence.article_id)")
+    if ("claims", "first_fetched") in added or ("claims", "last_fetched") in added:
+        conn.execute("UPDATE claims SET first_fetched = (SELECT min(coalesce(e.fetched_at, a.fetched_at)) FROM evidence e"
+                     " JOIN articles a ON a.id = e.article_id WHERE e.claim_id = claims.id),"
+                     " last_fetched = (SELECT max(a.fetched_at) FROM evidence e JOIN articles a ON a.id = e.article_id"
+                     " WHERE e.claim_id = claims.id)")
+    if ("positions", "held") in added:
+        from pipeline import timeline
+
+        timeline.refresh_positions(conn, [r[0] for r in conn.execute("SELECT claim_id FROM positions")])
 
 
 def _split_sql(script: str) -> list[str]:
@@ -843,12 +970,16 @@ WHERE claims.id = :cid
 def refresh_claims(db_or_conn, claim_ids: Iterable[int]) -> None:
     """Recompute sources, dates, confidence and status; drop claims left without evidence."""
     conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
-    for cid in sorted(set(claim_ids)):
+    claim_ids = sorted(set(claim_ids))  # read twice below
+    for cid in claim_ids:
         n = conn.execute("SELECT count(*) FROM evidence WHERE claim_id = ?", [cid]).fetchone()[0]
         if n == 0:
             conn.execute("DELETE FROM claims WHERE id = ?", [cid])
         else:
             conn.execute(_REFRESH_SQL, {"cid": cid})
+    from pipeline import timeline  # issue 12: a position's state and years from its latest evidence
+
+    timeline.refresh_positions(conn, claim_ids)
 
 
 # -- articles ---------------------------------------------------------------------------
@@ -989,6 +1120,9 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                                  [article.fetched_url, dup[0]])
                 return dup[0]
         if existing is not None and existing[1] == chash and existing[2] == rhash:
+            from pipeline import timeline  # issue 12: newsev saw these claims again
+
+            timeline.seen_again(conn, existing[0], article.fetched_at or _now())
             return existing[0]  # nothing changed: leave every row as it is
 
         host = host_of(article.url)
@@ -1030,6 +1164,9 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                              [(b, v, aid) for b, v in _bands(sig)])
 
         touched = {r[0] for r in conn.execute("SELECT DISTINCT claim_id FROM evidence WHERE article_id = ?", [aid])}
+        from pipeline import annotation, watch  # issue 12: quote selectors and watchlist alerts
+
+        before = watch.snapshot(conn, aid)
         conn.execute("DELETE FROM evidence WHERE article_id = ?", [aid])
         if result is not None and not article.skip_reason:
             changed: set[str] = set()
@@ -1047,10 +1184,19 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                             unplaced.append(ev.sentence)
                         continue
                     rows.append((cid, aid, ev.sentence, s, e, float(rel.confidence), rel.extractor_version,
-                                 rel.status, rel.attributed_to))
+                                 rel.status, rel.attributed_to)
+                                + annotation.stored_selector(text, s, e)  # issue 12: prefix, suffix
+                                + (json.dumps(rel.time, sort_keys=True) if rel.time is not None else None,
+                                   json.dumps(list(ev.rules)) if ev.rules else None,
+                                   chash or None, values["fetched_at"]))
             conn.executemany(
                 'INSERT INTO evidence (claim_id, article_id, sentence, start, "end", confidence,'
-                " extractor_version, status, attributed_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " extractor_version, status, attributed_to, quote_prefix, quote_suffix, time, rules,"
+                " content_hash, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            from pipeline import timeline  # issue 12: first/last fetch, alerts for watched entities
+
+            timeline.seen_again(conn, aid, values["fetched_at"])
+            watch.record_alerts(conn, aid, before, run_id)
         refresh_claims(conn, touched)
         return aid
 

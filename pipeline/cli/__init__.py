@@ -51,9 +51,9 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks on 
 
 def _register() -> None:
     # Imported here so that `newsev --help` stays fast and each module owns its commands.
-    from pipeline.cli import extract_cmds, ingest_cmds, query_cmds
+    from pipeline.cli import evidence_cmds, extract_cmds, ingest_cmds, query_cmds
 
-    for module in (ingest_cmds, extract_cmds, query_cmds):
+    for module in (ingest_cmds, extract_cmds, query_cmds, evidence_cmds):
         module.register(app)
     _plain_help(app)
 
