@@ -164,12 +164,14 @@ def evidence_cmd(
         if line:
             console.print(escape(line))
     t = Table(show_lines=True)
-    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url", "time / check"]:
+    notes = {e["id"]: "\n".join(quote_notes(e)) for e in c["evidence"]}
+    extra = ["time / check"] if any(notes.values()) else []  # what a quote states of time, its latest check
+    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url", *extra]:
         t.add_column(col, overflow="fold")
     for e in c["evidence"]:
         t.add_row(e["published"] or "", escape(e["site"] or e["host"] or ""), escape(e["sentence"]),
                   f"{e['start']}-{e['end']}", f"{e['confidence']:.2f}", escape(e["attributed_to"] or ""),
-                  escape(e["url"]), escape("\n".join(quote_notes(e))))
+                  escape(e["url"]), *([escape(notes[e["id"]])] if extra else []))
     console.print(t)
 
 
