@@ -47,3 +47,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+.PHONY: train
+train: $(STAMP)
+	$(BIN)/newsev train

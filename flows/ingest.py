@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+if os.environ.get("NEWSEV_DIE_WITH_PARENT") == "1":  # a flow run started by `newsev serve`
+    from pipeline.lifetime import die_with_parent
+
+    die_with_parent()
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402

@@ -19,7 +19,6 @@ runs its own temporary server instead:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import os
 import shutil
@@ -35,30 +34,14 @@ from typing import Iterator
 
 import httpx
 
-PR_SET_PDEATHSIG = 1
+from pipeline.lifetime import die_with_parent
+
 STARTUP_TIMEOUT_S = float(os.environ.get("NEWSEV_PREFECT_STARTUP_TIMEOUT", "90"))
 START_ATTEMPTS = 2
 
 
 class PrefectUnavailable(RuntimeError):
     """No Prefect API could be started or reached: the run cannot be orchestrated."""
-
-
-def die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Ask the kernel to send ``sig`` to this process when its parent dies (Linux).
-
-    Called in a child between fork and exec (``preexec_fn``), or by a process that
-    must not outlive the one that started it. Exits at once if the parent is already
-    gone (it died before the request took effect)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:
-        os._exit(1)
 
 
 def _child_setup() -> None:  # runs in the child before exec
@@ -218,10 +201,36 @@ def temporary_server(timeout: float = STARTUP_TIMEOUT_S, attempts: int = START_A
         try:
             yield api_url
         finally:
+            drain_prefect_workers()
             stop_tied(proc)
             log.close()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def drain_prefect_workers() -> None:
+    """Send this process's queued logs and events before its server goes away (else
+    they fail later with "All connection attempts failed")."""
+    import inspect
+
+    try:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+        from prefect.utilities.asyncutils import run_coro_as_sync
+    except ImportError:
+        return
+
+    async def drain() -> None:
+        with contextlib.suppress(RuntimeError):
+            result = APILogWorker.instance().drain()
+            if inspect.isawaitable(result):
+                await result
+        result = EventsWorker.drain_all()
+        if inspect.isawaitable(result):
+            await result
+
+    with contextlib.suppress(Exception):
+        run_coro_as_sync(drain())
 
 
 @contextlib.contextmanager

@@ -460,7 +460,7 @@ class HttpClient:
             self._precheck_literal(parts)
             self._check_budget(current)
             if self.settings.respect_robots and kind != "robots":
-                self._check_robots(current, wait)
+                self._check_robots(current, wait, attempt)
             status, resp_headers, body = self._with_retries(current, kind, headers, wait, attempt)
             attempt = 0
             if status in REDIRECT_STATUSES:
@@ -639,7 +639,9 @@ class HttpClient:
                 _local.deadline = None
 
     # robots.txt --------------------------------------------------------------
-    def _check_robots(self, url: str, wait: bool = True) -> None:
+    def _check_robots(self, url: str, wait: bool = True, attempt: int = 0) -> None:
+        """``attempt``: retries already spent by the caller; a robots.txt being retried
+        (``NotReady``) counts its attempts through the caller's, so it ends."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         with self._lock:
@@ -648,7 +650,7 @@ class HttpClient:
             raise NotReady(time.monotonic() + 0.1)
         try:
             if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin, wait)
+                self._robots[origin] = self._load_robots(origin, wait, attempt)
             rules = self._robots[origin]
         finally:
             lock.release()
@@ -657,13 +659,13 @@ class HttpClient:
         if rules is not None and not rules.can_fetch(self.user_agent, url):
             raise _Fail("RobotsDisallowed", f"robots.txt of {origin} disallows this URL for newsev")
 
-    def _load_robots(self, origin: str, wait: bool = True) -> RobotFileParser | _Fail | None:
+    def _load_robots(self, origin: str, wait: bool = True, attempt: int = 0) -> RobotFileParser | _Fail | None:
         """RFC 9309: 4xx means no rules; 5xx means disallow everything; a network failure
         means disallow too, and is remembered (for this run and, through
         ``robots_cache``, for ``robots_failure_ttl``) so a dead host costs one attempt."""
         rec = self.robots_cache.get(origin)
         if rec is None:
-            rec = self._fetch_robots(origin, wait)
+            rec = self._fetch_robots(origin, wait, attempt)
             self.robots_cache.put(rec)
         if rec.state == "allow":
             return None
@@ -673,11 +675,11 @@ class HttpClient:
             return _Fail(rec.error_class or "ConnectError", rec.message or f"robots.txt of {origin} unreachable")
         return self._rules(origin, rec.body)
 
-    def _fetch_robots(self, origin: str, wait: bool) -> RobotsRecord:
+    def _fetch_robots(self, origin: str, wait: bool, attempt: int = 0) -> RobotsRecord:
         s = self.settings
         now = time.time()
         try:
-            page = self._get(origin + "/robots.txt", "robots", {}, wait)
+            page = self._get(origin + "/robots.txt", "robots", {}, wait, attempt)
         except _Fail as f:
             if f.error_class in DEFERRED or f.error_class == "HostDown":
                 raise  # not an answer of this robots.txt: nothing to remember

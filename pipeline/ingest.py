@@ -232,7 +232,8 @@ def worker_pool(n_workers: int):
     """One pool of NLP worker processes per size, kept for the life of this process.
 
     ``forkserver`` children start from a clean interpreter (no Prefect threads or locks
-    copied), and the initializer loads the spaCy model once per worker.
+    copied), and the initializer loads the spaCy model once per worker. Forkserver and
+    workers die with this process (``pipeline.lifetime``), even when it is SIGKILLed.
     """
     pool = _POOLS.get(n_workers)
     if pool is None:
@@ -241,6 +242,8 @@ def worker_pool(n_workers: int):
 
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":  # the forkserver dies with this process
+            ctx.set_forkserver_preload(["pipeline.lifetime_child"])
         pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_load_model)
         list(pool.map(_load_model, range(n_workers)))  # start every worker now, not mid-run
         _POOLS[n_workers] = pool
@@ -249,7 +252,10 @@ def worker_pool(n_workers: int):
 
 
 def _load_model(_: object = None) -> None:
+    from pipeline.lifetime import die_with_parent
     from pipeline.nlp import load_nlp
+
+    die_with_parent()  # a worker dies with its parent (the forkserver, which dies with us)
 
     load_nlp()
 

@@ -157,6 +157,10 @@ def _highlight(text: str, names: list[str], escape, mark) -> str:
     return "".join(out)
 
 
+def _also(ids: list[str]) -> str:
+    return ("claim " if len(ids) == 1 else "claims ") + ", ".join(ids)
+
+
 def _said_by(ev: dict) -> str:
     return ev.get("attributed_to") or OWN_VOICE
 
@@ -236,7 +240,7 @@ def _quote_html(ev: dict, q: dict, names: list[str], claim_id: int) -> str:
     url = _safe_url(ev.get("url"))
     link = f'<a href="{_e(url)}">{_e(url)}</a>' if url else _e(ev.get("url"))
     also = [f"#{i}" for i in q["claims"] if i != claim_id]
-    also_txt = f"<br>Also supports claim {_e(', '.join(also))}." if also else ""
+    also_txt = f"<br>Also supports {_also(also)}." if also else ""
     sentence = _highlight(ev["sentence"], names, _e, lambda s: f"<mark>{s}</mark>")
     notes = "".join(f"<br>{_e(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
     return (f"<blockquote><span class=\"qn\">Q{q['n']}</span> {sentence}</blockquote>"
@@ -314,7 +318,7 @@ def _quote_md(ev: dict, q: dict, names: list[str], claim_id: int) -> list[str]:
     notes = "".join(f" {_m(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
     return [f"> **Q{q['n']}** {sentence}", "",
             f"— {where}; {status}; attributed to {_m(_said_by(ev))}: {_m(ev.get('title') or '')} "
-            f"{_md_url(ev.get('url'))}" + (f". Also supports claim {', '.join(also)}." if also else "") + notes, ""]
+            f"{_md_url(ev.get('url'))}" + (f". Also supports {_also(also)}." if also else "") + notes, ""]
 
 
 def render_markdown(data: dict) -> str:

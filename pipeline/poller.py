@@ -169,9 +169,11 @@ class Poller:
                     host.ready_at = self.client.ready_at(host.name)
                 if host.jobs:
                     heapq.heappush(self._heap, (host.ready_at, next(self._seq), host))
+                    self._cv.notify()  # one host more in the heap: one worker to look at it
                 else:
                     self._hosts_left -= 1
-                self._cv.notify_all()
+                    if self._hosts_left == 0:
+                        self._cv.notify_all()
 
     def _poll(self, job: _Job):
         """One request for one feed: a FeedPoll, ``None`` when deferred, or NotReady."""

@@ -27,8 +27,23 @@ from spacy.tokens import Span
 
 from pipeline.types import Entity
 
-SUFFIXES = {"inc", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "sa", "ag", "gmbh",
-            "holdings", "group", "company", "technologies", "technology co"}
+def _suffixes() -> frozenset[str]:
+    from pipeline.nlp import load_json
+
+    return frozenset(load_json("names.json")["corporate_suffixes"])
+
+
+class _LazySet:
+    """The corporate suffixes of models/names.json, read on first use (``x in SUFFIXES``)."""
+
+    def __contains__(self, item: object) -> bool:
+        return item in _suffixes()
+
+    def __iter__(self):
+        return iter(_suffixes())
+
+
+SUFFIXES = _LazySet()
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx", "lord", "lady",
               "congresswoman", "congressman", "senator", "sen", "rep", "representative", "governor", "gov",
               "mayor", "judge", "justice", "minister", "general", "gen", "president", "premier", "hon"}

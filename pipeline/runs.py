@@ -141,9 +141,12 @@ class Run:
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc is not None and not self.finished:
-            reason = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "crashed"
+            # KeyboardInterrupt, SystemExit, Prefect's TerminationSignal (SIGTERM): not Exceptions
+            reason = "crashed" if isinstance(exc, Exception) else "interrupted"
+            sig = getattr(exc, "signal", None)
+            detail = f"signal {sig}" if sig else (str(exc) or type(exc).__name__)
             err = FetchError(url="", stage="run", error_class=type(exc).__name__,
-                             message=f"run {reason}: {exc}"[:500])
+                             message=f"run {reason}: {detail}"[:500])
             self.counts.add_errors([err])
             self.pending.append(err)
             self.finish("failed", retry_seconds=10.0)

@@ -1402,19 +1402,13 @@ SCHEMA = SCHEMA + POLL_SCHEMA
 
 from pipeline.types import FeedEntry  # noqa: E402
 
-_POLL_READY: set[int] = set()
-
-
 def ensure_poll_tables(db: sqlite_utils.Database) -> None:
-    """Create the polling tables in a database made before they existed (once per connection)."""
-    if id(db.conn) in _POLL_READY:
-        return
+    """Create the polling tables in a database made before they existed."""
     if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
                   " ('feed_backlog', 'robots_cache', 'feed_backoff')").fetchone()[0] < 3:
         with immediate(db):
             for stmt in _split_sql(POLL_SCHEMA):
                 db.conn.execute(stmt)
-    _POLL_READY.add(id(db.conn))
 
 
 def feed_states(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:

@@ -48,7 +48,8 @@ def demo_db(tmp_path_factory):
     """`newsev demo` run once as a user runs it (a subprocess with its own temporary
     Prefect server); yields (database path, printed output)."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    # 100 columns, as the README transcripts (tests/readme_cog.py) are printed
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="100")
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--db", str(db)],
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -85,3 +85,70 @@ def test_two_processes_give_the_same_results_in_order():
     assert one == two
     assert [r["id"] for r in two] == [str(i) for i in range(7)]
     assert sum(len(r["relations"]) for r in two) >= 3
+
+
+# ---------------------------------------------------------------- limits before the parser
+
+def test_long_text_is_truncated_with_a_warning():
+    from pipeline.nlp import MAX_TEXT_CHARS
+    from pipeline.relations import extract_document
+    from pipeline.types import Document
+
+    head = "Vexor Inc. CEO Ana Lopes spoke on Monday.\n"
+    text = head + ("Nothing happened here today. " * 400 + "\n") * 900  # ~10 MB, past spaCy's max_length
+    assert len(text) > 9_000_000
+    res = extract_document(Document(id="big", text=text))
+    cut = [w for w in res.warnings if w.startswith("text_truncated:")]
+    assert len(cut) == 1 and int(cut[0].split(":")[1]) >= len(text) - MAX_TEXT_CHARS
+    assert {(r.args["person"], r.args["role"]) for r in res.relations} == {("Ana Lopes", "ceo")}
+
+
+def test_one_huge_sentence_is_cut_into_pieces():
+    from pipeline.nlp import MAX_SENTENCE_CHARS, plan_text
+
+    text = " ".join(["word"] * 190_000) + " and the CEO spoke"  # one 950 KB "sentence"
+    plan, warnings = plan_text(text)
+    assert "sentence_cut:1" in warnings and any(w.startswith("text_truncated:") for w in warnings)
+    assert plan and all(e - s <= MAX_SENTENCE_CHARS for s, e in plan)
+
+
+def test_short_text_has_no_warnings():
+    from pipeline.relations import extract_document
+    from pipeline.types import Document
+
+    assert extract_document(Document(id="s", text="Vexor Inc. CEO Ana Lopes spoke.")).warnings == ()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Xiaomi plans to invest $7.7 billion in 5G.", "Lei Jun received the Builder Award.",
+    "Ana Lopes founded Vexor.", "Ana Lopes, Vexor's CEO, spoke.", "İstanbul-based Vexor named a new chairman.",
+])
+def test_keyword_prefilter_keeps_every_triggered_sentence(sentence):
+    from pipeline.nlp import select_sentences
+
+    text = "A first line about nothing.\nThe weather was fine.\n" + sentence
+    assert select_sentences(text)[-1] == (text.index(sentence), len(text))
+
+
+def test_company_gazetteer_repairs_mislabelled_companies():
+    """models/company_gazetteer.jsonl (built from pytickersymbols' index lists): thousands of
+    companies, matched on exact case; a listed name inside a longer name stays in it."""
+    from pipeline.nlp import _listed_companies
+
+    assert len(_listed_companies()) > 1000
+    nlp = load_nlp()
+    doc = nlp("Olivier Brandicourt is the chief executive officer of Sanofi.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "Sanofi"] == [("Sanofi", "ORG")]
+    doc = nlp("CRS was established in 2003 by Mike Clark, Hayden Tennant and Lisa Humphries.")
+    assert not any(e.text == "Tennant" for e in doc.ents)
+    doc = nlp("Next, the company said it would hire more staff.")
+    assert not any(e.text == "Next" for e in doc.ents)  # one-word English names are left out
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Douglas Wenger, Senior Vice President of the Company, spoke.", {"Senior", "Company"}),
+    ("The Dodd-Frank Act changed the rules for banks.", {"Dodd-Frank"}),
+])
+def test_titles_and_laws_are_not_names(text, gone):
+    doc = load_nlp()(text)
+    assert not {e.text for e in doc.ents if e.label_ in ("PERSON", "ORG")} & gone

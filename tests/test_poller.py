@@ -69,12 +69,16 @@ def test_a_hung_host_is_contacted_once_in_a_run(db):
     assert all(rows[f.url][1].split(":")[0] in ("Timeout", "HostDown") for f in feeds)
 
 
-def test_a_refusing_host_is_not_retried_for_each_feed(db):
+@pytest.mark.parametrize("robots", [False, True])
+def test_a_refusing_host_is_not_retried_for_each_feed(db, robots):
     with RawServer(host="127.0.0.4") as closed:
         feeds = _feeds(closed, 6)
-        settings = _settings(closed, retries=2)
+        settings = _settings(closed, retries=2, respect_robots=robots)
     entries, errors, stats = _poll(db, settings, feeds)  # the port is closed now: refused
-    assert sorted(e.error_class for e in errors) == ["ConnectError"] + ["HostDown"] * 5
+    if robots:  # the robots.txt request was refused: every feed of the host fails with it
+        assert all(e.error_class in ("ConnectError", "HostDown") for e in errors) and len(errors) == 6
+    else:
+        assert sorted(e.error_class for e in errors) == ["ConnectError"] + ["HostDown"] * 5
     assert stats["feeds_failed"] == 6 and len(_feed_rows(db)) == 6
 
 
@@ -165,3 +169,17 @@ def test_a_url_is_handed_on_once_per_feed_and_known_ones_leave_the_backlog(db):
         store.write_article(db, Article(url=new[0].url, text="stored text " * 50), None)
         assert len(select_new_entries(db, entries)) == 3
         assert db.execute("select count(*) from feed_backlog").fetchone()[0] == 3
+
+
+def test_a_database_made_before_the_polling_tables_gains_them(tmp_path):
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    for table in ("feed_backlog", "robots_cache", "feed_backoff"):
+        db.execute(f"drop table {table}")
+    db.conn.close()
+    db = store.open_db(path)
+    with FeedHost("127.0.0.16", n_items=2) as host:
+        entries, errors, _ = _poll(db, _settings(host, respect_robots=True), _feeds(host, 1))
+    assert errors == [] and len(entries) == 2
+    assert db.execute("select count(*) from feed_backlog").fetchone()[0] == 2
+    assert db.execute("select count(*) from robots_cache").fetchone()[0] == 1

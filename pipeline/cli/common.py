@@ -15,8 +15,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+class _Console(Console):
+    """Text soft-wrapped (one line stays one line); tables laid out to the width (rich
+    lets a soft-wrapped table grow one column past it)."""
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: A003 (rich's name)
+        if any(isinstance(o, Table) for o in objects):
+            kwargs.setdefault("soft_wrap", False)
+        super().print(*objects, **kwargs)
+
+
+console = _Console(soft_wrap=True)
+err_console = _Console(stderr=True, soft_wrap=True)
 
 
 class UserError(Exception):

@@ -185,7 +185,8 @@ def rerun_cmd(
                     "(never in production: it lets feeds reach your own network)")
         raise UserError(f"could not re-run {url}: {problem} (recorded in run {result['run_id']}){hint}")
     note = f", skipped by NLP: {result['skip_reason']}" if result.get("skip_reason") else ""
-    console.print(f"run {result['run_id']} ok: {result['url']} stored with {result['relations']} relations{note}")
+    console.print(f"run {result['run_id']} {result['status']}: {escape(result['url'])} stored with "
+                  f"{_n(result['relations'], 'relation')}{escape(note)}")
 
 
 def serve_cmd(
@@ -207,7 +208,7 @@ def serve_cmd(
         raise UserError(f"feeds file not found: {feeds}")
     from flows.serve import serve_ingest
 
-    console.print(f"serving ingestion on schedule {cron!r}; Ctrl-C stops")
+    console.print(f"serving ingestion on schedule {escape(repr(cron))}; Ctrl-C stops")
     serve_ingest(cron, feeds_path=str(feeds.resolve()), db_path=str((db or settings.db_path).resolve()),
                  max_per_feed=max_per_feed, allow_private=allow_private or settings.allow_private)
 

@@ -40,7 +40,8 @@ class ExportFmt(str, Enum):
     ftm = "ftm"  # FollowTheMoney entities, one per line (issue 12)
 
 
-EXPORT_UNIT = {"jsonl": "claims", "csv": "claims", "annotation": "annotations", "ftm": "FtM entities"}
+EXPORT_UNIT = {"jsonl": ("claim", "claims"), "csv": ("claim", "claims"), "annotation": ("annotation", "annotations"),
+               "ftm": ("FtM entity", "FtM entities")}
 REJECTED_HELP = "Keep claims an analyst rejected (newsev review --reject); they are left out by default."
 
 
@@ -59,23 +60,28 @@ def _dump_json(obj) -> None:
 
 
 def _claims_table(rows: list[dict], title: str) -> Table:
+    """One claim a row: its sentence, how corroborated, and its first quote. The type is
+    in the sentence and the confidence in --format json; in 80 columns the two texts keep
+    most of the width."""
     from pipeline.query import describe_claim
 
     t = Table(title=title, show_lines=True)
-    for col, kw in [("id", {"justify": "right"}), ("type", {}), ("claim", {"ratio": 3}), ("status", {}),
-                    ("sources", {"justify": "right"}), ("seen", {}), ("conf", {"justify": "right"}),
-                    ("first quote", {"ratio": 4})]:
-        t.add_column(col, overflow="fold", **kw)
+    t.add_column("id", justify="right", no_wrap=True)
+    t.add_column("claim", ratio=3, overflow="fold")
+    t.add_column("status", no_wrap=True)
+    t.add_column("sources", justify="right", no_wrap=True)
+    t.add_column("seen", no_wrap=True)
+    t.add_column("first quote", ratio=4, overflow="fold")
     for c in rows:
         first = c["evidence"][0] if c["evidence"] else None
         quote = f"\"{first['sentence']}\"\n— {first['site'] or first['host']}, {first['published']}" if first else ""
-        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']} .. {c['last_seen']}"
+        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']}\n{c['last_seen']}"
         text = describe_claim(c)
         from pipeline.timeline import held_note, review_note  # issue 12: when it held, analyst review
 
         text += "".join(f"\n{n}" for n in (held_note(c), review_note(c)) if n)
-        t.add_row(str(c["id"]), c["type"], escape(text), c["status"] or "", str(c["sources"]),
-                  seen or "", f"{c['confidence']:.2f}" if c["confidence"] is not None else "", escape(quote))
+        t.add_row(str(c["id"]), escape(text), c["status"] or "", str(c["sources"]), seen or "",
+                  escape(quote))
     return t
 
 
@@ -154,7 +160,8 @@ def evidence_cmd(
     if fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv([c]))
         return
-    console.print(f"[bold]claim {c['id']}[/bold] ({c['type']}, {c['status']}): {escape(describe_claim(c))}")
+    console.print(f"[bold]claim {c['id']}[/bold] ({escape(c['type'])}, {escape(str(c['status']))}): "
+                  f"{escape(describe_claim(c))}")
     src = "independent source" if c["sources"] == 1 else "independent sources"
     console.print(f"{c['sources']} {src}, seen {c['first_seen']} .. {c['last_seen']}, "
                   f"confidence {c['confidence']:.2f}")
@@ -304,7 +311,7 @@ def packet_cmd(
         path = write_packet(_open(db), entity, output, include_rejected=include_rejected)
     except (LookupError, ValueError) as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from None
-    console.print(f"wrote evidence packet for {escape(entity)} to {path}")
+    console.print(f"wrote evidence packet for {escape(entity)} to {escape(str(path))}")
 
 
 def export_cmd(
@@ -327,7 +334,7 @@ def export_cmd(
         sys.stdout.flush()
     else:
         n = export_claims(d, fmt.value, output, include_rejected=include_rejected)
-        console.print(f"wrote {n} {EXPORT_UNIT[fmt.value]} to {output}")
+        console.print(f"wrote {n} {EXPORT_UNIT[fmt.value][n != 1]} to {escape(str(output))}")
 
 
 def browse_cmd(

@@ -77,22 +77,25 @@ def _process_batch(batch: list[Document]) -> list[DocResult]:
         for t in texts:
             try:
                 parsed.append(next(parse_selected([t])))
-            except Exception:
+            except Exception as exc:
                 log.exception("nlp failed on one document")
-                parsed.append([])
+                from pipeline.nlp import ParsedText
+
+                failed = ParsedText()
+                failed.warnings = (f"nlp_failed:{type(exc).__name__}",)
+                parsed.append(failed)
     for d, sents in zip(batch, parsed):
         try:
-            out.append(_relations_for(d, sents))
+            out.append(_relations_for(d, sents, tuple(getattr(sents, "warnings", ()))))
         except Exception:
             log.exception("relation extraction failed on document %s", d.id)
-            out.append(DocResult(id=d.id))
+            out.append(DocResult(id=d.id, warnings=tuple(getattr(sents, "warnings", ()))))
     return out
 
 
-def _relations_for(d: Document, sents) -> DocResult:
-    from pipeline.relations.awards import extract_awards
+def _relations_for(d: Document, sents, warnings: tuple[str, ...] = ()) -> DocResult:
     from pipeline.relations.common import SentCtx
-    from pipeline.relations.positions import extract_positions
+    from pipeline.relations.engine import run_sentence
     from pipeline.resolve import DocResolver
 
     resolver = DocResolver()
@@ -102,41 +105,51 @@ def _relations_for(d: Document, sents) -> DocResult:
         resolver.add_sentence(ps.start, ps.doc, first=(n == 0 and ps.start == _first_start(d.text)))
         ctx = SentCtx(text=d.text, start=ps.start, end=ps.end, doc=ps.doc, resolver=resolver,
                       doc_date=d.date, state=state)
-        for fn in (extract_positions, extract_awards, _investments):
-            try:
-                rels += fn(ctx)
-            except Exception:
-                log.exception("%s failed on a sentence of %s", getattr(fn, "__name__", fn), d.id)
-    return DocResult(id=d.id, relations=tuple(_merge(rels)), entities=resolver.entities())
+        try:
+            found = run_sentence(ctx)
+        except Exception:
+            log.exception("relation rules failed on a sentence of %s", d.id)
+            found = []
+        try:
+            rels += score_sentence(ps.doc, found, ctx)
+        except Exception:
+            log.exception("scoring failed on a sentence of %s; keeping the rules' relations", d.id)
+            rels += found
+    from pipeline.relations.scorer import rescore  # the trained scorer re-ranks and filters (issue 9)
+
+    return DocResult(id=d.id, relations=tuple(rescore(d, sents, resolver, _merge(rels))),
+                     entities=resolver.entities(), warnings=warnings)
+
+
+def score_sentence(doc, relations: list[Relation], ctx) -> list[Relation]:
+    """The seam for the trained scorer (issue 9, section 2): re-score, filter and add.
+
+    Called once per parsed sentence with what the rules found there:
+
+    - ``doc``: the sentence's spaCy ``Doc`` (parsed on its own; ``ctx.start`` is its offset
+      in the article, ``ctx.text`` the article, ``ctx.resolver`` the document's resolver
+      for canonical names and "the company", ``ctx.doc_date`` the article's date);
+    - ``relations``: one ``Relation`` per claim (merged by the registry's claim key), each
+      with ``evidence[0].rules`` = the ids of every rule that produced it
+      (``models/rules/*.json``) and ``confidence`` = the highest hand-typed ``prior`` of
+      those rules (``pipeline.relations.engine.rules()`` gives each rule's prior), and
+      ``time`` for positions.
+
+    Return the relations to keep (re-scored with ``dataclasses.replace(rel, confidence=p)``),
+    plus any candidates the rules missed (with evidence from ``ctx.evidence()`` and
+    ``rules=("scorer.<name>",)``). Without a scorer, the rules' relations pass unchanged.
+    """
+    return relations
 
 
 def _first_start(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _investments(ctx) -> list[Relation]:
-    try:
-        from pipeline.relations.investments import extract_investments
-    except ImportError:  # colleague's module not there yet
-        return []
-    from pipeline.relations.common import make_relation
-
-    out = []
-    for cand in extract_investments(ctx.sent, ctx.resolver.resolve_org, ctx.doc_date):
-        rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
-        if rel is not None:
-            out.append(rel)
-    return out
-
-
 def _key(r: Relation):
-    a = r.args
-    if r.type == "investment":
-        amt = a.get("amount") or {}
-        return (r.type, a.get("investor"), amt.get("value"), tuple(a.get("technology") or ()))
-    if r.type == "received_award":
-        return (r.type, a.get("recipient"), (a.get("award") or "").casefold())
-    return (r.type, a.get("person"), a.get("organization"), a.get("role"))
+    from pipeline.relations.registry import claim_key
+
+    return claim_key(r)
 
 
 def _merge(rels: list[Relation]) -> list[Relation]:
@@ -155,5 +168,10 @@ def _merge(rels: list[Relation]) -> list[Relation]:
         for key, val in r.args.items():  # fill what the first mention left open (giver, year)
             if args.get(key) in (None, [], "") and val not in (None, [], ""):
                 args[key] = val
-        merged[k] = replace(m, evidence=ev, args=args, confidence=max(m.confidence, r.confidence))
+        time = m.time
+        if r.time and time and r.time != time:
+            from pipeline.relations.engine import _merge_time
+
+            time = _merge_time(time, r.time)
+        merged[k] = replace(m, evidence=ev, args=args, confidence=max(m.confidence, r.confidence), time=time)
     return list(merged.values())

@@ -45,6 +45,7 @@ from pipeline.relations.common import (
     relcl_antecedent,
     year_of,
 )
+from pipeline.relations.engine import filler
 from pipeline.resolve import fold_org
 
 
@@ -363,7 +364,8 @@ def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
     return None
 
 
-def extract_awards(ctx: SentCtx) -> list:
+@filler("award_verbs")
+def award_verbs(ctx: SentCtx) -> list:
     doc = ctx.doc
     rules = _rules()
     receive = set(rules["receive_verbs"])
@@ -547,12 +549,7 @@ def extract_awards(ctx: SentCtx) -> list:
             for a in (a for o in objs for a in _subtree_awards(o)):
                 emit(rec, a, v, g, 0.75)
 
-    out += _noun_awards(ctx)
-    out += _postnominal_awards(ctx)
-    out += _list_awards(ctx)
-    out += _copula_awards(ctx)
-    out += _honour_lists(ctx)
-    return _dedupe(out)
+    return out
 
 
 def _bracket_for(award: Span, ctx: SentCtx) -> list[str]:
@@ -643,6 +640,7 @@ def _all_subjects(tok: Token) -> list[Token]:
     return _conj_all(tok) if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" or tok.lower_ in ("he", "she") else [tok]
 
 
+@filler("noun_awards")
 def _noun_awards(ctx: SentCtx) -> list:
     """"A recipient X", "A winner X", "X, (the) winner of A", "recipient of A"."""
     doc = ctx.doc
@@ -702,6 +700,7 @@ def _noun_awards(ctx: SentCtx) -> list:
     return out
 
 
+@filler("postnominal_awards")
 def _postnominal_awards(ctx: SentCtx) -> list:
     """"Maria Rossi, Commendatore OMRI, (born 1950) is ...": an honour set off after the name."""
     doc = ctx.doc
@@ -722,6 +721,7 @@ def _postnominal_awards(ctx: SentCtx) -> list:
     return out
 
 
+@filler("copula_awards")
 def _copula_awards(ctx: SentCtx) -> list:
     """"X was ... World Chess Champion (from 1963)": a championship title held."""
     out: list = []
@@ -746,6 +746,7 @@ def _copula_awards(ctx: SentCtx) -> list:
     return out
 
 
+@filler("honour_lists")
 def _honour_lists(ctx: SentCtx) -> list:
     """"Among his many honorary titles and State awards were A (1983), B (1971), and C."."""
     doc = ctx.doc
@@ -786,6 +787,7 @@ def _honour_lists(ctx: SentCtx) -> list:
     return out
 
 
+@filler("list_awards")
 def _list_awards(ctx: SentCtx) -> list:
     """Recipient lists pointing back to the last award named in the article."""
     last = ctx.state.get("last_award")
@@ -804,15 +806,4 @@ def _list_awards(ctx: SentCtx) -> list:
                             ctx, trigger, 0.7)
         if rel is not None:
             out.append(rel)
-    return out
-
-
-def _dedupe(rels: list) -> list:
-    seen = set()
-    out = []
-    for r in rels:
-        key = (r.args["recipient"], r.args["award"])
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
     return out

@@ -13,7 +13,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, name_like
+from pipeline.resolve import ORG_NOUNS, PRONOUNS_ORG, PRONOUNS_PERSON, DocResolver, _looks_like_org, fold_org, name_like
+from pipeline.relations import registry
 from pipeline.types import Evidence
 
 ORGISH = {"ORG", "GOV"}
@@ -112,6 +113,9 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
                 p = person_of(c, ctx, depth + 1)
                 if p:
                     return p
+    if tok.pos_ == "NOUN" and tok.dep_ == "appos" and depth < 2 and tok.head.ent_type_ == "PERSON":
+        # "Afshan Khan, a former executive who became ...": the name the description is set beside
+        return person_of(tok.head, ctx, depth + 1)
     if tok.pos_ == "NOUN":
         # "X is an actress and titleholder who was crowned ...": the copula's subject
         h = tok
@@ -204,13 +208,17 @@ def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[st
     ent = ent_of(tok)
     if ent is not None:
         if ent.label_ in labels or (ent.label_ == "PERSON" and _looks_like_org(ent)):
-            return ctx.resolver.org_name(ent)
+            return ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
         return None
     if tok.pos_ == "NOUN":
         np = noun_phrase(tok)
         for c in tok.children:  # "the venture capital firm he founded, VenCatalyst"
             if c.dep_ == "appos" and c.pos_ == "PROPN":
-                named = org_of(c, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1)
+                # "the video game company Mojang": after an organisation noun the name is an
+                # organisation, whatever label the model gave it
+                wide = labels | {"GPE", "PERSON", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"} \
+                    if tok.lower_ in ORG_NOUNS else labels
+                named = org_of(c, ctx, allow_propn=allow_propn, labels=wide, depth=depth + 1)
                 if named:
                     return named
         if tok.lower_ in ORG_NOUNS:
@@ -251,26 +259,9 @@ def _propn_name(toks: list[Token]) -> str | None:
 
 
 def modality(sent: Span, trigger_i: int):
-    """The colleague's modality reader, or a minimal fallback if it is not importable."""
-    try:
-        from pipeline.relations.modality import sentence_modality
-    except Exception:  # pragma: no cover - only while the module is absent
-        return _FallbackModality(sent, trigger_i)
+    from pipeline.relations.modality import sentence_modality
+
     return sentence_modality(sent, trigger_i)
-
-
-@dataclass(frozen=True)
-class _Mod:
-    status: str
-    attributed_to: str | None
-    negated: bool
-
-
-def _FallbackModality(sent: Span, trigger_i: int) -> _Mod:  # noqa: N802
-    tok = sent.doc[trigger_i]
-    neg = any(c.dep_ == "neg" for c in tok.children) or any(
-        t.lemma_ in ("deny", "reject") for t in tok.ancestors)
-    return _Mod("asserted", None, neg)
 
 
 _YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
@@ -326,9 +317,14 @@ def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confiden
         return None
     if mod.status == "hedged":
         confidence = min(confidence, 0.6)
+    time = None
+    if "time" in registry.get(rtype).attributes:
+        from pipeline.relations.tenure import read_time
+
+        time = read_time(ctx.doc, trigger_i, ctx.doc_date)
     return Relation(type=rtype, args=args, evidence=(ctx.evidence(),), confidence=confidence,
                     status=mod.status, attributed_to=mod.attributed_to,
-                    extractor_version=extractor_version())
+                    extractor_version=extractor_version(), time=time)
 
 
 def list_people(ctx: SentCtx, after: int = 0) -> list[tuple[Span, str]]:

@@ -359,3 +359,22 @@ def extract_investments(sent: Span, resolve_org: Callable[[Span], str | None],
             seen.add(key)
             out.append(cand)
     return out
+
+
+def _register_filler():
+    from pipeline.relations.engine import filler
+
+    @filler("investment_triggers")
+    def investment_triggers(ctx) -> list:
+        """Investment verbs and nouns of models/investments.json, read by ``extract_investments``."""
+        from pipeline.relations.common import make_relation
+
+        out = []
+        for cand in extract_investments(ctx.sent, ctx.resolver.resolve_org, ctx.doc_date):
+            rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
+            if rel is not None:
+                out.append(rel)
+        return out
+
+
+_register_filler()

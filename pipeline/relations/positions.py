@@ -32,15 +32,18 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
                                        org_of, person_of)
+from pipeline.relations.engine import filler
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 
 GAP_BEFORE = {"and", "&", ",", "former", "current", "then", "executive", "longtime", "long-time",
               "founding", "incoming", "outgoing", "newly", "appointed", "the", "its", "their", "his", "her",
-              "first", "sole", "late", "group", "global", "company", "-"}
+              "first", "sole", "late", "group", "global", "company", "-", "acting", "interim", "ex", "caretaker",
+              "erstwhile", "onetime", "one-time", "previous"}
 COPULA_GAP = {",", "is", "was", "has", "had", "been", "became", "becomes", "become", "serves", "served",
               "serving", "as", "the", "a", "an", "its", "now", "currently", "also", "remains", "remained",
               "and", "then", "former", "current", "longtime", "long-time", "executive", "first", "sole",
-              "founding", "named", "appointed", "later"}
+              "founding", "named", "appointed", "later", "acting", "interim", "ex", "-", "outgoing", "incoming", "late",
+              "erstwhile", "onetime", "one-time", "previous"}
 
 
 def _roles(doc) -> list[Span]:
@@ -113,12 +116,44 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
     return role
 
 
+def _coordinated(span: Span) -> list[Span]:
+    """The titles coordinated with ``span`` ("Chairman, President and CEO of X", "president
+    and CFO of Y"): role spans joined only by the glue words of models/roles.json, so they
+    share the holder and the organisation. A name in between ends the group."""
+    doc = span.doc
+    glue = set(load_json("roles.json")["coordination_glue"])
+    roles = [r for r in _roles(doc) if not _blocked(doc, r)]
+    by_start = {r.start: r for r in roles}
+    by_end = {r.end: r for r in roles}
+    group = [span]
+    cur = span
+    while True:  # rightwards
+        k = cur.end
+        while k < len(doc) and doc[k].lower_ in glue and k not in by_start:
+            k += 1
+        if k == cur.end or k not in by_start:
+            break
+        cur = by_start[k]
+        group.append(cur)
+    cur = span
+    while True:  # leftwards
+        k = cur.start
+        while k > 0 and doc[k - 1].lower_ in glue and k not in by_end:
+            k -= 1
+        if k == cur.start or k not in by_end:
+            break
+        cur = by_end[k]
+        group.append(cur)
+    return [r for r in group if not _is_plural(r)]
+
+
 def _emit(out, ctx, person, org, role_spans, org_ents, trigger_i, conf):
     if not person or not org or person == org:
         return
     if fold_org(person).casefold() == org.casefold():
         return
-    for rs in role_spans:
+    spans = {(r.start, r.end): r for rs in role_spans for r in [rs] + _coordinated(rs)}
+    for rs in spans.values():
         role = _role_value(rs, org_ents, org, ctx)
         rel = make_relation("holds_position", {"person": person, "organization": org, "role": role},
                             ctx, trigger_i if trigger_i is not None else rs.start, conf)
@@ -148,9 +183,8 @@ def _role_chain_before(doc, end: int, roles_by_end: dict[int, Span]) -> tuple[li
     return found, j
 
 
-def extract_positions(ctx: SentCtx) -> list:
+def _setup(ctx: SentCtx):
     doc = ctx.doc
-    out: list = []
     roles = [r for r in _roles(doc) if not _blocked(doc, r)]
     roles_by_end = {r.end: r for r in roles}
     roles_by_start = {r.start: r for r in roles}
@@ -159,7 +193,14 @@ def extract_positions(ctx: SentCtx) -> list:
     persons += [doc[t.i:t.i + 1] for t in doc if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass")]
     # a surname the model mislabelled ("said Han, the chief executive", Han read as NORP)
     persons += [e for e in doc.ents if e.label_ != "PERSON" and len(e) == 1 and ctx.resolver.known_person(e.text)]
+    return doc, roles, roles_by_end, roles_by_start, persons
 
+
+@filler("title_before_name")
+def title_before_name(ctx: SentCtx) -> list:
+    """"[ORG('s)] ROLE (and ROLE) PERSON": "Xiaomi co-founder and CEO Lei Jun"."""
+    doc, roles, roles_by_end, roles_by_start, persons = _setup(ctx)
+    out: list = []
     for p in persons:
         pname = person_of(doc[p.end - 1], ctx)
         if not pname:
@@ -171,6 +212,18 @@ def extract_positions(ctx: SentCtx) -> list:
             org, org_ents = _org_before(doc, j, ctx, chain)
             if org:
                 _emit(out, ctx, pname, org, chain, org_ents, chain[-1].start, 0.9)
+    return out
+
+
+@filler("title_after_name")
+def title_after_name(ctx: SentCtx) -> list:
+    """"PERSON, (the) ROLE of ORG", "PERSON, ORG's ROLE", "PERSON serves as ORG's ROLE"."""
+    doc, roles, roles_by_end, roles_by_start, persons = _setup(ctx)
+    out: list = []
+    for p in persons:
+        pname = person_of(doc[p.end - 1], ctx)
+        if not pname:
+            continue
         # --- title after the name: "PERSON, (the) ROLE of ORG" / "PERSON, ORG's ROLE"
         k = p.end
         seen_copula = False
@@ -235,6 +288,14 @@ def extract_positions(ctx: SentCtx) -> list:
                     if not _is_plural(rs):
                         _emit(out, ctx, pname, ctx.resolver.topic_org(), [rs], [], rs.start, 0.7)
 
+    return out
+
+
+@filler("role_of_org_then_person")
+def role_of_org_then_person(ctx: SentCtx) -> list:
+    """"the ROLE of ORG, PERSON"."""
+    doc, roles, *_ = _setup(ctx)
+    out: list = []
     # --- "the ROLE of ORG, PERSON"
     for r in roles:
         if _is_plural(r) or r.end >= len(doc) or doc[r.end].lower_ != "of":
@@ -249,22 +310,13 @@ def extract_positions(ctx: SentCtx) -> list:
                 org = ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)
                 _emit(out, ctx, pname, org, [r], [ent], r.start, 0.85)
 
-    out += _under_holder(ctx)
-    out += _replaced_as(ctx, roles)
-    out += _has_role_in(ctx, roles)
-    out += _plural_copula(ctx)
-    out += _nominal_founding(ctx)
-    out += _title_offices(ctx)
-    out += _plural_roles(ctx)
-    out += _role_of_org(ctx, roles)
-    out += _verb_positions(ctx)
-    out += _list_positions(ctx, roles)
-    return _dedupe(out)
+    return out
 
 
 FOUNDING_NOUNS = {"founding", "foundation", "establishment", "formation", "creation"}
 
 
+@filler("nominal_founding")
 def _nominal_founding(ctx: SentCtx) -> list:
     """"the founding of X by Y", "since its founding by Y" (its = the passage's organisation)."""
     doc = ctx.doc
@@ -298,6 +350,7 @@ def _nominal_founding(ctx: SentCtx) -> list:
     return out
 
 
+@filler("plural_copula")
 def _plural_copula(ctx: SentCtx) -> list:
     """"The founders of X were A and B", "A and B were the co-founders of X", "the band's
     founding members were A and B": a plural role linked by "be" to a list of people."""
@@ -335,6 +388,11 @@ def _plural_copula(ctx: SentCtx) -> list:
     return out
 
 
+@filler("has_role_in")
+def has_role_in(ctx: SentCtx) -> list:
+    return _has_role_in(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
+
+
 def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
     """"Intel has a new chief executive in Pat Gelsinger": the organisation is the subject
     of "have", the holder the object of "in"."""
@@ -351,6 +409,11 @@ def _has_role_in(ctx: SentCtx, roles: list[Span]) -> list:
             continue
         _emit(out, ctx, person_of(holder, ctx, lenient=False), ctx.resolver.org_name(e), [r], [e], root.i, 0.75)
     return out
+
+
+@filler("replaced_as")
+def replaced_as(ctx: SentCtx) -> list:
+    return _replaced_as(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
 
 
 def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
@@ -389,6 +452,7 @@ def _replaced_as(ctx: SentCtx, roles: list[Span]) -> list:
 _NUMERAL = re.compile(r"^[IVXL]+$")
 
 
+@filler("title_offices")
 def _title_offices(ctx: SentCtx) -> list:
     """"Pope Paul VI": a title that names both an office and its body (models/roles.json
     title_orgs). Not after a qualifier ("Coptic Pope X") and not for "the pope" alone."""
@@ -419,6 +483,7 @@ def _title_offices(ctx: SentCtx) -> list:
     return out
 
 
+@filler("under_holder")
 def _under_holder(ctx: SentCtx) -> list:
     """"She was deputy leader of the Labour Party under Y": a deputy serves under the
     holder of the full role, so Y holds it (leader/chairman/president of X)."""
@@ -468,6 +533,7 @@ def _people_run(doc, i: int, step: int) -> list[Span]:
     return out
 
 
+@filler("plural_roles")
 def _plural_roles(ctx: SentCtx) -> list:
     """"Xiaomi co-founders Lei Jun and Lin Bin"; "A and B, the co-founders of Velora"."""
     doc = ctx.doc
@@ -585,6 +651,11 @@ def _org_before(doc, j: int, ctx: SentCtx, chain: list[Span]) -> tuple[str | Non
     return None, []
 
 
+@filler("role_of_org")
+def role_of_org(ctx: SentCtx) -> list:
+    return _role_of_org(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
+
+
 def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
     """"X is an American filmmaker and founder of Y", "he is the head of Y", "X serves as
     chairman of Y", "X was named chief executive of Y": the role noun's own clause says
@@ -602,12 +673,14 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                          and any(r2[-1].i == c.i for r2 in roles)), None)
             if conj is not None:
                 of = next((c for c in conj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is None and root.dep_ == "conj" and not any(c.dep_ == "poss" for c in root.children):
-            # "a Norlandic politician and chairwoman of X": the parser hung "of X" on the first conjunct
+        if of is None and root.dep_ in ("conj", "appos") and not any(c.dep_ == "poss" for c in root.children):
+            # "a Norlandic politician and chairwoman of X", "a businessman, Chairman and CEO of X":
+            # the parser hung "of X" on the noun the title is coordinated with or set beside
             of = next((c for c in root.head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i > root.i), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         poss = next((c for c in root.children if c.dep_ == "poss"), None)
         org_ent = None
+        more_orgs: list[str] = []
         if pobj is not None:
             if pobj.lower_ == "board":  # "the chairman of Aurelia's board", "of the board of X"
                 owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
@@ -616,10 +689,19 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
                     owner = next((c for c in of2.children if c.dep_ == "pobj"), None) if of2 is not None else None
                 pobj = owner if owner is not None else pobj
             org_ent = ent_of(pobj)
+            one_word_name = org_ent is not None and org_ent.label_ == "PERSON" and len(org_ent) == 1 \
+                and not ctx.resolver.known_person(org_ent.text)  # "CEO of Sabex" (read as a person)
+            # "chief executive officer of Sanofi" (read as a place): only companies have these officers
+            one_word_name = one_word_name or (org_ent is not None and org_ent.label_ == "GPE" and len(org_ent) <= 2
+                                              and r.label_ in ("ceo", "cfo", "cto"))
             if org_ent is not None and org_ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP") \
-                    and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text):
+                    and r.label_ != "founder" and not ctx.resolver.is_known_org(org_ent.text) and not one_word_name:
                 continue
-            org = _org_arg(pobj, ctx, True)
+            org = ctx.resolver.org_name(org_ent) if one_word_name else _org_arg(pobj, ctx, True)
+            # "CEO of both Vexor and Quandry": each coordinated name
+            more_orgs = [o for c in pobj.children if c.dep_ == "conj" and c.pos_ == "PROPN"
+                         for o in [_org_arg(c, ctx, True) or (ctx.resolver.org_name(ent_of(c)) if ent_of(c) is not None
+                                   and len(ent_of(c)) == 1 and ent_of(c).label_ == "PERSON" else None)] if o]
         elif poss is not None:
             # "Arm's chief executive", "its chairman", "the company's chief executive"
             org_ent = ent_of(poss)
@@ -645,10 +727,16 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         if not org:
             continue
         h = root.head.head if one_of else root
-        while h.dep_ == "conj" and h.head is not h:
+        while h.dep_ == "conj" and h.head is not h and h.head.lemma_ != "be":
             h = h.head
         subj = None
-        if h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
+        if h.dep_ == "conj" and h.head.lemma_ == "be":
+            # "X is a French executive and physician, and the current CEO of Y" (the title
+            # coordinated with the copula's complement, hung on the verb)
+            subj = next((c for c in h.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            pass
+        elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
             subj = next((c for c in h.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None and h.head.dep_ == "conj":  # "X co-founded Y and has been its CEO"
                 subj = next((c for c in h.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -675,6 +763,8 @@ def _role_of_org(ctx: SentCtx, roles: list[Span]) -> list:
         pname = person_of(subj, ctx)
         # the role's head word carries the clause ("was not a founding member"), not its modifier
         _emit(out, ctx, pname, org, [r], [e for e in [org_ent] if e is not None], r[-1].i, 0.8)
+        for o in (more_orgs if pobj is not None else []):
+            _emit(out, ctx, pname, o, [r], [], r[-1].i, 0.75)
     return out
 
 
@@ -721,6 +811,7 @@ def _verb_lemma(v: Token) -> str:
     return lemma
 
 
+@filler("verb_positions")
 def _verb_positions(ctx: SentCtx) -> list:
     doc = ctx.doc
     out: list = []
@@ -752,10 +843,14 @@ def _verb_positions(ctx: SentCtx) -> list:
         if subj and not obj and not subjpass and v.dep_ == "relcl" and lemma in FOUND:
             # "the firm he founded, VenCatalyst"
             obj = [v.head]
+        if subj and not obj and not subjpass and lemma in FOUND:
+            # "Niels founded and built US Internet": the coordinated verb's object is shared
+            obj = [o for c in kids if c.dep_ == "conj" and c.pos_ == "VERB" and c.i > v.i
+                   for o in c.children if o.dep_ == "dobj"][:1]
         if subj and obj and not subjpass:
             if v.dep_ == "conj" and not subj:
                 continue
-            persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx))]
+            persons = [x for s in _conj(subj[0]) if (x := person_of(s, ctx) or _first_name(s, ctx, lemma))]
             if obj[0].lower_ == "board" and lemma in LEAD:  # "chaired the board of X" / "X's board"
                 owner = next((c for c in obj[0].children if c.dep_ == "poss"), None)
                 if owner is None:
@@ -833,6 +928,19 @@ def _verb_positions(ctx: SentCtx) -> list:
             if rel is not None:
                 out.append(rel)
     return out
+
+
+def _first_name(tok: Token, ctx: SentCtx, lemma: str) -> str | None:
+    """"Niels founded US Internet" (Niels read as an organisation): a lone capitalised word
+    that founds something is a person, unless it names a known organisation."""
+    if lemma not in FOUND or tok.pos_ != "PROPN" or not tok.is_title or tok.dep_ != "nsubj":
+        return None
+    if tok.ent_id_ or ctx.resolver.is_known_org(tok.text) or any(c.dep_ in ("compound", "det") for c in tok.children):
+        return None
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ in ("GPE", "NORP", "LOC", "GOV", "DATE"):
+        return None
+    return ctx.resolver.person_name(tok.doc[tok.i:tok.i + 1])
 
 
 _OCCUPATION = re.compile(r"[a-z]+(?:ist|er|or|ian)$")
@@ -916,6 +1024,11 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
     return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
 
 
+@filler("list_positions")
+def list_positions(ctx: SentCtx) -> list:
+    return _list_positions(ctx, [r for r in _roles(ctx.doc) if not _blocked(ctx.doc, r)])
+
+
 def _list_positions(ctx: SentCtx, roles: list[Span]) -> list:
     """"CEOs who ... include A of X, B of Y": each person holds the plural noun's role."""
     doc = ctx.doc
@@ -947,12 +1060,33 @@ def _of_org(doc, p: Span) -> Span | None:
     return None
 
 
-def _dedupe(rels: list) -> list:
-    seen = set()
-    out = []
-    for r in rels:
-        key = (r.args["person"], r.args["organization"], r.args["role"])
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+# ---------------------------------------------------------------- slot readers for pattern rules
+# (models/rules/positions.json "slots": {"person": {"node": "P", "read": "person"}, ...})
+
+from pipeline.relations.engine import slot_reader  # noqa: E402
+
+
+@slot_reader("person")
+def read_person(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    return person_of(tok, ctx)
+
+
+@slot_reader("org")
+def read_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
+        return ctx.resolver.org_name(ent)  # "Sabex" read as a person, in an organisation's slot
+    if tok.pos_ == "NOUN":
+        tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
+    return _org_arg(tok, ctx, True)
+
+
+@slot_reader("role")
+def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The role of the title that ends at ``tok`` (a role span of models/roles.json), as the
+    other rules read it; None when ``tok`` ends no title or a blocked one ("vice president")."""
+    doc = tok.doc
+    span = next((r for r in _roles(doc) if r.end - 1 == tok.i and not _blocked(doc, r) and not _is_plural(r)), None)
+    if span is None:
+        return None
+    return _role_value(span, [], args.get("organization"), ctx)

@@ -1,0 +1,291 @@
+"""One relation engine: rules are data in ``models/rules/*.json``.
+
+Each rule has an ``id`` ("position.title_of_org"), the relation ``type`` it yields (a
+type of ``models/relations.json``), an ``example`` sentence with the relations it must
+give (``expect``; tests/test_rules.py runs every one), a ``prior`` confidence, the
+sentence ``triggers`` that make it worth parsing a sentence (regexes; ``@name`` stands
+for a lexicon), and how it reads its arguments:
+
+- ``pattern``: a spaCy ``DependencyMatcher`` pattern (lexicons referenced as
+  ``{"IN": "@roles"}``); ``slots`` maps each argument to a node and the reader that turns
+  the node's token into a value (``person``, ``org``, ``role``...: ``SLOT_READERS``);
+  ``const`` gives fixed argument values;
+- ``filler``: the name of a small slot filler (``@filler``-registered function) for what
+  a pattern cannot say (lists that point back to an award, coordinated titles...).
+
+Per sentence the engine runs every rule, tags each relation's evidence with the rule ids
+that produced it, and merges what several rules found (claim identity from the registry):
+the per-rule ids and priors stay on the relation for the scorer (issue 9, section 2).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Callable
+
+from pipeline.config import MODELS_DIR
+from pipeline.relations import registry
+
+log = logging.getLogger(__name__)
+
+RULES_DIR = MODELS_DIR / "rules"
+FILLERS: dict[str, Callable] = {}
+SLOT_READERS: dict[str, Callable] = {}
+
+
+def filler(name: str):
+    """Register a slot filler by the name rules use in ``"filler"``."""
+    def deco(fn):
+        FILLERS[name] = fn
+        return fn
+    return deco
+
+
+def slot_reader(name: str):
+    def deco(fn):
+        SLOT_READERS[name] = fn
+        return fn
+    return deco
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    example: str
+    expect: tuple[dict, ...] = ()
+    prior: float = 0.8
+    triggers: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    filler: str | None = None
+    pattern: tuple[dict, ...] | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    const: dict[str, Any] = field(default_factory=dict)
+    doc: str = ""
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> dict[str, tuple[str, ...]]:
+    """Named word lists: inline in ``models/rules/lexicons.json`` or read from another
+    ``models/`` file (``{"file": "roles.json", "key": "roles", "flatten": true}``)."""
+    raw = json.loads((RULES_DIR / "lexicons.json").read_text(encoding="utf-8"))["lexicons"]
+    out: dict[str, tuple[str, ...]] = {}
+    for name, spec in raw.items():
+        if isinstance(spec, list):
+            out[name] = tuple(spec)
+            continue
+        data: Any = json.loads((MODELS_DIR / spec["file"]).read_text(encoding="utf-8"))
+        for k in spec["key"].split("."):
+            data = data[k]
+        if isinstance(data, dict):
+            data = [w for v in data.values() for w in (v if isinstance(v, list) else [v])] if spec.get("flatten") \
+                else list(data)
+        words = [str(w) for w in data]
+        if spec.get("last_word"):
+            words = [w.split()[-1] for w in words]
+        out[name] = tuple(dict.fromkeys(w.lower() if spec.get("lower", True) else w for w in words))
+    return out
+
+
+def _expand(obj: Any) -> Any:
+    """Replace "@name" lexicon references inside a pattern by the lexicon's words."""
+    if isinstance(obj, str) and obj.startswith("@"):
+        return list(lexicons()[obj[1:]])
+    if isinstance(obj, list):
+        return [_expand(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _expand(v) for k, v in obj.items()}
+    return obj
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """All rules, in file order (positions, awards, investments: models/rules/index.json)."""
+    order = json.loads((RULES_DIR / "index.json").read_text(encoding="utf-8"))["files"]
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for fname in order:
+        for r in json.loads((RULES_DIR / fname).read_text(encoding="utf-8"))["rules"]:
+            if r["id"] in seen:
+                raise ValueError(f"models/rules/{fname}: rule id {r['id']!r} twice")
+            seen.add(r["id"])
+            registry.get(r["type"])  # unknown types fail at load, not mid-run
+            if any(not t.startswith("@") for t in r.get("triggers", ())) and not r.get("keywords"):
+                raise ValueError(f"rule {r['id']}: a regex trigger needs 'keywords' (the prefilter's literals)")
+            if bool(r.get("filler")) == bool(r.get("pattern")):
+                raise ValueError(f"rule {r['id']}: give exactly one of 'filler' or 'pattern'")
+            out.append(Rule(id=r["id"], type=r["type"], example=r["example"], expect=tuple(r.get("expect", ())),
+                            prior=float(r.get("prior", 0.8)), triggers=tuple(r.get("triggers", ())),
+                            keywords=tuple(k.lower() for k in r.get("keywords", ())),
+                            filler=r.get("filler"), pattern=tuple(_expand(r["pattern"])) if r.get("pattern") else None,
+                            slots=r.get("slots", {}), const=r.get("const", {}), doc=r.get("doc", "")))
+    return tuple(out)
+
+
+def trigger_patterns() -> list[str]:
+    """The sentence-selection regexes, derived from the rules (``@name`` = a lexicon)."""
+    pats: list[str] = []
+    for r in rules():
+        for t in r.triggers:
+            pats.append(re.sub(r"@(\w+)", lambda m: _lexicon_alt(m.group(1)), t))
+    return list(dict.fromkeys(pats))
+
+
+def trigger_keywords() -> frozenset[str]:
+    """Literals one of which every trigger match contains: the rules' ``keywords`` and the
+    words of lexicons used as triggers."""
+    out: set[str] = set()
+    for r in rules():
+        out.update(r.keywords)
+        for t in r.triggers:
+            for name in re.findall(r"@(\w+)", t):
+                out.update(w.lower() for w in lexicons()[name])
+    return frozenset(out)
+
+
+def _lexicon_alt(name: str) -> str:
+    words = sorted(lexicons()[name], key=len, reverse=True)
+    return r"\b(?:" + "|".join(re.escape(w) for w in words) + r")s?\b"
+
+
+def _load_fillers() -> None:
+    # the modules that define fillers and slot readers register them on import
+    import pipeline.relations.awards  # noqa: F401
+    import pipeline.relations.investments  # noqa: F401
+    import pipeline.relations.positions  # noqa: F401
+
+
+_MATCHERS: dict[int, Any] = {}
+
+
+def _matcher(vocab):
+    m = _MATCHERS.get(id(vocab))
+    if m is None:
+        from spacy.matcher import DependencyMatcher
+
+        m = DependencyMatcher(vocab)
+        for r in rules():
+            if r.pattern:
+                m.add(r.id, [list(r.pattern)])
+        _MATCHERS.clear()
+        _MATCHERS[id(vocab)] = m
+    return m
+
+
+def _tag(rels: list, rule: Rule) -> list:
+    out = []
+    for rel in rels:
+        ev = tuple(replace(e, rules=tuple(dict.fromkeys(e.rules + (rule.id,)))) for e in rel.evidence)
+        out.append(replace(rel, evidence=ev))
+    return out
+
+
+def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
+    from pipeline.relations.common import make_relation
+
+    doc = ctx.doc
+    out: list[tuple[Rule, list]] = []
+    for match_id, toks in _matcher(doc.vocab)(doc):
+        rule = by_id[doc.vocab.strings[match_id]]
+        nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(rule.pattern, toks)}
+        args: dict[str, Any] = dict(rule.const)
+        ok = True
+        for arg, spec in rule.slots.items():
+            if arg.startswith("_"):
+                continue
+            reader = SLOT_READERS[spec["read"]]
+            val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
+            if val in (None, "", []) and not registry.get(rule.type).args.get(arg, {}).get("optional"):
+                ok = False
+                break
+            args[arg] = val
+        if not ok:
+            continue
+        for a in registry.get(rule.type).arg_names:
+            args.setdefault(a, None)
+        anchor = nodes[rule.slots.get("_anchor", {}).get("node", rule.pattern[0]["RIGHT_ID"])]
+        rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
+        if rel is not None and _valid(rel):
+            out.append((rule, [rel]))
+    return out
+
+
+def _valid(rel) -> bool:
+    """Checks every rule's output passes: a position needs two different names, and an
+    organisation named only by department words ("Mobile Products") is a unit, not a company."""
+    a = rel.args
+    if rel.type == "holds_position":
+        org = a.get("organization") or ""
+        person = a.get("person") or ""
+        if not person or not org or person.casefold() == org.casefold():
+            return False
+        return not _department(org) and not _title_only(org) and not _title_only(person.split()[-1])
+    return True
+
+
+def _title_only(name: str) -> bool:
+    """"Company", "Board", "Senior", "Officer": a word of models/names.json not_names is no name."""
+    from pipeline.nlp import load_json
+
+    words = set(load_json("names.json")["not_names"])
+    toks = [w.strip(",.").lower() for w in name.split()]
+    return bool(toks) and all(w in words for w in toks)
+
+
+def _department(name: str) -> bool:
+    from pipeline.nlp import load_json
+
+    words = set(load_json("names.json")["department_words"])
+    toks = [w.strip(",.").lower() for w in name.replace("-", " ").split()]
+    return bool(toks) and all(w in words for w in toks)
+
+
+def run_sentence(ctx) -> list:
+    """Every rule over one parsed sentence; relations merged per claim, rule ids united."""
+    _load_fillers()
+    by_id = {r.id: r for r in rules()}
+    found: list = []
+    for r in rules():
+        if r.filler is None:
+            continue
+        try:
+            found += _tag([x for x in FILLERS[r.filler](ctx) if _valid(x)], r)
+        except Exception:
+            log.exception("rule %s failed on a sentence", r.id)
+    try:
+        for rule, rels in (_pattern_relations(ctx, by_id) if any(r.pattern for r in by_id.values()) else ()):
+            found += _tag(rels, rule)
+    except Exception:
+        log.exception("pattern rules failed on a sentence")
+    return merge_sentence(found)
+
+
+def merge_sentence(rels: list) -> list:
+    """One relation per claim in a sentence: the first one found, with every rule that found it."""
+    merged: dict[tuple, Any] = {}
+    for rel in rels:
+        k = registry.claim_key(rel)
+        m = merged.get(k)
+        if m is None:
+            merged[k] = rel
+            continue
+        rules_ = tuple(dict.fromkeys(m.evidence[0].rules + rel.evidence[0].rules))
+        ev = (replace(m.evidence[0], rules=rules_),) + m.evidence[1:]
+        time = m.time
+        if rel.time and time and rel.time != time:
+            time = _merge_time(time, rel.time)
+        merged[k] = replace(m, evidence=ev, confidence=max(m.confidence, rel.confidence), time=time)
+    return list(merged.values())
+
+
+def _merge_time(a: dict, b: dict) -> dict:
+    out = dict(a)
+    if out.get("state") == "current" and b.get("state") != "current":
+        out["state"] = b["state"]
+    out["acting"] = bool(a.get("acting") or b.get("acting"))
+    for k in ("since", "until"):
+        out[k] = a.get(k) or b.get(k)
+    return out
