@@ -200,9 +200,10 @@ def chain_ceo_cmd(
     rows = chain_ceo_award_agency(_open(db), agency=agency, with_evidence=fmt in (Fmt.json, Fmt.jsonl),
                                   include_rejected=include_rejected)
     if fmt is Fmt.table:
-        for r in rows:  # issue 12: "yes (CEO (since 2010))"
-            if r.get("in_post"):
-                r["in post"] = r["in_post"] + (f" ({r['ceo_held']})" if r["in_post"] != "unknown" else "")
+        for r in rows:  # issue 12: the CEO as the quotes state the post, and whether in post that year
+            if r.get("ceo_held") and r["ceo_held"] != "CEO":
+                r["ceo"] = f"{r['ceo']}\n{r['ceo_held']}"
+            r["in post"] = r.get("in_post")
     _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "in post", "sources", "position_sources"],
                 "CEO -> award -> agency")
 
