@@ -201,11 +201,10 @@ def chain_ceo_cmd(
                                   include_rejected=include_rejected)
     if fmt is Fmt.table:
         for r in rows:  # issue 12: the CEO as the quotes state the post, and whether in post that year
-            if r.get("ceo_held") and r["ceo_held"] != "CEO":
-                r["ceo"] = f"{r['ceo']}\n{r['ceo_held']}"
-            r["in post"] = r.get("in_post")
-    _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "in post", "sources", "position_sources"],
-                "CEO -> award -> agency")
+            held = f"\n{r['ceo_held']}" if r.get("ceo_held") and r["ceo_held"] != "CEO" else ""
+            r["ceo"] = f"{r['ceo']}{held}" + (f"\nin post in {r['year']}: {r['in_post']}" if r.get("in_post") else "")
+    cols = ["company", "ceo", "award", "agency", "year", "sources", "position_sources"]
+    _print_rows(rows, fmt, cols, "CEO -> award -> agency")
 
 
 def chain_investments_cmd(
