@@ -43,16 +43,30 @@ def _emit(cmd: str, out: str, lang: str = "console") -> None:
     cog.outl("```")
 
 
+def base_url() -> str:
+    """Where the demo fetched the sample (8765, or the free port it fell back to)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{rc.workdir() / 'data' / 'demo.db'}?mode=ro", uri=True)
+    try:
+        url = con.execute("SELECT url FROM articles WHERE url LIKE 'http://127.0.0.1:%' LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    return url.split("/pages/", 1)[0]
+
+
 def _out(cmd: str, serve: bool) -> str:
+    """Output of ``cmd`` ({BASE} is the sample's address), with the sample served where
+    the demo fetched it when ``serve``."""
     if not serve:
         return rc._run(cmd)
-    from pipeline.demo import SAMPLE_PORT, serve_directory
+    from urllib.parse import urlsplit
 
-    try:
-        with serve_directory(port=SAMPLE_PORT):
-            return rc._run(cmd)
-    except OSError:  # 8765 is taken: by `newsev demo --serve` in another terminal, we assume
-        return rc._run(cmd)
+    from pipeline.demo import serve_directory
+
+    base = base_url()
+    with serve_directory(port=urlsplit(base).port):
+        return rc._run(cmd.replace("{BASE}", base))
 
 
 def run(cmd: str, head: int | None = None, serve: bool = False, show: bool = True) -> str:
@@ -84,7 +98,7 @@ def runs(cmds: list[str], serve: bool = False) -> None:
             cog.outl(f"$ {cmd}")
             continue
         out = _out(cmd, serve)
-        cog.outl(f"$ {cmd}")
+        cog.outl(f"$ {_normalize(cmd.replace('{BASE}', 'http://127.0.0.1:8765'))}")
         text = _normalize(out).rstrip("\n")
         if text:
             cog.outl(text)
