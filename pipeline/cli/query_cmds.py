@@ -196,11 +196,11 @@ def chain_ceo_cmd(
     rows = chain_ceo_award_agency(_open(db), agency=agency, with_evidence=fmt in (Fmt.json, Fmt.jsonl),
                                   include_rejected=include_rejected)
     if fmt is Fmt.table:
-        for r in rows:  # issue 12: "yes (CEO (since 2010))"
-            if r.get("in_post"):
-                r["in post"] = r["in_post"] + (f" ({r['ceo_held']})" if r["in_post"] != "unknown" else "")
-    _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "in post", "sources", "position_sources"],
-                "CEO -> award -> agency")
+        for r in rows:  # issue 12: the CEO as the quotes state the post, and whether in post that year
+            held = f"\n{r['ceo_held']}" if r.get("ceo_held") and r["ceo_held"] != "CEO" else ""
+            r["ceo"] = f"{r['ceo']}{held}" + (f"\nin post in {r['year']}: {r['in_post']}" if r.get("in_post") else "")
+    cols = ["company", "ceo", "award", "agency", "year", "sources", "position_sources"]
+    _print_rows(rows, fmt, cols, "CEO -> award -> agency")
 
 
 def chain_investments_cmd(
