@@ -242,6 +242,7 @@ def _repair_titles(doc: Doc) -> Doc:
 
     names = load_json("names.json")
     not_names = set(names["not_names"])
+    postnominals = set(load_json("awards.json").get("postnominals", {}))
     laws = set(names["law_words"])
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
     out = []
@@ -258,6 +259,9 @@ def _repair_titles(doc: Doc) -> Doc:
             if s != e.start:
                 e = Span(doc, s, e.end, label="ORG")
                 changed = True
+        if e.label_ == "PERSON" and len(e) > 1 and e[-1].text in postnominals:
+            e = Span(doc, e.start, e.end - 1, label="PERSON")  # "Jane Roe OBE": the honour is no part of the name
+            changed = True
         if e.label_ not in ("PERSON", "ORG") or e.ent_id_:
             out.append(e)
             continue

@@ -191,25 +191,35 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
     for match_id, toks in _matcher(doc.vocab)(doc):
         rule = by_id[doc.vocab.strings[match_id]]
         nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(rule.pattern, toks)}
-        args: dict[str, Any] = dict(rule.const)
-        ok = True
+        rtype = registry.get(rule.type)
+        partial: list[dict[str, Any]] = [dict(rule.const)]
         for arg, spec in rule.slots.items():
             if arg.startswith("_"):
                 continue
             reader = SLOT_READERS[spec["read"]]
-            val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
-            if val in (None, "", []) and not registry.get(rule.type).args.get(arg, {}).get("optional"):
-                ok = False
-                break
-            args[arg] = val
-        if not ok:
-            continue
-        for a in registry.get(rule.type).arg_names:
-            args.setdefault(a, None)
+            nxt = []
+            for args in partial:
+                val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
+                # an "each" slot gives one relation per item of a list ("A, B and C")
+                for v in (val if spec.get("each") and isinstance(val, list) else [val]):
+                    if v in (None, "", []) and not rtype.args.get(arg, {}).get("optional"):
+                        continue
+                    nxt.append({**args, arg: v})
+            partial = nxt
         anchor = nodes[rule.slots.get("_anchor", {}).get("node", rule.pattern[0]["RIGHT_ID"])]
-        rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
-        if rel is not None and _valid(rel):
-            out.append((rule, [rel]))
+        rels = []
+        for args in partial:
+            for a in rtype.arg_names:
+                args.setdefault(a, None)
+            if rule.type == "received_award" and args.get("year") is None:
+                from pipeline.relations.common import year_of
+
+                args["year"] = year_of(anchor, ctx)
+            rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
+            if rel is not None and _valid(rel):
+                rels.append(rel)
+        if rels:
+            out.append((rule, rels))
     return out
 
 

@@ -30,7 +30,7 @@ import re
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
+from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, listed_people_after, local_org, make_relation, noun_phrase,
                                        org_of, person_of)
 from pipeline.relations.engine import filler
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
@@ -973,9 +973,14 @@ def _conj(tok: Token) -> list[Token]:
     """A token and its coordinated siblings, also when an apposition sits between them
     ("by Ingrid Halvorsen, a materials scientist, and Tomás Ferreira, an engineer")."""
     out = [tok]
+    seen = {tok.i}
+    for t in listed_people_after(tok):  # "founded by A, B and C" where the parser broke the list
+        if t.i not in seen:
+            out.append(t)
+            seen.add(t.i)
     for c in tok.children:
         if c.dep_ == "conj":
-            out += _conj(c)
+            out += [x for x in _conj(c) if x.i not in seen]
         elif c.dep_ == "appos":
             # "A, B, C and D" parsed with B as an apposition of A: B is a name, not a description
             own = [c] if c.pos_ == "PROPN" and c.ent_type_ == "PERSON" and tok.ent_type_ == "PERSON" else []
