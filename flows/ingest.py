@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import deque
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+if os.environ.get("NEWSEV_DIE_WITH_PARENT") == "1":  # a flow run started by `newsev serve`
+    from pipeline.lifetime import die_with_parent
+
+    die_with_parent()
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from pipeline import ingest as stages  # noqa: E402
 from pipeline.config import Settings, load_settings  # noqa: E402
+from pipeline.runs import Run, ingest_status, rerun_status  # noqa: E402
 from pipeline.types import FetchError  # noqa: E402
 
 progress = logging.getLogger("newsev.progress")
@@ -61,15 +65,6 @@ def write_batch_task(db, analysed, run_id):
     return stages.write_all(db, analysed, run_id)
 
 
-def _record(db, run_id: int, errors, counts: stages.RunCounts) -> None:
-    from pipeline import store
-
-    errors = list(errors)
-    for err in errors:
-        store.record_error(db, run_id, err)
-    counts.add_errors(errors)
-
-
 @flow(name="newsev-ingest", log_prints=False, validate_parameters=False)
 def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_feed: int | None = None,
            allow_private: bool = False, batch_size: int | None = None, n_process: int | None = None) -> dict[str, Any]:
@@ -82,47 +77,88 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
     batch_size = batch_size or settings.nlp_batch_size
     n_process = n_process or settings.nlp_processes
     feeds = load_feeds(settings.feeds_path)  # a broken feeds file is a user error: raise
-    db = store.open_db(settings.db_path)
     try:
-        run_id = store.start_run(db, "ingest")
+        run = Run.start(settings.db_path, "ingest", status_rule=ingest_status)
     except store.RunLeaseHeld as exc:
         progress.info("another ingest holds the run lease: %s", exc)
         return {"run_id": None, "status": "skipped", "reason": str(exc)}
 
-    counts = stages.RunCounts()
-    status = "failed"
-    try:
-        with HttpClient(settings) as client:
-            progress.info("polling %d feeds", len(feeds))
-            entries, feed_errors, feed_stats = poll_feeds_task(db, client, feeds)
-            _record(db, run_id, feed_errors, counts)
-            counts.feeds = feed_stats["feeds"]
-            counts.feeds_failed = feed_stats["feeds_failed"]
-            counts.feeds_not_modified = feed_stats["feeds_not_modified"]
-            counts.entries = len(entries)
-            new = stages.select_new_entries(db, entries, max_per_feed)
-            counts.new_entries = len(new)
-            progress.info("%d entries, %d new", len(entries), len(new))
+    with run, HttpClient(settings) as client:
+        counts = run.counts
+        progress.info("polling %d feeds", len(feeds))
+        entries, feed_errors, feed_stats = poll_feeds_task(run.db, client, feeds)
+        run.record(feed_errors)
+        counts.feeds = feed_stats["feeds"]
+        counts.feeds_failed = feed_stats["feeds_failed"]
+        counts.feeds_not_modified = feed_stats["feeds_not_modified"]
+        counts.entries = len(entries)
+        new = stages.select_new_entries(run.db, entries, max_per_feed)
+        counts.new_entries = len(new)
+        progress.info("%d entries, %d new", len(entries), len(new))
 
-            # Stream: fetch the next batch while the last one is in extraction/NLP; at
-            # most two batches in flight, so memory stays bounded.
-            in_flight: deque = deque()
-            for batch in stages.batched(new, batch_size):
-                fetched = fetch_batch_task(client, batch)
-                _record(db, run_id, fetched.errors, counts)
-                counts.fetched += len(fetched.pages)
-                in_flight.append((process_batch_task.submit(fetched.pages, settings, batch_size, n_process),
-                                  fetched.pages))
-                if len(in_flight) > 1:
-                    _write(db, _outcome(*in_flight.popleft()), run_id, counts)
-                store.heartbeat(db, run_id)
-            while in_flight:
-                _write(db, _outcome(*in_flight.popleft()), run_id, counts)
-        nothing_fetched = counts.feeds > 0 and counts.feeds_failed == counts.feeds
-        status = "failed" if nothing_fetched else ("partial" if counts.errors else "ok")
-        return {"run_id": run_id, "status": status, **counts.as_dict()}
-    finally:
-        store.finish_run(db, run_id, counts.as_dict(), status)
+        # Two batches in flight: the next one is fetched while the last one is
+        # extracted and analysed. Extraction and NLP of two batches never run at once
+        # in threads of one process (lxml and one spaCy model shared that way crash
+        # with "double free or corruption"): locally they run in this thread, one
+        # batch at a time, and fetching goes to a worker thread; with a Dask runner
+        # they leave this process and fetching stays here.
+        dask = _dask_runner()
+        batches = list(stages.batched(new, batch_size))
+
+        def fetch(i: int):
+            if i >= len(batches):
+                return None
+            if dask:
+                return _Later(lambda: fetch_batch_task(client, batches[i]))
+            return fetch_batch_task.submit(client, batches[i])
+
+        fetching, previous = fetch(0), None
+        for i in range(len(batches)):
+            fetched = fetching.result()
+            fetching = fetch(i + 1)
+            run.record(fetched.errors)
+            counts.fetched += len(fetched.pages)
+            current = (_process(fetched.pages, settings, batch_size, n_process, dask), fetched.pages)
+            if previous is not None:
+                _write(run, _outcome(*previous))
+            previous = current
+            run.heartbeat()
+        if previous is not None:
+            _write(run, _outcome(*previous))
+        run.finish()
+    return run.result()
+
+
+def _process(pages, settings, batch_size: int, n_process: int, dask: bool):
+    """Extraction and NLP of one batch: on a Dask worker with a Dask task runner, else
+    here, in the flow's own thread."""
+    if dask:
+        return process_batch_task.submit(pages, settings, batch_size, n_process)
+    try:
+        return _Later(value=process_batch_task(pages, settings, batch_size, n_process))
+    except Exception as exc:  # a crashed batch is recorded page by page; the run goes on
+        return _Later(value=exc)
+
+
+class _Later:
+    """A value now, or a call made when asked, with the interface of a future."""
+
+    def __init__(self, call=None, value=None) -> None:
+        self.call, self.value = call, value
+
+    def result(self):
+        if self.call is not None:
+            self.value, self.call = self.call(), None
+        if isinstance(self.value, BaseException):
+            raise self.value
+        return self.value
+
+
+def _dask_runner() -> bool:
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return ctx is not None and type(ctx.task_runner).__name__ == "DaskTaskRunner"
 
 
 def _outcome(future, pages) -> stages.ProcessedPages:
@@ -137,50 +173,45 @@ def _outcome(future, pages) -> stages.ProcessedPages:
             for page, _ in pages))
 
 
-def _write(db, processed: stages.ProcessedPages, run_id: int, counts: stages.RunCounts) -> None:
-    _record(db, run_id, processed.errors, counts)
-    fresh, dupes = stages.drop_known(db, processed.analysed)
+def _write(run: Run, processed: stages.ProcessedPages) -> None:
+    counts = run.counts
+    run.record(processed.errors)
+    fresh, dupes = stages.drop_known(run.db, processed.analysed)
     counts.duplicates += dupes
     counts.skipped += sum(1 for a in fresh if a.result is None)
     counts.analysed += sum(1 for a in fresh if a.result is not None)
-    written, relations, errors = write_batch_task(db, fresh, run_id)
+    written, relations, errors = write_batch_task(run.db, fresh, run.run_id)
     counts.written += written
     counts.relations += relations
-    _record(db, run_id, errors, counts)
+    run.record(errors)
     progress.info("stored %d articles, %d relations so far", counts.written, counts.relations)
 
 
 @flow(name="newsev-rerun-url", log_prints=False, validate_parameters=False)
 def rerun_url(url: str, db_path: str | None = None, allow_private: bool = False) -> dict[str, Any]:
     """Fetch one URL again and replace that article's evidence (and nothing else)."""
-    from pipeline import store
     from pipeline.http import HttpClient
     from pipeline.urls import canonicalize
 
     settings = _settings(db_path, allow_private)
-    db = store.open_db(settings.db_path)
-    run_id = store.start_run(db, "rerun", exclusive=False)
-    counts = stages.RunCounts(entries=1)
-    status = "failed"
-    result: dict[str, Any] = {}
-    try:
+    run = Run.start(settings.db_path, "rerun", exclusive=False, entries=1, status_rule=rerun_status)
+    with run:
         with HttpClient(settings) as client:
             got = stages.fetch_and_extract_one(client, canonicalize(url), None, settings)
         if isinstance(got, FetchError):
-            _record(db, run_id, [got], counts)
-            result = {"error": f"{got.error_class}: {got.message}", "stage": got.stage}
-            return {"run_id": run_id, "status": status, "url": url, **result, **counts.as_dict()}
-        counts.fetched = 1
-        counts.skipped = 1 if got.skip_reason else 0
-        analysed = nlp_batch_task([got], 1)
-        written, relations, errors = write_batch_task(db, analysed, run_id)
-        counts.written, counts.relations = written, relations
-        _record(db, run_id, errors, counts)
-        status = "ok" if counts.written else "failed"
-        return {"run_id": run_id, "status": status, "url": got.url, "skip_reason": got.skip_reason,
-                **counts.as_dict()}
-    finally:
-        store.finish_run(db, run_id, counts.as_dict(), status)
+            run.record([got])
+            run.finish("failed")
+            return run.result(url=url, error=f"{got.error_class}: {got.message}", stage=got.stage)
+        run.counts.fetched = 1
+        analysed = stages.place(run.db, nlp_batch_task([got], 1))
+        run.counts.skipped = sum(1 for a in analysed if a.result is None)
+        written, relations, errors = write_batch_task(run.db, analysed, run.run_id)
+        run.counts.written, run.counts.relations = written, relations
+        run.record(errors)
+        run.finish()
+    stored = analysed[0].article
+    return run.result(url=stored.url, skip_reason=stored.skip_reason,
+                      **({"error": errors[0].message} if errors and not written else {}))
 
 
 def ingest_with_runner(dask_address: str | None = None, **params) -> dict[str, Any]:

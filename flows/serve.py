@@ -8,51 +8,40 @@ and stops it on exit.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import httpx
 
 DEPLOYMENT_NAME = "newsev-ingest"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+DIE_WITH_PARENT = "NEWSEV_DIE_WITH_PARENT"
 
 
 def wait_healthy(api_url: str, timeout: float = 120.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"prefect server exited with status {proc.returncode} before it was ready")
-        try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"no healthy Prefect server at {api_url} after {timeout:.0f} s")
+    from flows.server import wait_healthy as _wait
+
+    _wait(api_url, timeout, proc)
 
 
 @contextmanager
 def prefect_server(port: int | None = None, home: Path | None = None, log_path: Path | None = None) -> Iterator[str]:
-    """Start a local Prefect server; yields its API URL and sets ``PREFECT_API_URL`` meanwhile."""
+    """Start a local Prefect server; yields its API URL and sets ``PREFECT_API_URL`` meanwhile.
+
+    The server is tied to this process (``flows.server.spawn_tied``): stopped on exit,
+    SIGINT and SIGTERM, and killed by the kernel if this process is killed."""
+    from flows.server import _free_port, spawn_tied, stop_tied
+
     port = port or _free_port()
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
     env.pop("PREFECT_API_URL", None)
     if home is not None:
         env["PREFECT_HOME"] = str(home)
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen(
+    proc = spawn_tied(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     api_url = f"http://127.0.0.1:{port}/api"
     try:
@@ -62,11 +51,7 @@ def prefect_server(port: int | None = None, home: Path | None = None, log_path: 
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             yield api_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_tied(proc, timeout=20)
         if log_path:
             log.close()
 
@@ -88,8 +73,14 @@ def serve_ingest(cron: str, *, feeds_path: str | None = None, db_path: str | Non
 
     from prefect.settings import PREFECT_API_URL
 
-    if PREFECT_API_URL.value():
-        _serve()
-    else:
-        with prefect_server():
+    from flows.server import signals_end_the_command
+
+    # Flow runs are child processes of this runner: they end with it (DIE_WITH_PARENT is
+    # read by flows/ingest.py in the child), so a kill -9 of `serve` leaves nothing behind.
+    os.environ[DIE_WITH_PARENT] = "1"
+    with signals_end_the_command():
+        if PREFECT_API_URL.value():
             _serve()
+        else:
+            with prefect_server():
+                _serve()

@@ -3,8 +3,10 @@
 Datasette opens a mutable file read-only (``?mode=ro``) for every query it runs, and we
 define no writable canned query, so nothing typed in the browser can change the file;
 ``mode=ro`` rather than ``immutable`` keeps a concurrent ingest's new rows visible (WAL).
-The metadata describes every table and column and adds the headline views as canned
-queries plus a phrase search over the evidence full-text index.
+The metadata describes every table and column and adds canned queries: the headline
+chains, every claim as a sentence, the quotes behind a claim and a phrase search. The
+plugin in ``pipeline/browse_plugin.py`` makes claim ids links, so an analyst goes from a
+chain row to the claim (as a sentence) to each quote with its outlet, date and article.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "claims": ("One row per fact (a relation with normalized arguments), however many articles state it.", {
         "type": "holds_position, received_award or investment",
         "key": "Relation type plus normalized arguments; identical facts share it",
-        "args": "The arguments as JSON, with canonical entity names",
+        "args": "The arguments (JSON, canonical names), shown as a sentence",
         "first_seen": "Earliest publication date of an article quoting it",
         "last_seen": "Latest publication date of an article quoting it",
         "sources": "Independent sources: distinct sites, syndicated copies counted once",
@@ -80,30 +82,74 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 # Named apart from the views so both stay reachable (/db/ceo_award_agency is the view itself).
+# ``claim_sentence`` is the SQL function of pipeline/browse_plugin.py; the columns named
+# ``*_claim``, ``quotes`` and ``article`` become links there (the click path of an analyst:
+# chain row -> the claim as a sentence -> every quote with outlet, date and article link).
 QUERIES = {
     "chain_ceo_award_agency": {
         "title": "CEO → award → agency",
-        "description": "Companies whose chief executive received an award from a state body, with the number of "
-                       "independent sources for the award and for the CEO role.",
-        "sql": "SELECT company, ceo, award, agency, year, sources, position_sources, first_seen, last_seen,\n"
-               "  award_claim_id, position_claim_id\nFROM ceo_award_agency\nORDER BY sources DESC, company",
+        "description": "Companies whose chief executive received an award from a state body. Click a claim number "
+                       "to read the claim and its quotes; sources count independent outlets.",
+        "sql": "SELECT company, ceo, award, agency, year, sources, position_sources, award_claim_id,\n"
+               "  position_claim_id, first_seen, last_seen\nFROM ceo_award_agency\nORDER BY sources DESC, company",
+        "hide_sql": True,
     },
     "chain_company_investments": {
         "title": "Company → amount → technology",
-        "description": "Planned or reported investments by technology, largest first.",
-        "sql": "SELECT investor, amount_text, amount, currency, technology, period, target, status, sources, claim_id\n"
-               "FROM company_investments\nORDER BY amount IS NULL, amount DESC, sources DESC",
+        "description": "Planned or reported investments by technology, largest first. Click a claim to read its "
+                       "quotes.",
+        "sql": "SELECT investor, amount_text, amount, currency, technology, period, target, status, sources,\n"
+               "  claim_id\nFROM company_investments\nORDER BY amount IS NULL, amount DESC, sources DESC",
+        "hide_sql": True,
+    },
+    "claim_summaries": {
+        "title": "Claims as sentences",
+        "description": "Every claim as a sentence (or the one given by claim_id), with how many independent outlets "
+                       "state it; 'quotes' leads to the sentences behind it.",
+        "sql": "SELECT c.id, claim_sentence(c.type, c.args, c.status) AS claim, c.status, c.sources,\n"
+               "  c.evidence_count AS quotes, c.first_seen, c.last_seen, round(c.max_confidence, 2) AS confidence,\n"
+               "  c.type\nFROM claims c\n"
+               "WHERE coalesce(:claim_id, '') = '' OR c.id = :claim_id\n"
+               "ORDER BY c.sources DESC, c.max_confidence DESC, c.id",
+        "hide_sql": True,
+    },
+    "claim_quotes": {
+        "title": "Quotes behind a claim",
+        "description": "Every sentence that supports the claim: how it states it, who it is attributed to, the "
+                       "outlet, the publication date and the article.",
+        "sql": "SELECT e.sentence AS quote, e.status, coalesce(e.attributed_to, 'the outlet itself') AS attributed_to,\n"
+               "  coalesce(a.site, a.host) AS outlet, substr(a.published, 1, 10) AS published,\n"
+               "  a.title AS article, a.url, e.claim_id, e.id AS evidence_id\n"
+               "FROM evidence e JOIN articles a ON a.id = e.article_id\n"
+               "WHERE e.claim_id = :claim_id\nORDER BY a.published, e.id",
+        "hide_sql": True,
     },
     "search_evidence": {
         "title": "Search quotes",
         "description": "Phrase search over evidence sentences, with the claim and the article of each quote.",
-        "sql": "SELECT e.sentence, c.type, c.args, c.sources, a.site, a.published, a.url\n"
+        "sql": "SELECT e.sentence AS quote, claim_sentence(c.type, c.args, c.status) AS claim, c.sources,\n"
+               "  coalesce(a.site, a.host) AS outlet, substr(a.published, 1, 10) AS published, a.title AS article,\n"
+               "  a.url, e.claim_id\n"
                "FROM evidence_fts JOIN evidence e ON e.id = evidence_fts.rowid\n"
                "JOIN claims c ON c.id = e.claim_id JOIN articles a ON a.id = e.article_id\n"
                "WHERE evidence_fts MATCH '\"' || replace(:q, '\"', '\"\"') || '\"'\n"
                "ORDER BY evidence_fts.rank LIMIT 100",
+        "hide_sql": True,
     },
 }
+# The home page leads with these, in this order (claim_quotes needs a claim: reached by clicks).
+START_HERE = ["chain_ceo_award_agency", "chain_company_investments", "claim_summaries", "search_evidence"]
+LABEL_COLUMNS = {"articles": "title", "entities": "name", "feeds": "name"}
+
+
+def _start_here_html(db_name: str) -> str:
+    from html import escape
+
+    items = "".join(f'<li><a href="/{escape(db_name)}/{q}">{escape(QUERIES[q]["title"])}</a>: '
+                    f'{escape(QUERIES[q]["description"])}</li>' for q in START_HERE)
+    return (f'<div class="newsev-start"><p><strong>Start here</strong></p><ul>{items}</ul>'
+            "<p>Claims about who runs which company, state awards and technology investments, each with the "
+            "sentences, outlets and dates that support it. Read-only.</p></div>")
 
 
 def metadata(db_path: str | Path) -> dict:
@@ -112,21 +158,35 @@ def metadata(db_path: str | Path) -> dict:
     tables = {t: {"description": d, "columns": cols} for t, (d, cols) in TABLES.items()}
     tables["evidence"].update({"fts_table": "evidence_fts", "fts_pk": "id"})
     tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id"})
+    tables["claims"].update({"sort_desc": "sources"})
+    for table, column in LABEL_COLUMNS.items():
+        tables[table]["label_column"] = column
     for hidden in ("evidence_fts", "articles_fts", "article_bands", "claim_names", "investment_technologies",
                    "article_urls"):
         tables.setdefault(hidden, {})["hidden"] = True
+    from pipeline.datasette_trail import extend_metadata  # issue 12: times, checks, reviews, alerts
+
+    queries = dict(QUERIES)
+    extend_metadata(tables, queries)
     return {
         "title": "newsev evidence",
-        "description": "Claims about who runs which company, state awards and technology investments, each with "
-                       "the sentences, outlets and dates that support it. Read-only.",
-        "databases": {name: {"tables": tables, "queries": QUERIES}},
+        "description_html": _start_here_html(name),
+        "extra_css_urls": ["/-/newsev.css"],
+        "databases": {name: {"tables": tables, "queries": queries, "description_html": _start_here_html(name)}},
     }
 
 
-def datasette_args(db_path: str | Path, port: int, metadata_path: str | Path, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host, "--port", str(port),
+PLUGIN_SHIM = "from pipeline.browse_plugin import prepare_connection, register_routes, render_cell  # noqa: F401\n"
+
+
+def datasette_args(db_path: str | Path, port: int, metadata_path: str | Path, host: str = "127.0.0.1",
+                   plugins_dir: str | Path | None = None) -> list[str]:
+    args = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--metadata", str(metadata_path), "--setting", "sql_time_limit_ms", "5000",
             "--setting", "default_page_size", "50"]
+    if plugins_dir is not None:
+        args += ["--plugins-dir", str(plugins_dir)]
+    return args
 
 
 def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int:
@@ -136,7 +196,13 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int
     with tempfile.TemporaryDirectory(prefix="newsev-browse-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(db_path), ensure_ascii=False, indent=1), encoding="utf-8")
-        proc = subprocess.Popen(datasette_args(db_path, port, meta, host))
+        plugins = Path(tmp) / "plugins"
+        plugins.mkdir()
+        (plugins / "newsev_browse.py").write_text(PLUGIN_SHIM, encoding="utf-8")
+        from pipeline.datasette_trail import plugin_dir  # issue 12: the alerts feed at /-/alerts.atom
+
+        plugin_dir(tmp)
+        proc = subprocess.Popen(datasette_args(db_path, port, meta, host, plugins))
 
         def _stop(signum, frame):  # SIGTERM to newsev must not orphan Datasette
             raise KeyboardInterrupt

@@ -48,6 +48,16 @@ class Settings:
     backoff_base: float = 1.0  # seconds; retry n waits backoff_base * 2**n
     max_retry_wait: float = 30.0  # longest Retry-After honoured; longer means give up now
     robots_timeout: float = 10.0  # total deadline for fetching one robots.txt
+    # Polling at scale (pipeline/poller.py, pipeline/http.py, pipeline/feeds.py)
+    max_feed_entries: int = 1000  # items parsed per feed body; the rest of the body is not read
+    max_new_per_feed: int = 100  # entries handed on per feed per run, newest first; the rest wait
+    poll_workers: int = 64  # threads polling feeds; a host is served by one at a time
+    poll_deadline: float = 1500.0  # seconds for polling all feeds; feeds not reached wait for the next run
+    fetch_deadline: float = 1500.0  # seconds after the HTTP client opens when no new request starts
+    host_deadline: float = 300.0  # seconds of requests one host may take in a run; then it waits
+    robots_ttl: float = 86400.0  # how long a fetched robots.txt is kept (across runs)
+    robots_failure_ttl: float = 3600.0  # how long an unreachable robots.txt stands for its host
+    timeout_backoff: float = 3600.0  # after a URL's 2nd timeout it waits this long, doubling each time
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -69,4 +79,17 @@ def load_settings() -> Settings:
         nlp_batch_size=int(env["NEWSEV_NLP_BATCH_SIZE"]) if env.get("NEWSEV_NLP_BATCH_SIZE") else None,
         nlp_processes=int(env["NEWSEV_NLP_PROCESSES"]) if env.get("NEWSEV_NLP_PROCESSES") else None,
         dask_address=env.get("NEWSEV_DASK_ADDRESS") or None,
+        max_feed_entries=_num(env, "NEWSEV_MAX_FEED_ENTRIES", int),
+        max_new_per_feed=_num(env, "NEWSEV_MAX_NEW_PER_FEED", int),
+        poll_workers=_num(env, "NEWSEV_POLL_WORKERS", int),
+        poll_deadline=_num(env, "NEWSEV_POLL_DEADLINE", float),
+        fetch_deadline=_num(env, "NEWSEV_FETCH_DEADLINE", float),
+        host_deadline=_num(env, "NEWSEV_HOST_DEADLINE", float),
+        robots_ttl=_num(env, "NEWSEV_ROBOTS_TTL", float),
+        robots_failure_ttl=_num(env, "NEWSEV_ROBOTS_FAILURE_TTL", float),
+        timeout_backoff=_num(env, "NEWSEV_TIMEOUT_BACKOFF", float),
     )
+
+
+def _num(env, name: str, kind):
+    return kind(env[name]) if env.get(name) else None

@@ -1,7 +1,11 @@
 """Serve the bundled offline sample over HTTP on 127.0.0.1.
 
-The sample files write their own links as ``{{BASE}}/...``; the server replaces that
-token with its real address, so feeds, canonical links and page URLs all point at it.
+The pages and feeds of ``data/sample`` link to each other with root-relative URLs
+(``/pages/...``), so they work as they are under any server and port (``newsev demo
+--serve``, or ``python -m http.server 8765 --bind 127.0.0.1 -d data/sample``).
+``data/sample/feeds.toml`` names the sample's usual address, ``http://127.0.0.1:8765``;
+``sample_feeds_file`` rewrites it for a server on another port. A ``{{BASE}}`` token in a
+served file (test fixtures use it) is still replaced by the server's base URL.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from typing import Iterator
 from pipeline.config import DATA_DIR
 
 SAMPLE_DIR = DATA_DIR / "sample"
+SAMPLE_PORT = 8765
+SAMPLE_BASE = f"http://127.0.0.1:{SAMPLE_PORT}"  # the address data/sample/feeds.toml names
 BASE_TOKEN = b"{{BASE}}"
 _TEXT_SUFFIXES = {".xml", ".rss", ".atom", ".html", ".htm", ".toml", ".txt", ".json"}
 _TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".toml": "text/plain",
@@ -61,7 +67,9 @@ def serve_directory(root: Path = SAMPLE_DIR, host: str = "127.0.0.1", port: int 
 
 
 def sample_feeds_file(base_url: str, dest: Path, root: Path = SAMPLE_DIR) -> Path:
-    """Write the sample feeds.toml with its ``{{BASE}}`` links pointing at ``base_url``."""
-    text = (root / "feeds.toml").read_text(encoding="utf-8").replace("{{BASE}}", base_url)
+    """Write the sample feeds.toml with its feed URLs (``http://127.0.0.1:8765/...`` or
+    ``{{BASE}}/...``) pointing at ``base_url``."""
+    text = (root / "feeds.toml").read_text(encoding="utf-8")
+    text = text.replace(SAMPLE_BASE + "/", base_url + "/").replace("{{BASE}}", base_url)
     dest.write_text(text, encoding="utf-8")
     return dest

@@ -25,6 +25,9 @@ Our own implementation of the same matching rules, so `newsev eval` agrees with 
    (core recall = recall over gold not marked hard).
 5. A gold document with a "scope" ({type: {arg: allowed values}}) ignores predictions of
    other types, or whose scoped argument is null or outside the allowed values.
+
+``by_rule`` reads the rule ids in each prediction's evidence and counts, per rule, how
+often it fired and how often it was right or wrong (``newsev eval --by-rule``).
 """
 from __future__ import annotations
 
@@ -257,3 +260,53 @@ def predict(gold: Iterable[dict], *, batch_size: int = 32, n_process: int = 1) -
     for res in extract_documents(stream, batch_size=batch_size, n_process=n_process):
         out[res.id] = res.to_json()
     return out
+
+
+@dataclass
+class RuleStats:
+    """How one rule did on a gold file (the columns of Snorkel's ``lf_summary``)."""
+
+    rule: str
+    fires: int = 0  # relations it produced (any scope)
+    scored: int = 0  # of them, inside the gold document's scope
+    right: int = 0  # scored and matching a gold tuple
+    wrong: int = 0  # scored and matching none
+    shared: int = 0  # produced together with another rule (Snorkel's "overlaps")
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / (self.right + self.wrong) if self.right + self.wrong else None
+
+    def to_json(self) -> dict:
+        p = self.precision
+        return {"rule": self.rule, "fires": self.fires, "scored": self.scored, "right": self.right,
+                "wrong": self.wrong, "shared": self.shared, "precision": round(p, 4) if p is not None else None}
+
+
+NO_RULE = "(no rule id)"
+
+
+def by_rule(gold: dict[str, dict], pred: dict[str, dict]) -> list[RuleStats]:
+    """Per rule id (from each predicted relation's evidence ``rules``): fires, right, wrong.
+
+    A relation counts once for every rule that produced it in any of its evidence
+    sentences; it is right when one of its scoring tuples matches a gold tuple of its
+    document (a repeat of a found fact is right too), wrong when none does and the
+    document's scope covers it. Relations without rule ids are grouped as "(no rule id)".
+    """
+    stats: dict[str, RuleStats] = {}
+    for doc_id, g in gold.items():
+        gold_ts = [t for rel in g.get("relations", []) for t in scoring_tuples(rel)]
+        for rel in (pred.get(doc_id) or {}).get("relations", []):
+            rules = sorted({r for ev in rel.get("evidence", []) for r in (ev.get("rules") or [])}) or [NO_RULE]
+            in_scope = _in_scope(rel, g.get("scope"))
+            ok = in_scope and any(tuple_matches(gt, t) for t in scoring_tuples(rel) for gt in gold_ts)
+            for r in rules:
+                s = stats.setdefault(r, RuleStats(r))
+                s.fires += 1
+                s.shared += len(rules) > 1
+                if in_scope:
+                    s.scored += 1
+                    s.right += ok
+                    s.wrong += not ok
+    return sorted(stats.values(), key=lambda s: (-s.fires, s.rule))

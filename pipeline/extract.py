@@ -215,6 +215,41 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
+# Site names (issue 11): trafilatura falls back to the URL's netloc ("127.0.0.1:38222") or a
+# part of the <title>, and some pages put a slogan in og:site_name. A site name is a short
+# name ("Pacific Tech Wire", "The Verge", "Le Monde.fr"); anything else gives way to the
+# registrable domain of the page's URL ("example.com", or the IP address itself).
+_HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)*(:\d+)?$|^\[[0-9a-f:.]+\](:\d+)?$", re.IGNORECASE)
+_SMALL_WORDS = {"a", "an", "and", "at", "de", "der", "des", "di", "du", "el", "for", "in", "la", "le", "of", "on",
+                "the", "to", "und", "von"}
+MAX_SITE_WORDS = 6
+MAX_SITE_CHARS = 60
+
+
+def is_site_name(name: str) -> bool:
+    """True for something that reads as the name of an outlet, not a host or a slogan."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_SITE_CHARS or _HOSTLIKE.match(name) and ("." in name or ":" in name):
+        return False
+    if name[-1] in ".!?" or " | " in name or " - " in name or ": " in name:
+        return False  # a sentence, or a "Title | Section" fragment
+    words = name.split()
+    if len(words) > MAX_SITE_WORDS:
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    lower = [w for w in content if w[:1].islower()]
+    # "Tech news you can trust": mostly lowercase words make a slogan, not a name
+    return not (len(words) >= 3 and len(lower) * 2 > len(content))
+
+
+def site_name(sitename: str | None, url: str) -> str:
+    """The page's site name when it is a name, else the registrable domain of ``url``."""
+    name = " ".join((sitename or "").split())
+    if name and is_site_name(name):
+        return name
+    return registrable_domain(url) or site_of(url)
+
+
 FULL_RERUN_BELOW = 1500  # characters: below this the fast text may have missed the article body
 
 
@@ -289,7 +324,7 @@ def extract_article(page: Page, *, entry: FeedEntry | None = None, settings: Set
         title=title.strip() if title else None,
         author=(doc.author or None) if doc is not None else None,
         published=published,
-        site=sitename or site_of(url),
+        site=site_name(sitename, url),
         language=language,
         fetched_url=fetched if fetched != url else None,
         feed_url=entry.feed_url if entry else None,

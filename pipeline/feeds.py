@@ -1,20 +1,29 @@
 """Feeds stage: read the feeds file, poll one feed with a conditional GET, parse entries.
 
 feedparser never fetches anything itself: it would read local files and follow
-redirects to private hosts. We fetch the bytes with :mod:`pipeline.http`, drop any
-DOCTYPE internal subset (entity expansion, external entities), and hand feedparser a
+redirects to private hosts. We fetch the bytes with :mod:`pipeline.http`, refuse a feed
+whose prolog declares any XML entity (checked by defusedxml's expat reader, which stops
+at the root element: an entity value holding ``<`` cannot slip past as it did past a
+regex), drop the DOCTYPE, cut the body after ``max_entries`` items, and hand feedparser a
 file object (a bytes body that happens to spell a path must not be opened as one).
+Every field kept is capped (``MAX_TITLE`` ...), so no feed can make a record huge.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 import re
 import time
 import tomllib
+import xml.sax
+import xml.sax.handler
 from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
 
 from pipeline.http import FetchFailed, HttpClient
 from pipeline.types import FeedConfig, FeedEntry, FeedPoll, FetchError
@@ -22,6 +31,17 @@ from pipeline.urls import canonicalize
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b(?:[^\[>]|\[.*?\])*>", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY\b[^>]*>", re.IGNORECASE)
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.IGNORECASE)
+
+# Caps on what one feed entry may carry (characters); longer links are dropped, longer
+# GUIDs are replaced by their SHA-1 (still unique within the feed), text is cut.
+MAX_TITLE = 1000
+MAX_SUMMARY = 2000
+MAX_LINK = 2048
+MAX_GUID = 1024
+MAX_FEED_ENTRIES = 1000  # items parsed per feed body (``Settings.max_feed_entries``)
+
+log = logging.getLogger(__name__)
 
 
 def load_feeds(path: str | Path) -> list[FeedConfig]:
@@ -71,6 +91,62 @@ def _raw(item, key):
     return dict.get(item, key)
 
 
+class _RootReached(Exception):
+    pass
+
+
+class _StopAtRoot(xml.sax.handler.ContentHandler):
+    def startElement(self, name, attrs):  # noqa: N802 (SAX API)
+        raise _RootReached
+
+
+def refused_declarations(body: bytes) -> str | None:
+    """Why a feed body must not be parsed at all (it declares XML entities), or None.
+
+    defusedxml's expat reader raises on any entity declaration; it reads only the
+    prolog (we stop at the first element), so this costs nothing on a normal feed. A
+    prolog expat cannot read is refused only when it spells ``<!ENTITY``.
+    """
+    # forbid_external stays off: a public DTD id (RSS 0.91) is harmless, expat never loads it
+    parser = create_parser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
+    parser.setFeature(xml.sax.handler.feature_namespaces, False)
+    parser.setContentHandler(_StopAtRoot())
+    try:
+        for start in range(0, len(body), 65536):
+            parser.feed(body[start:start + 65536])
+    except _RootReached:
+        return None
+    except DefusedXmlException as exc:
+        return f"feed declares XML entities, refused unparsed ({exc})"
+    except (xml.sax.SAXException, ValueError, LookupError):
+        m = re.search(rb"<(?![?!])", body)
+        if re.search(rb"<!ENTITY", body[:m.start()] if m else body, re.IGNORECASE):
+            return "feed declares XML entities, refused unparsed"
+        if m is None and re.search(rb"<!ENTITY", body, re.IGNORECASE):
+            return "feed declares XML entities, refused unparsed"
+    return None
+
+
+def _first_entries(body: bytes, max_entries: int) -> tuple[bytes, bool]:
+    """The body cut just after its ``max_entries``-th item (or entry); True when cut.
+
+    feedparser reads a cut feed as a truncated one and keeps the complete items, so a
+    10 MB feed of 50,000 items never turns into 50,000 records.
+    """
+    for n, m in enumerate(_ITEM_END.finditer(body), 1):
+        if n == max_entries:
+            rest = body[m.end():]
+            if _ITEM_END.search(rest) is None:
+                return body, False
+            return body[:m.end()], True
+    return body, False
+
+
+def _cap(text: str | None, limit: int) -> str | None:
+    text = (text or "").strip()
+    return text[:limit] or None
+
+
 def _defuse(body: bytes) -> bytes:
     """Remove DOCTYPE declarations and entity declarations before the first element."""
     m = re.search(rb"<(?![?!])", body)
@@ -81,14 +157,22 @@ def _defuse(body: bytes) -> bytes:
 
 
 def parse_feed(
-    feed_url: str, body: bytes, headers: dict[str, str] | None = None, base_url: str | None = None
+    feed_url: str, body: bytes, headers: dict[str, str] | None = None, base_url: str | None = None,
+    *, max_entries: int = MAX_FEED_ENTRIES,
 ) -> tuple[list[FeedEntry], str | None]:
     """Entries of a feed body, or an error message when it is not a usable feed.
 
-    ``base_url`` (the URL the feed was served from) resolves relative item links.
+    ``base_url`` (the URL the feed was served from) resolves relative item links; at
+    most ``max_entries`` items are parsed (the first ones, as the feed orders them).
     """
     if not body.strip():
         return [], "empty body"
+    refused = refused_declarations(body)
+    if refused:
+        return [], refused
+    body, cut = _first_entries(body, max(1, max_entries))
+    if cut:
+        log.warning("%s: more than %d items; only the first %d are read", feed_url, max_entries, max_entries)
     base = base_url or feed_url
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     headers["content-location"] = urljoin(base, headers.get("content-location", "")) or base
@@ -114,9 +198,13 @@ def parse_feed(
         guid = item.get("id") or None
         if not link and guid and re.match(r"(?i)https?://", guid):
             link = guid
-        if not link:
+        if not link or len(link) > MAX_LINK:
             continue
+        if guid and len(guid) > MAX_GUID:
+            guid = "sha1:" + hashlib.sha1(guid.encode("utf-8", "replace")).hexdigest()
         url = canonicalize(urljoin(base, link.strip()))
+        if len(url) > MAX_LINK:
+            continue
         if not re.match(r"https?://", url) or url in seen:
             continue
         seen.add(url)
@@ -125,9 +213,9 @@ def parse_feed(
                 feed_url=feed_url,
                 url=url,
                 guid=guid,
-                title=(item.get("title") or "").strip() or None,
+                title=_cap(item.get("title"), MAX_TITLE),
                 published=_iso(_raw(item, "published_parsed") or _raw(item, "updated_parsed")),
-                summary=(item.get("summary") or "").strip()[:2000] or None,
+                summary=_cap(item.get("summary"), MAX_SUMMARY),
             )
         )
     if not entries:
@@ -137,24 +225,44 @@ def parse_feed(
 
 def poll_feed(client: HttpClient, feed: FeedConfig, etag: str | None = None, last_modified: str | None = None) -> FeedPoll:
     """Conditional GET and parse of one feed. Never raises for per-feed problems."""
+    try:
+        page = client.get(feed.url, kind="feed", headers=conditional_headers(etag, last_modified))
+    except FetchFailed as exc:
+        return poll_failed(feed, exc.error, etag, last_modified)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        error = FetchError(url=feed.url, stage="feed", error_class=type(exc).__name__, message=str(exc)[:500])
+        return FeedPoll(feed_url=feed.url, status=None, etag=etag, last_modified=last_modified, error=error)
+    return poll_from_page(feed, page, etag, last_modified,
+                          max_entries=getattr(client.settings, "max_feed_entries", MAX_FEED_ENTRIES))
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
-        page = client.get(feed.url, kind="feed", headers=headers)
-    except FetchFailed as exc:
-        return FeedPoll(feed_url=feed.url, status=_status_of(exc.error), etag=etag, last_modified=last_modified, error=exc.error)
-    except Exception as exc:  # a bug must cost one feed, not the run
-        error = FetchError(url=feed.url, stage="feed", error_class=type(exc).__name__, message=str(exc)[:500])
-        return FeedPoll(feed_url=feed.url, status=None, etag=etag, last_modified=last_modified, error=error)
+    return headers
+
+
+def poll_failed(feed: FeedConfig, error: FetchError, etag: str | None, last_modified: str | None) -> FeedPoll:
+    """The poll of a feed that could not be fetched: its validators are kept."""
+    return FeedPoll(feed_url=feed.url, status=_status_of(error), etag=etag, last_modified=last_modified, error=error)
+
+
+def poll_from_page(feed: FeedConfig, page, etag: str | None, last_modified: str | None,
+                   *, max_entries: int = MAX_FEED_ENTRIES) -> FeedPoll:
+    """Turn a fetched feed response (200 or 304) into a :class:`FeedPoll`."""
     resp_headers = {k.lower(): v for k, v in page.headers}
     new_etag = resp_headers.get("etag") or (etag if page.status == 304 else None)
     new_lm = resp_headers.get("last-modified") or (last_modified if page.status == 304 else None)
     if page.status == 304:
         return FeedPoll(feed_url=feed.url, status=304, etag=new_etag, last_modified=new_lm)
-    entries, problem = parse_feed(feed.url, page.body, resp_headers, base_url=page.final_url)
+    try:
+        entries, problem = parse_feed(feed.url, page.body, resp_headers, base_url=page.final_url,
+                                      max_entries=max_entries)
+    except Exception as exc:  # a bug must cost one feed, not the run
+        entries, problem = [], f"{type(exc).__name__}: {exc}"[:500]
     error = None
     if problem:
         error = FetchError(url=feed.url, stage="feed", error_class="BadFeed", message=problem)

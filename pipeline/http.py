@@ -21,6 +21,18 @@ newsev runs unattended against the open web, so every request is defensive:
 Failures raise :class:`FetchFailed` carrying a :class:`pipeline.types.FetchError`.
 The total deadline is per attempt (per hop): time spent queueing politely behind
 other requests to the same host does not count against it.
+
+One client serves one run, and a run must not be held by a few bad hosts:
+
+* a host that refused a connection (after the retries) or timed out is *down* for the
+  rest of the run: later requests to it fail at once with ``HostDown``;
+* each host has a budget of request time per run (``host_deadline``; ``HostDeadline``
+  once spent) and no request starts after ``fetch_deadline`` (``RunDeadline``);
+* robots.txt outcomes, failures included, can be kept across runs in a
+  :class:`RobotsCache` (``robots_ttl``, ``robots_failure_ttl``);
+* ``get(..., wait=False)`` never sleeps: where it would wait for the host delay, a
+  busy robots.txt or a retry backoff it raises :class:`NotReady` with the time to come
+  back, so a scheduler (:mod:`pipeline.poller`) can serve another host meanwhile.
 """
 from __future__ import annotations
 
@@ -34,6 +46,7 @@ import threading
 import time
 import zlib
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 from urllib.parse import urljoin, urlsplit
@@ -74,6 +87,65 @@ class _Fail(Exception):
 
 class BlockedAddress(Exception):
     """Raised inside the network backend; never leaves :class:`HttpClient`."""
+
+
+class NotReady(Exception):
+    """``get(wait=False)`` would have to wait: come back at ``at`` (``time.monotonic()``),
+    passing ``attempt`` back so retries keep counting."""
+
+    def __init__(self, at: float, attempt: int = 0):
+        super().__init__(f"not before {at:.3f}")
+        self.at = at
+        self.attempt = attempt
+
+
+# Failures that say the host itself is unusable for this run (not just this URL).
+HOST_FAILURES = ("ConnectError", "Timeout")
+# Failures that mean "not now" rather than "this URL is broken": the item waits for a later run.
+DEFERRED = ("HostDeadline", "RunDeadline")
+
+
+@dataclass(frozen=True)
+class RobotsRecord:
+    """What one origin's robots.txt said, kept across runs until ``expires`` (epoch s).
+
+    ``state``: ``rules`` (``body`` holds them), ``allow`` (4xx: no rules), ``disallow``
+    (5xx) or ``unreachable`` (network failure, ``error_class``/``message``).
+    """
+
+    origin: str
+    state: str
+    body: str = ""
+    error_class: str | None = None
+    message: str | None = None
+    expires: float = 0.0
+
+
+class RobotsCache:
+    """In-memory robots.txt records; :mod:`pipeline.poller` loads and saves them in the DB.
+
+    Thread-safe. ``pending()`` hands over the records added since the last call.
+    """
+
+    def __init__(self, records=()):
+        self._lock = threading.Lock()
+        self._records = {r.origin: r for r in records}
+        self._new: list[RobotsRecord] = []
+
+    def get(self, origin: str) -> RobotsRecord | None:
+        with self._lock:
+            rec = self._records.get(origin)
+        return rec if rec is not None and rec.expires > time.time() else None
+
+    def put(self, record: RobotsRecord) -> None:
+        with self._lock:
+            self._records[record.origin] = record
+            self._new.append(record)
+
+    def pending(self) -> list[RobotsRecord]:
+        with self._lock:
+            out, self._new = self._new, []
+        return out
 
 
 # --------------------------------------------------------------------------- network
@@ -289,6 +361,16 @@ def _drain(resp: httpx.Response, deadline: float, limit: int = 64 * 1024) -> Non
         return
 
 
+def _endpoint(url: str) -> str:
+    """``host:port`` of a URL: what refusing or hanging is a property of."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{(parts.hostname or '').lower()}:{port or (443 if parts.scheme.lower() == 'https' else 80)}"
+
+
 def _now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -322,6 +404,11 @@ class HttpClient:
         self._robots: dict[str, RobotFileParser | _Fail | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._crawl_delay: dict[str, float] = {}  # host -> robots.txt Crawl-delay (capped)
+        #: robots.txt outcomes kept across runs; replace with one loaded from the DB.
+        self.robots_cache = RobotsCache()
+        self._down: dict[str, tuple[str, str]] = {}  # "host:port" -> (error class, message) this run
+        self._host_time: dict[str, float] = {}  # host -> seconds of requests this run
+        self._opened = time.monotonic()
 
     # context manager -------------------------------------------------------
     def __enter__(self) -> "HttpClient":
@@ -334,16 +421,35 @@ class HttpClient:
         self._client.close()
 
     # public ----------------------------------------------------------------
-    def get(self, url: str, *, kind: str = "page", headers: dict | None = None) -> Page:
-        """GET ``url`` following redirects safely. ``kind``: feed | page | robots | any."""
+    def get(self, url: str, *, kind: str = "page", headers: dict | None = None, wait: bool = True,
+            attempt: int = 0) -> Page:
+        """GET ``url`` following redirects safely. ``kind``: feed | page | robots | any.
+
+        ``wait=False``: raise :class:`NotReady` instead of sleeping (see the module doc).
+        """
         stage = "feed" if kind == "feed" else "fetch"
         try:
-            return self._get(url, kind, headers or {})
+            return self._get(url, kind, headers or {}, wait, attempt)
         except _Fail as f:
             raise FetchFailed(FetchError(url=url, stage=stage, error_class=f.error_class, message=f.message)) from None
 
+    def host_down(self, url: str) -> tuple[str, str] | None:
+        """(error class, message) when the host and port of ``url`` refused or hung
+        earlier in this run."""
+        with self._lock:
+            return self._down.get(_endpoint(url))
+
+    def ready_at(self, host: str) -> float:
+        """Monotonic time the next request to ``host`` may start (host delay, Crawl-delay)."""
+        with self._lock:
+            return self._next_start.get(host.lower(), 0.0)
+
+    def _mark_down(self, url: str, f: "_Fail") -> None:
+        with self._lock:
+            self._down.setdefault(_endpoint(url), (f.error_class, f.message))
+
     # internals ---------------------------------------------------------------
-    def _get(self, url: str, kind: str, headers: dict) -> Page:
+    def _get(self, url: str, kind: str, headers: dict, wait: bool = True, attempt: int = 0) -> Page:
         current = url
         seen = {url}
         hops = 0
@@ -352,9 +458,11 @@ class HttpClient:
             if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
                 raise _Fail("BadURL", f"only absolute http(s) URLs are fetched: {current!r}")
             self._precheck_literal(parts)
+            self._check_budget(current)
             if self.settings.respect_robots and kind != "robots":
-                self._check_robots(current)
-            status, resp_headers, body = self._with_retries(current, kind, headers)
+                self._check_robots(current, wait, attempt)
+            status, resp_headers, body = self._with_retries(current, kind, headers, wait, attempt)
+            attempt = 0
             if status in REDIRECT_STATUSES:
                 location = resp_headers.get("location")
                 if not location:
@@ -407,50 +515,89 @@ class HttpClient:
         if not address_allowed(ip, port, self.settings):
             raise _Fail("BlockedAddress", f"{host} is {ip}: not globally routable")
 
-    def _with_retries(self, url: str, kind: str, headers: dict):
+    def _check_budget(self, url: str) -> None:
+        """HostDown / HostDeadline / RunDeadline before anything is sent."""
         s = self.settings
-        attempt = 0
+        host = (urlsplit(url).hostname or "").lower()
+        down = self.host_down(url)
+        if down is not None:
+            raise _Fail("HostDown", f"{host} failed earlier in this run ({down[0]}: {down[1]:.200}); not contacted again")
+        if s.fetch_deadline and time.monotonic() - self._opened > s.fetch_deadline:
+            raise _Fail("RunDeadline", f"the run's {s.fetch_deadline:.0f}s fetch deadline has passed; left for the next run")
+        with self._lock:
+            spent = self._host_time.get(host, 0.0)
+        if s.host_deadline and spent >= s.host_deadline:
+            raise _Fail("HostDeadline", f"{host} used its {s.host_deadline:.0f}s of requests for this run; left for the next run")
+
+    def _with_retries(self, url: str, kind: str, headers: dict, wait: bool = True, attempt: int = 0):
+        s = self.settings
         while True:
             try:
-                status, resp_headers, body = self._attempt(url, kind, headers)
+                status, resp_headers, body = self._attempt(url, kind, headers, wait)
                 if status not in RETRY_STATUSES:
                     return status, resp_headers, body
                 failure = _Fail(
                     f"HTTPStatus{status}", f"HTTP {status}", _retry_after(resp_headers.get("retry-after"))
                 )
             except _Fail as f:
+                if f.error_class == "Timeout":
+                    self._mark_down(url, f)
                 if f.error_class != "ConnectError":
                     raise
                 failure = f
             if attempt >= s.retries:
+                if failure.error_class == "ConnectError":
+                    self._mark_down(url, failure)
                 raise failure
-            wait = failure.retry_after if failure.retry_after is not None else s.backoff_base * 2**attempt
-            if wait > s.max_retry_wait:
-                raise _Fail(failure.error_class, f"{failure.message}; Retry-After {wait:.0f}s exceeds the {s.max_retry_wait:.0f}s cap")
-            time.sleep(wait)
+            pause = failure.retry_after if failure.retry_after is not None else s.backoff_base * 2**attempt
+            if pause > s.max_retry_wait:
+                raise _Fail(failure.error_class, f"{failure.message}; Retry-After {pause:.0f}s exceeds the {s.max_retry_wait:.0f}s cap")
+            if not wait:
+                raise NotReady(time.monotonic() + pause, attempt + 1)
+            time.sleep(pause)
             attempt += 1
 
     @contextlib.contextmanager
-    def _host_slot(self, host: str):
-        """At most ``max_per_host`` at once; request starts ``min_host_delay`` apart."""
+    def _host_slot(self, host: str, wait: bool = True):
+        """At most ``max_per_host`` at once; request starts ``min_host_delay`` apart.
+
+        ``wait=False``: raise :class:`NotReady` rather than block or sleep.
+        """
         with self._lock:
             sem = self._host_sems.setdefault(host, threading.Semaphore(max(1, self.settings.max_per_host)))
-        with sem:
+        if not sem.acquire(blocking=wait):
+            raise NotReady(time.monotonic() + 0.05)
+        try:
             with self._lock:
                 now = time.monotonic()
                 start = max(now, self._next_start.get(host, 0.0))
+                if start > now and not wait:
+                    raise NotReady(start)
                 delay = max(self.settings.min_host_delay, self._crawl_delay.get(host, 0.0))
                 self._next_start[host] = start + delay
             if start > now:
                 time.sleep(start - now)
-            yield
+            began = time.monotonic()
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._host_time[host] = self._host_time.get(host, 0.0) + time.monotonic() - began
+        finally:
+            sem.release()
 
-    def _attempt(self, url: str, kind: str, headers: dict):
+    def _attempt(self, url: str, kind: str, headers: dict, wait: bool = True):
         s = self.settings
         host = (urlsplit(url).hostname or "").lower()
         total = s.robots_timeout if kind == "robots" else s.total_timeout
         req_headers = {"Accept": ACCEPT.get(kind, "*/*"), **headers}
-        with self._host_slot(host):
+        with self._host_slot(host, wait):
+            cut = False  # True when the host's remaining budget, not total_timeout, bounds this attempt
+            if s.host_deadline:  # a host's requests together get at most host_deadline
+                with self._lock:
+                    left = s.host_deadline - self._host_time.get(host, 0.0)
+                cut = left < total
+                total = max(0.001, min(total, left))
             deadline = time.monotonic() + total
             _local.deadline = deadline
             try:
@@ -470,7 +617,14 @@ class HttpClient:
                     return status, resp.headers, body
             except BlockedAddress as exc:
                 raise _Fail("BlockedAddress", str(exc)) from None
-            except (httpcore.TimeoutException, httpx.TimeoutException) as exc:
+            except (httpcore.TimeoutException, httpx.TimeoutException, _Fail) as exc:
+                if isinstance(exc, _Fail) and exc.error_class != "Timeout":
+                    raise
+                if cut and time.monotonic() >= deadline - 0.01:
+                    raise _Fail("HostDeadline", f"{host} used its {s.host_deadline:.0f}s of requests for this run "
+                                "during this request; left for the next run") from None
+                if isinstance(exc, _Fail):
+                    raise
                 raise _Fail("Timeout", str(exc) or type(exc).__name__) from None
             except (httpcore.ConnectError, httpx.ConnectError) as exc:
                 tls = [e for e in (exc.__cause__, exc.__context__, *exc.args) if isinstance(e, ssl.SSLError)]
@@ -485,35 +639,67 @@ class HttpClient:
                 _local.deadline = None
 
     # robots.txt --------------------------------------------------------------
-    def _check_robots(self, url: str) -> None:
+    def _check_robots(self, url: str, wait: bool = True, attempt: int = 0) -> None:
+        """``attempt``: retries already spent by the caller; a robots.txt being retried
+        (``NotReady``) counts its attempts through the caller's, so it ends."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         with self._lock:
             lock = self._robots_locks.setdefault(origin, threading.Lock())
-        with lock:
+        if not lock.acquire(blocking=wait):
+            raise NotReady(time.monotonic() + 0.1)
+        try:
             if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin)
+                self._robots[origin] = self._load_robots(origin, wait, attempt)
             rules = self._robots[origin]
+        finally:
+            lock.release()
         if isinstance(rules, _Fail):
             raise rules
         if rules is not None and not rules.can_fetch(self.user_agent, url):
             raise _Fail("RobotsDisallowed", f"robots.txt of {origin} disallows this URL for newsev")
 
-    def _load_robots(self, origin: str) -> RobotFileParser | _Fail | None:
-        """RFC 9309: 4xx means no rules; 5xx means disallow everything; network errors propagate."""
+    def _load_robots(self, origin: str, wait: bool = True, attempt: int = 0) -> RobotFileParser | _Fail | None:
+        """RFC 9309: 4xx means no rules; 5xx means disallow everything; a network failure
+        means disallow too, and is remembered (for this run and, through
+        ``robots_cache``, for ``robots_failure_ttl``) so a dead host costs one attempt."""
+        rec = self.robots_cache.get(origin)
+        if rec is None:
+            rec = self._fetch_robots(origin, wait, attempt)
+            self.robots_cache.put(rec)
+        if rec.state == "allow":
+            return None
+        if rec.state == "disallow":
+            return _Fail("RobotsDisallowed", rec.message or f"robots.txt of {origin} unavailable: assuming disallow")
+        if rec.state == "unreachable":
+            return _Fail(rec.error_class or "ConnectError", rec.message or f"robots.txt of {origin} unreachable")
+        return self._rules(origin, rec.body)
+
+    def _fetch_robots(self, origin: str, wait: bool, attempt: int = 0) -> RobotsRecord:
+        s = self.settings
+        now = time.time()
         try:
-            page = self._get(origin + "/robots.txt", "robots", {})
+            page = self._get(origin + "/robots.txt", "robots", {}, wait, attempt)
         except _Fail as f:
+            if f.error_class in DEFERRED or f.error_class == "HostDown":
+                raise  # not an answer of this robots.txt: nothing to remember
             if f.error_class.startswith("HTTPStatus"):
                 code = int(f.error_class[len("HTTPStatus"):])
                 if 400 <= code < 500:
-                    return None
-                return _Fail("RobotsDisallowed", f"robots.txt of {origin} unavailable (HTTP {code}): assuming disallow")
+                    return RobotsRecord(origin, "allow", expires=now + s.robots_ttl)
+                return RobotsRecord(origin, "disallow", message=f"robots.txt of {origin} unavailable (HTTP {code}): "
+                                    "assuming disallow", expires=now + s.robots_failure_ttl)
             if f.error_class in ("TooLarge", "BadContentType", "BadContentEncoding", "RedirectLoop", "TooManyRedirects"):
-                return None
-            raise
+                return RobotsRecord(origin, "allow", expires=now + s.robots_ttl)
+            return RobotsRecord(origin, "unreachable", error_class=f.error_class,
+                                message=f"robots.txt of {origin} unreachable: {f.message:.300}",
+                                expires=now + s.robots_failure_ttl)
+        return RobotsRecord(origin, "rules", body=page.body.decode("utf-8", "replace")[:500_000],
+                            expires=now + s.robots_ttl)
+
+    def _rules(self, origin: str, body: str) -> RobotFileParser:
         rules = RobotFileParser()
-        rules.parse(page.body.decode("utf-8", "replace").splitlines())
+        rules.parse(body.splitlines())
         delay = rules.crawl_delay(self.user_agent)
         if delay:
             host = (urlsplit(origin).hostname or "").lower()

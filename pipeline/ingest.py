@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
@@ -18,6 +20,12 @@ from typing import Any, Iterable, Iterator, Sequence
 from pipeline.types import Article, Document, DocResult, FeedConfig, FeedEntry, FetchError, Page
 
 log = logging.getLogger(__name__)
+
+# Extraction (trafilatura's lxml parser) and NLP (one spaCy model per process) are not
+# safe in two threads of one process at once: that crashed about 1 ingest in 45 with
+# "double free or corruption". Every CPU stage below runs under this lock, whoever calls
+# it (a flow, a Dask worker with several threads, a benchmark).
+CPU_STAGE_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -66,52 +74,47 @@ class RunCounts:
 
 
 def poll_feeds(db, client, feeds: Sequence[FeedConfig]) -> tuple[list[FeedEntry], list[FetchError], dict]:
-    """Poll every feed with a conditional GET; remember ETag/Last-Modified per feed."""
-    from pipeline import feeds as feeds_mod
+    """Poll every feed with a conditional GET (per-host queues, deadlines, outcomes
+    recorded as they come: :mod:`pipeline.poller`); returns the entries to consider
+    (each feed's backlog, newest first, capped per feed), the errors and the counts."""
+    from pipeline import poller
+
+    return poller.poll_feeds(db, client, feeds)
+
+
+def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | None = None,
+                       timeout_backoff: float | None = None) -> list[FeedEntry]:
+    """Drop entries already stored (by canonical URL or GUID) or seen twice in this run,
+    and pages waiting after repeated timeouts; known ones leave the feed backlog."""
     from pipeline import store
 
-    entries: list[FeedEntry] = []
-    errors: list[FetchError] = []
-    stats = {"feeds": len(feeds), "feeds_failed": 0, "feeds_not_modified": 0}
+    if timeout_backoff is None:
+        from pipeline.config import load_settings
 
-    def one(feed: FeedConfig):
-        etag, last_modified = store.get_feed_state(db, feed.url)
-        return feed, feeds_mod.poll_feed(client, feed, etag, last_modified)
-
-    # Polling is network-bound: a few threads; the client enforces per-host limits.
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(feeds)))) as pool:
-        polls = list(pool.map(one, feeds))
-    for feed, poll in polls:
-        store.save_feed_state(db, poll, name=feed.name)
-        if poll.error is not None:
-            errors.append(poll.error)
-            stats["feeds_failed"] += 1
-        elif poll.status == 304:
-            stats["feeds_not_modified"] += 1
-        entries.extend(poll.entries)
-    return entries, errors, stats
-
-
-def select_new_entries(db, entries: Iterable[FeedEntry], max_per_feed: int | None = None) -> list[FeedEntry]:
-    """Drop entries already stored (by canonical URL or GUID) or seen twice in this run."""
-    from pipeline import store
+        timeout_backoff = load_settings().timeout_backoff
+    known: list[FeedEntry] = []
 
     seen_urls: set[str] = set()
-    seen_guids: set[str] = set()
+    seen_guids: set[tuple[str, str]] = set()  # a GUID identifies an entry within its feed only
     per_feed: dict[str, int] = {}
     out: list[FeedEntry] = []
     for entry in entries:
-        if entry.url in seen_urls or (entry.guid and entry.guid in seen_guids):
+        if entry.url in seen_urls or (entry.guid and (entry.feed_url, entry.guid) in seen_guids):
             continue
         seen_urls.add(entry.url)
         if entry.guid:
-            seen_guids.add(entry.guid)
+            seen_guids.add((entry.feed_url, entry.guid))
         if max_per_feed is not None and per_feed.get(entry.feed_url, 0) >= max_per_feed:
             continue
-        if store.article_exists(db, url=entry.url, guid=entry.guid) or failed_for_good(db, entry.url):
+        if (store.article_exists(db, url=entry.url, guid=entry.guid, feed_url=entry.feed_url)
+                or failed_for_good(db, entry.url)):
+            known.append(entry)
+            continue
+        if waiting_after_timeouts(db, entry.url, timeout_backoff):
             continue
         per_feed[entry.feed_url] = per_feed.get(entry.feed_url, 0) + 1
         out.append(entry)
+    store.drop_pending(db, known)
     return out
 
 
@@ -127,6 +130,20 @@ def failed_for_good(db, url: str) -> bool:
     row = db.execute(f"select 1 from fetch_errors where url = ? and stage in ('fetch', 'extract') "
                      f"and error_class in ({marks}) limit 1", [url, *PERMANENT_ERRORS]).fetchone()
     return row is not None
+
+
+def waiting_after_timeouts(db, url: str, base: float, now: float | None = None) -> bool:
+    """True while a page that timed out twice or more waits: ``base`` seconds after its
+    2nd timeout, doubling with each further one (at most a week), counted from the last."""
+    import datetime as dt
+
+    row = db.execute("select count(*), max(at) from fetch_errors where url = ? and stage = 'fetch'"
+                     " and error_class = 'Timeout'", [url]).fetchone()
+    if not row or row[0] < 2 or not row[1] or base <= 0:
+        return False
+    last = dt.datetime.fromisoformat(row[1].replace("Z", "+00:00")).timestamp()
+    wait = min(base * 2 ** (row[0] - 2), 7 * 24 * 3600.0)
+    return (now if now is not None else time.time()) < last + wait
 
 
 def fetch_and_extract_one(client, url: str, entry: FeedEntry | None, settings) -> Article | FetchError:
@@ -145,7 +162,8 @@ def extract_one(page: Page, entry: FeedEntry | None, settings) -> Article | Fetc
     from pipeline.extract import ExtractFailed, extract_article
 
     try:
-        return extract_article(page, entry=entry, settings=settings)
+        with CPU_STAGE_LOCK:
+            return extract_article(page, entry=entry, settings=settings)
     except ExtractFailed as exc:
         return exc.error
     except Exception as exc:  # a bug on one page must not end the run
@@ -174,10 +192,11 @@ def fetch_pages(client, entries: Sequence[FeedEntry], max_workers: int = 8) -> F
 
 def _extract_and_analyse(items: Sequence[tuple[Page, FeedEntry | None]], settings, batch_size: int) -> list:
     """Extraction and NLP of a chunk, in one process: the CPU-bound part of ingestion."""
-    extracted = [extract_one(page, entry, settings) for page, entry in items]
-    articles = [a for a in extracted if isinstance(a, Article)]
-    analysed = iter(analyse(articles, batch_size=batch_size))
-    return [next(analysed) if isinstance(x, Article) else x for x in extracted]
+    with CPU_STAGE_LOCK:
+        extracted = [extract_one(page, entry, settings) for page, entry in items]
+        articles = [a for a in extracted if isinstance(a, Article)]
+        analysed = iter(analyse(articles, batch_size=batch_size))
+        return [next(analysed) if isinstance(x, Article) else x for x in extracted]
 
 
 def process_pages(items: Sequence[tuple[Page, FeedEntry | None]], settings, *, batch_size: int = 32,
@@ -213,7 +232,8 @@ def worker_pool(n_workers: int):
     """One pool of NLP worker processes per size, kept for the life of this process.
 
     ``forkserver`` children start from a clean interpreter (no Prefect threads or locks
-    copied), and the initializer loads the spaCy model once per worker.
+    copied), and the initializer loads the spaCy model once per worker. Forkserver and
+    workers die with this process (``pipeline.lifetime``), even when it is SIGKILLed.
     """
     pool = _POOLS.get(n_workers)
     if pool is None:
@@ -222,6 +242,8 @@ def worker_pool(n_workers: int):
 
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":  # the forkserver dies with this process
+            ctx.set_forkserver_preload(["pipeline.lifetime_child"])
         pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_load_model)
         list(pool.map(_load_model, range(n_workers)))  # start every worker now, not mid-run
         _POOLS[n_workers] = pool
@@ -230,7 +252,10 @@ def worker_pool(n_workers: int):
 
 
 def _load_model(_: object = None) -> None:
+    from pipeline.lifetime import die_with_parent
     from pipeline.nlp import load_nlp
+
+    die_with_parent()  # a worker dies with its parent (the forkserver, which dies with us)
 
     load_nlp()
 
@@ -239,14 +264,16 @@ def drop_known(db, analysed: Iterable[AnalysedArticle]) -> tuple[list[AnalysedAr
     """Drop articles already stored under their canonical URL or identical text.
 
     A page reached by a second URL (tracking parameters, a mirror) has the same
-    canonical link or the same content hash: it is one article, stored once.
+    canonical link or the same content hash: it is one article, stored once. Where an
+    article may be stored is decided first (:func:`place`): a page whose canonical link
+    names another origin's article is a page of its own origin.
     """
     from pipeline import store
 
     fresh: list[AnalysedArticle] = []
     seen: set[str] = set()
     duplicates = 0
-    for item in analysed:
+    for item in place(db, analysed):
         art = item.article
         keys = {art.url, art.content_hash}
         if keys & seen or store.article_exists(db, url=art.url) or (
@@ -259,25 +286,76 @@ def drop_known(db, analysed: Iterable[AnalysedArticle]) -> tuple[list[AnalysedAr
     return fresh, duplicates
 
 
+def place(db, analysed: Iterable[AnalysedArticle]) -> list[AnalysedArticle]:
+    """Decide under which URL each article of a batch is stored (``store.placed``).
+
+    Within one batch, pages fetched from their canonical URL's own origin go first; a
+    page from another origin naming a URL another origin's page already took in this
+    batch is keyed by its own URL. So the outcome does not depend on feed order.
+    """
+    from dataclasses import replace
+
+    from pipeline import store
+
+    items = list(analysed)
+    owners_first = sorted(range(len(items)), key=lambda i: _foreign(items[i].article))
+    taken: dict[str, str] = {}  # canonical URL -> origin whose text takes it in this batch
+    out: list[AnalysedArticle | None] = [None] * len(items)
+    for i in owners_first:
+        item = items[i]
+        art = store.placed(db, item.article)
+        mine = store.origin_of(art.fetched_url or art.url)
+        if taken.get(art.url, mine) != mine:
+            art = store.own_page(art)
+            mine = store.origin_of(art.url)
+        taken.setdefault(art.url, mine)
+        out[i] = item if art is item.article else replace(item, article=art)
+    return [x for x in out if x is not None]
+
+
+def _foreign(article: Article) -> bool:
+    from pipeline.store import origin_of
+
+    return bool(article.fetched_url) and origin_of(article.fetched_url) != origin_of(article.url)
+
+
 def analyse(articles: Sequence[Article], *, batch_size: int = 32, n_process: int = 1) -> list[AnalysedArticle]:
-    """Run the NLP stage over a batch; skipped articles pass through without a result."""
+    """Run the NLP stage over a batch; skipped articles pass through without a result.
+
+    Results are keyed by the article's position in the batch, never by its URL: two
+    pages naming one canonical URL must each get their own relations, or stored text
+    and evidence could come from different pages.
+    """
+    from dataclasses import replace
+
     from pipeline.relations import extract_documents
 
-    todo = [a for a in articles if not a.skip_reason]
-    docs = (Document(id=a.url, text=a.text, date=a.published) for a in todo)
-    results = {r.id: r for r in extract_documents(docs, batch_size=batch_size, n_process=n_process)}
-    return [AnalysedArticle(a, None if a.skip_reason else results.get(a.url)) for a in articles]
+    todo = [(str(i), a) for i, a in enumerate(articles) if not a.skip_reason]
+    docs = (Document(id=key, text=a.text, date=a.published) for key, a in todo)
+    with CPU_STAGE_LOCK:
+        results = {r.id: r for r in extract_documents(docs, batch_size=batch_size, n_process=n_process)}
+    out = []
+    for i, a in enumerate(articles):
+        r = None if a.skip_reason else results.get(str(i))
+        out.append(AnalysedArticle(a, replace(r, id=a.url) if r is not None else None))
+    return out
 
 
 def write_all(db, analysed: Iterable[AnalysedArticle], run_id: int | None) -> tuple[int, int, list[FetchError]]:
-    """Write each article in its own transaction; a failed write is recorded, the rest go on."""
+    """Write each article in its own transaction; a failed write is recorded, the rest go on.
+
+    What the NLP stage had to cut (``DocResult.warnings``) and evidence whose sentence
+    is not in the stored text come back as errors of stage ``nlp`` / ``store`` beside
+    the stored article, so nothing is dropped silently.
+    """
     from pipeline import store
 
     written = relations = 0
     errors: list[FetchError] = []
     for item in analysed:
+        unplaced: list[str] = []
         try:
-            store.write_article(db, item.article, item.result, run_id)
+            store.write_article(db, item.article, item.result, run_id, unplaced=unplaced)
         except Exception as exc:  # DatabaseBusy, DiskFull, ...: this article only
             log.warning("could not store %s: %s", item.article.url, exc)
             errors.append(FetchError(url=item.article.url, stage="store", error_class=type(exc).__name__,
@@ -285,6 +363,13 @@ def write_all(db, analysed: Iterable[AnalysedArticle], run_id: int | None) -> tu
             continue
         written += 1
         relations += len(item.result.relations) if item.result else 0
+        for warning in (item.result.warnings if item.result else ()):
+            kind = str(warning).split(":", 1)[0]
+            errors.append(FetchError(url=item.article.url, stage="nlp", error_class=kind or "NLPWarning",
+                                     message=str(warning)[:500]))
+        for sentence in unplaced:
+            errors.append(FetchError(url=item.article.url, stage="store", error_class="EvidenceNotInText",
+                                     message=f"evidence sentence not found in the stored text: {sentence[:300]}"))
     return written, relations, errors
 
 

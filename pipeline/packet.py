@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
+from pipeline import timeline as _trail  # issue 12: when it held, reviews, checks at the source
 from pipeline.query import claim, claims, describe_claim
 from pipeline.store import entity_norms, resolve
 
@@ -28,19 +29,49 @@ STATUS_TEXT = {
     "planned": "stated as a plan or intention",
     "hedged": "reported with hedging (may, reportedly, analysts say)",
 }
+STATUS_SHORT = {"asserted": "as fact", "planned": "as a plan", "hedged": "hedged"}
 HOW_TO_READ = (
-    "Each claim below is one fact that newsev found in news articles. 'Sources' counts independent outlets "
+    "Each claim is one fact that newsev found in news articles. 'Sources' counts independent outlets "
     "(copies of one wire story on several sites count once). Every claim is followed by the exact sentences that "
-    "support it, with the outlet, the publication date and the address of the article, so that each quote can be "
-    "checked at its source. Confidence is the extractor's score between 0 and 1; it is not a judgement of truth."
+    "support it, each with how that sentence states it (as fact, as a plan, hedged), who it is attributed to, the "
+    "outlet, the publication date and the address of the article, so that each quote can be checked at its source. "
+    "A sentence that supports several claims is printed in full once (Q1, Q2 ...) and referred to after that. "
+    "Confidence is the extractor's score between 0 and 1; it is not a judgement of truth."
 )
+OWN_VOICE = "the outlet itself"
 
 
-def packet_data(db: sqlite_utils.Database, entity: str) -> dict:
-    """Everything a packet shows, as plain data (also handy for tests and other formats)."""
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 outlet``, ``2 outlets``: counts in words a reader does not have to decode."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def status_summary(evidence: list[dict], claim_status: str | None = None) -> str:
+    """How the quotes state a claim, from each quote's own status: a claim one outlet calls
+    a plan and another states as done is 'stated as fact in 1 quote, as a plan in 1'."""
+    counts: dict[str, int] = {}
+    for ev in evidence:
+        st = ev.get("status") or claim_status or "asserted"
+        counts[st] = counts.get(st, 0) + 1
+    if not counts:
+        return STATUS_TEXT.get(claim_status or "", claim_status or "")
+    if len(counts) == 1:
+        return STATUS_TEXT.get(next(iter(counts)), next(iter(counts)))
+    order = [s for s in STATUS_TEXT if s in counts] + sorted(set(counts) - set(STATUS_TEXT))
+    parts = [f"{STATUS_SHORT.get(s, s)} in {plural(counts[s], 'quote')}" for s in order]
+    return "stated " + ", ".join(parts)
+
+
+def _quote_key(ev: dict) -> tuple:
+    return (ev.get("url"), ev.get("start"), ev.get("end"), ev.get("sentence"))
+
+
+def packet_data(db: sqlite_utils.Database, entity: str, include_rejected: bool = False) -> dict:
+    """Everything a packet shows, as plain data (also handy for tests and other formats).
+    Claims an analyst rejected are left out unless ``include_rejected``."""
     norms = entity_norms(db, entity)
     hit = resolve(db, entity)
-    found = claims(db, entity=entity)
+    found = claims(db, entity=entity, include_rejected=include_rejected)
     chain_rows = []
     if norms:
         chain_rows = [dict(r) for r in db.query(
@@ -50,6 +81,7 @@ def packet_data(db: sqlite_utils.Database, entity: str) -> dict:
             " OR p.person_key IN (SELECT value FROM json_each(:n))"
             " OR a.conferred_by_key IN (SELECT value FROM json_each(:n))"
             " ORDER BY v.sources DESC, v.year", {"n": json.dumps(norms)})]
+    chain_rows = _trail.chain_rows(db, chain_rows, include_rejected=include_rejected)
     have = {c["id"] for c in found}
     for r in chain_rows:  # the award of a company's CEO belongs in the company's packet
         for cid in (r["position_claim_id"], r["award_claim_id"]):
@@ -66,16 +98,71 @@ def packet_data(db: sqlite_utils.Database, entity: str) -> dict:
                    if r[0] != hit[1]]
     label = db.execute("SELECT label FROM entities WHERE id = ?", [hit[0]]).fetchone()[0] if hit else None
     outlets = sorted({e["site"] or e["host"] or "" for c in found for e in c["evidence"]})
+    # each distinct sentence once: Q1, Q2 ... in the order the claims print them
+    found = _ordered(found)
+    quotes: dict[tuple, dict] = {}
+    for c in found:
+        c["quote_refs"] = []
+        for ev in c["evidence"]:
+            q = quotes.get(_quote_key(ev))
+            if q is None:
+                q = quotes[_quote_key(ev)] = {"n": len(quotes) + 1, "claims": [], "first_claim": c["id"],
+                                              **{k: ev.get(k) for k in ("sentence", "url", "title", "site", "host",
+                                                                         "published")}}
+            if c["id"] not in q["claims"]:
+                q["claims"].append(c["id"])
+            c["quote_refs"].append(q["n"])
+    name = hit[1] if hit else entity.strip()
     return {
-        "entity": hit[1] if hit else entity.strip(),
+        "entity": name,
         "label": label,
         "aliases": aliases,
+        "names": sorted({n for n in [name, *aliases] if n and n.strip()}, key=len, reverse=True),
         "claims": found,
         "chains": chain_rows,
         "outlets": outlets,
         "quotes": sum(len(c["evidence"]) for c in found),
+        "sentences": list(quotes.values()),
         "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _ordered(found: list[dict]) -> list[dict]:
+    """Claims in the order the packet prints them: by type section, then as found."""
+    order = list(TYPE_TITLES) + sorted({c["type"] for c in found} - set(TYPE_TITLES))
+    return sorted(found, key=lambda c: order.index(c["type"]))
+
+
+def _sections(data: dict) -> list[tuple[str, list[dict]]]:
+    out = []
+    for rtype in list(TYPE_TITLES) + sorted({c["type"] for c in data["claims"]} - set(TYPE_TITLES)):
+        group = [c for c in data["claims"] if c["type"] == rtype]
+        if group:
+            out.append((TYPE_TITLES.get(rtype, rtype), group))
+    return out
+
+
+def _highlight(text: str, names: list[str], escape, mark) -> str:
+    """``text`` escaped, with every whole-word, any-case occurrence of the entity's names marked."""
+    names = [n for n in names if n.strip()]
+    if not names:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        out.append(mark(escape(m.group(0))))
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _also(ids: list[str]) -> str:
+    return ("claim " if len(ids) == 1 else "claims ") + ", ".join(ids)
+
+
+def _said_by(ev: dict) -> str:
+    return ev.get("attributed_to") or OWN_VOICE
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -88,15 +175,55 @@ def _safe_url(url: str | None) -> str | None:
     return url if scheme in ("http", "https") else None
 
 
+def _seen(c: dict) -> str:
+    if not c.get("first_seen"):
+        return "date unknown"
+    return c["first_seen"] if c["first_seen"] == c.get("last_seen") else f"{c['first_seen']} to {c['last_seen']}"
+
+
+def _summary_rows(data: dict) -> list[dict]:
+    rows = []
+    for c in data["claims"]:
+        rows.append({"id": c["id"], "claim": _title(c), "how": status_summary(c["evidence"], c["status"]),
+                     "sources": plural(c["sources"], "outlet"), "quotes": ", ".join(f"Q{n}" for n in c["quote_refs"]),
+                     "seen": _seen(c)})
+    return rows
+
+
+def _chain_text(r: dict) -> tuple[str, str]:
+    path = (f"{r['company']} → CEO {r['ceo']} → {r['award']} → conferred by {r['agency'] or 'an unnamed body'}"
+            + (f" ({r['year']})" if r.get("year") else ""))
+    backing = (f"position backed by {plural(r['position_sources'] or 0, 'independent source')} (claim "
+               f"#{r['position_claim_id']}), award by {plural(r['sources'] or 0, 'independent source')} "
+               f"(claim #{r['award_claim_id']})")
+    if _trail.in_post_note(r):  # issue 12: was the CEO in post in the award's year?
+        backing += "; " + _trail.in_post_note(r)
+    return path, backing
+
+
+def _trail_lines(c: dict) -> list[str]:
+    """Issue 12: when the fact held, was published and seen; the analyst's verdict."""
+    out = [_trail.times_line(c)]
+    if c.get("review"):
+        out.append(("REJECTED: " if c["review"]["verdict"] == "rejected" else "Reviewed: ") + _trail.review_note(c))
+    return [x for x in out if x]
+
+
+def _title(c: dict) -> str:
+    note = _trail.held_note(c)
+    return describe_claim(c) + (f" — {note}" if note else "")
+
+
 # -- HTML -------------------------------------------------------------------------------
 
 CSS = """
-body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+body{font-family:Georgia,serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
 h1{font-size:1.7rem;margin-bottom:.2rem} h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:2rem}
 .meta{color:#555;font-size:.9rem} .claim{margin:1.2rem 0;padding:.6rem .9rem;border-left:4px solid #4a6fa5;background:#f7f9fc}
 .claim h3{margin:.1rem 0 .3rem;font-size:1.05rem} blockquote{margin:.5rem 0 .2rem 0;padding-left:.8rem;border-left:2px solid #bbb;font-style:italic}
 .cite{font-size:.85rem;color:#444;margin-bottom:.6rem;word-break:break-all} table{border-collapse:collapse;width:100%}
-td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;font-size:.9rem} .path{font-size:1.05rem;font-weight:bold}
+td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;font-size:.9rem;vertical-align:top} .path{font-size:1.05rem;font-weight:bold}
+mark{background:#fff1a8;font-style:normal} .qn{font-weight:bold;font-style:normal;color:#4a6fa5} .again{font-size:.9rem;color:#444}
 """
 
 
@@ -104,43 +231,59 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _cite_html(ev: dict) -> str:
+def _quote_html(ev: dict, q: dict, names: list[str], claim_id: int) -> str:
+    status = _e(STATUS_TEXT.get(ev.get("status") or "", ev.get("status") or ""))
+    if q["first_claim"] != claim_id:  # printed in full under an earlier claim
+        return (f"<p class=\"again\"><span class=\"qn\">Q{q['n']}</span> (quoted in full under claim "
+                f"#{_e(q['first_claim'])}): {_e(ev.get('site') or ev.get('host'))}, "
+                f"{_e(ev.get('published') or 'date unknown')}; here {status}; attributed to {_e(_said_by(ev))}</p>")
     url = _safe_url(ev.get("url"))
     link = f'<a href="{_e(url)}">{_e(url)}</a>' if url else _e(ev.get("url"))
-    who = f"; attributed to {_e(ev['attributed_to'])}" if ev.get("attributed_to") else ""
-    return (f"<blockquote>{_e(ev['sentence'])}</blockquote><div class=\"cite\">{_e(ev.get('site') or ev.get('host'))}, "
-            f"{_e(ev.get('published') or 'date unknown')}{who}: {_e(ev.get('title') or '')} &mdash; {link}</div>")
+    also = [f"#{i}" for i in q["claims"] if i != claim_id]
+    also_txt = f"<br>Also supports {_also(also)}." if also else ""
+    sentence = _highlight(ev["sentence"], names, _e, lambda s: f"<mark>{s}</mark>")
+    notes = "".join(f"<br>{_e(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
+    return (f"<blockquote><span class=\"qn\">Q{q['n']}</span> {sentence}</blockquote>"
+            f"<div class=\"cite\">{status}; attributed to {_e(_said_by(ev))}<br>"
+            f"{_e(ev.get('site') or ev.get('host'))}, {_e(ev.get('published') or 'date unknown')}: "
+            f"{_e(ev.get('title') or '')} &mdash; {link}{also_txt}{notes}</div>")
 
 
 def render_html(data: dict) -> str:
+    quotes = {(q["url"], q["sentence"]): q for q in data["sentences"]}
     p = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          f"<title>Evidence packet: {_e(data['entity'])}</title><style>{CSS}</style></head><body>",
          f"<h1>Evidence packet: {_e(data['entity'])}</h1>",
          f"<p class=\"meta\">{_e(data['label'] or 'entity')}"
          + (f"; also called {_e(', '.join(data['aliases']))}" if data["aliases"] else "")
-         + f". {len(data['claims'])} claims, {data['quotes']} quotes from {len(data['outlets'])} outlets "
+         + f". {_e(plural(len(data['claims']), 'claim'))}, {_e(plural(data['quotes'], 'quote'))} "
+         f"({_e(plural(len(data['sentences']), 'distinct sentence'))}) from {_e(plural(len(data['outlets']), 'outlet'))} "
          f"({_e(', '.join(data['outlets']))}). Generated {_e(data['generated'])} by newsev.</p>",
-         f"<p>{_e(HOW_TO_READ)}</p>"]
+         "<h2>Summary</h2>",
+         "<table class=\"summary\"><tr><th>#</th><th>claim</th><th>how the quotes state it</th>"
+         "<th>independent sources</th><th>quotes</th><th>seen</th></tr>"]
+    for r in _summary_rows(data):
+        p.append(f"<tr><td>{_e(r['id'])}</td><td>{_e(r['claim'])}</td><td>{_e(r['how'])}</td>"
+                 f"<td>{_e(r['sources'])}</td><td>{_e(r['quotes'])}</td><td>{_e(r['seen'])}</td></tr>")
+    p.append("</table>")
+    p.append(f"<p>{_e(HOW_TO_READ)}</p>")
     if data["chains"]:
         p.append("<h2>CEO &rarr; award &rarr; agency</h2>")
         for r in data["chains"]:
-            p.append(f"<p class=\"path\">{_e(r['company'])} &rarr; CEO {_e(r['ceo'])} &rarr; {_e(r['award'])}"
-                     f" &rarr; conferred by {_e(r['agency'] or 'an unnamed body')}"
-                     + (f" ({_e(r['year'])})" if r.get("year") else "") + "</p>")
-            p.append(f"<p class=\"meta\">Position backed by {_e(r['position_sources'])} source(s) (claim "
-                     f"#{_e(r['position_claim_id'])}); award backed by {_e(r['sources'])} source(s) (claim "
-                     f"#{_e(r['award_claim_id'])}). The quotes are under the claims below.</p>")
-    for rtype in list(TYPE_TITLES) + sorted({c["type"] for c in data["claims"]} - set(TYPE_TITLES)):
-        group = [c for c in data["claims"] if c["type"] == rtype]
-        if not group:
-            continue
-        p.append(f"<h2>{_e(TYPE_TITLES.get(rtype, rtype))}</h2>")
+            path, backing = _chain_text(r)
+            p.append(f"<p class=\"path\">{_e(path)}</p>")
+            p.append(f"<p class=\"meta\">{_e(backing[0].upper() + backing[1:])}. "
+                     "The quotes are under the claims below.</p>")
+    for title, group in _sections(data):
+        p.append(f"<h2>{_e(title)}</h2>")
         for c in group:
-            p.append(f"<div class=\"claim\"><h3>#{_e(c['id'])} {_e(describe_claim(c))}</h3>"
-                     f"<div class=\"meta\">{_e(STATUS_TEXT.get(c['status'], c['status']))}; "
-                     f"{_e(c['sources'])} independent source(s); seen {_e(c['first_seen'])} to {_e(c['last_seen'])}; "
+            p.append(f"<div class=\"claim\"><h3>#{_e(c['id'])} {_e(_title(c))}</h3>"
+                     f"<div class=\"meta\">{_e(status_summary(c['evidence'], c['status']))}; "
+                     f"{_e(plural(c['sources'], 'independent source'))}; seen {_e(_seen(c))}; "
                      f"confidence {_e(round(c['confidence'] or 0, 2))}</div>")
-            p.extend(_cite_html(ev) for ev in c["evidence"])
+            p.extend(f"<div class=\"meta trail\">{_e(line)}</div>" for line in _trail_lines(c))
+            p.extend(_quote_html(ev, quotes[(ev.get("url"), ev["sentence"])], data["names"], c["id"])
+                     for ev in c["evidence"])
             p.append("</div>")
     p.append("</body></html>\n")
     return "\n".join(p)
@@ -164,48 +307,61 @@ def _md_url(url: str | None) -> str:
     return "<" + quote(safe, safe=":/?#[]@!$&'()*+,;=%~-._") + ">"
 
 
+def _quote_md(ev: dict, q: dict, names: list[str], claim_id: int) -> list[str]:
+    status = _m(STATUS_TEXT.get(ev.get("status") or "", ev.get("status") or ""))
+    where = f"{_m(ev.get('site') or ev.get('host'))}, {_m(ev.get('published') or 'date unknown')}"
+    if q["first_claim"] != claim_id:
+        return [f"- **Q{q['n']}** (quoted in full under claim #{q['first_claim']}): {where}; here {status}; "
+                f"attributed to {_m(_said_by(ev))}", ""]
+    also = [f"#{i}" for i in q["claims"] if i != claim_id]
+    sentence = _highlight(ev["sentence"], names, _m, lambda s: f"**{s}**")
+    notes = "".join(f" {_m(n[0].upper() + n[1:])}." for n in _trail.quote_notes(ev))
+    return [f"> **Q{q['n']}** {sentence}", "",
+            f"— {where}; {status}; attributed to {_m(_said_by(ev))}: {_m(ev.get('title') or '')} "
+            f"{_md_url(ev.get('url'))}" + (f". Also supports {_also(also)}." if also else "") + notes, ""]
+
+
 def render_markdown(data: dict) -> str:
+    quotes = {(q["url"], q["sentence"]): q for q in data["sentences"]}
     out = [f"# Evidence packet: {_m(data['entity'])}", "",
            f"{_m(data['label'] or 'entity')}"
            + (f"; also called {_m(', '.join(data['aliases']))}" if data["aliases"] else "")
-           + f". {len(data['claims'])} claims, {data['quotes']} quotes from {len(data['outlets'])} outlets "
+           + f". {plural(len(data['claims']), 'claim')}, {plural(data['quotes'], 'quote')} "
+           f"({plural(len(data['sentences']), 'distinct sentence')}) from {plural(len(data['outlets']), 'outlet')} "
            f"({_m(', '.join(data['outlets']))}). Generated {_m(data['generated'])} by newsev.", "",
-           _m(HOW_TO_READ), ""]
+           "## Summary", "",
+           "| # | claim | how the quotes state it | independent sources | quotes | seen |",
+           "|---|---|---|---|---|---|"]
+    for r in _summary_rows(data):
+        out.append(f"| {r['id']} | {_m(r['claim'])} | {_m(r['how'])} | {_m(r['sources'])} | {_m(r['quotes'])} "
+                   f"| {_m(r['seen'])} |")
+    out += ["", _m(HOW_TO_READ), ""]
     if data["chains"]:
         out += ["## CEO → award → agency", ""]
         for r in data["chains"]:
-            year = f" ({_m(r['year'])})" if r.get("year") else ""
-            out.append(f"- **{_m(r['company'])} → CEO {_m(r['ceo'])} → {_m(r['award'])} → conferred by "
-                       f"{_m(r['agency'] or 'an unnamed body')}{year}**: position backed by {r['position_sources']} "
-                       f"source(s) (claim #{r['position_claim_id']}), award by {r['sources']} source(s) "
-                       f"(claim #{r['award_claim_id']})")
+            path, backing = _chain_text(r)
+            out.append(f"- **{_m(path)}**: {_m(backing)}")
         out.append("")
-    for rtype in list(TYPE_TITLES) + sorted({c["type"] for c in data["claims"]} - set(TYPE_TITLES)):
-        group = [c for c in data["claims"] if c["type"] == rtype]
-        if not group:
-            continue
-        out += [f"## {_m(TYPE_TITLES.get(rtype, rtype))}", ""]
+    for title, group in _sections(data):
+        out += [f"## {_m(title)}", ""]
         for c in group:
-            out += [f"### #{c['id']} {_m(describe_claim(c))}", "",
-                    f"{_m(STATUS_TEXT.get(c['status'], c['status']))}; {c['sources']} independent source(s); "
-                    f"seen {_m(c['first_seen'])} to {_m(c['last_seen'])}; confidence {_m(round(c['confidence'] or 0, 2))}",
-                    ""]
+            out += [f"### #{c['id']} {_m(_title(c))}", "",
+                    f"{_m(status_summary(c['evidence'], c['status']))}; {plural(c['sources'], 'independent source')}; "
+                    f"seen {_m(_seen(c))}; confidence {_m(round(c['confidence'] or 0, 2))}", ""]
+            out += [x for line in _trail_lines(c) for x in (_m(line), "")]
             for ev in c["evidence"]:
-                who = f"; attributed to {_m(ev['attributed_to'])}" if ev.get("attributed_to") else ""
-                out += [f"> {_m(ev['sentence'])}", "",
-                        f"— {_m(ev.get('site') or ev.get('host'))}, {_m(ev.get('published') or 'date unknown')}{who}: "
-                        f"{_m(ev.get('title') or '')} {_md_url(ev.get('url'))}", ""]
+                out += _quote_md(ev, quotes[(ev.get("url"), ev["sentence"])], data["names"], c["id"])
     return "\n".join(out) + "\n"
 
 
-def write_packet(db: sqlite_utils.Database, entity: str, path: str | Path) -> Path:
+def write_packet(db: sqlite_utils.Database, entity: str, path: str | Path, include_rejected: bool = False) -> Path:
     """Write the packet for ``entity`` to ``path`` (.html/.htm or .md); returns the path.
     Raises LookupError when the database has no claim about the entity."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise ValueError(f"packet file must end in .html or .md, got {path.name!r}")
-    data = packet_data(db, entity)
+    data = packet_data(db, entity, include_rejected=include_rejected)
     text = render_html(data) if suffix in (".html", ".htm") else render_markdown(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -17,9 +17,12 @@ from typing import IO, Any, Iterator
 
 import sqlite_utils
 
+from pipeline import review as _review, timeline as _trail  # issue 12: times, reviews, checks
 from pipeline.store import entity_norms, normalize_name, resolve, translate_errors
 
 ASSERTED = "asserted"
+# The relation types of DESIGN.md; a filter naming anything else is refused with this list.
+RELATION_TYPES = ("holds_position", "received_award", "investment")
 MAX_TEXT = 500  # longer filter strings are cut: no real name or phrase is that long
 
 _EVIDENCE_SQL = """
@@ -49,6 +52,13 @@ def _date(value: str | None, name: str) -> str | None:
         raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
+def check_choice(value: str, valid, what: str) -> str:
+    """``value`` if it is one of ``valid``; else a ValueError that lists the valid ones."""
+    if value not in valid:
+        raise ValueError(f"unknown {what} {value!r}: use one of {', '.join(valid)}")
+    return value
+
+
 def _claim_row(r) -> dict[str, Any]:
     return {
         "id": r[0], "type": r[1], "args": json.loads(r[2]), "status": r[3], "sources": r[4],
@@ -69,8 +79,14 @@ def _attach_evidence(db: sqlite_utils.Database, claims: list[dict]) -> list[dict
 def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | None = None,
            since: str | None = None, until: str | None = None, min_sources: int | None = None,
            site: str | None = None, asserted_only: bool = False, limit: int | None = None,
-           with_evidence: bool = True) -> list[dict]:
+           with_evidence: bool = True, current: bool = False, reviewed: bool | None = None,
+           include_rejected: bool = False) -> list[dict]:
     """Claims matching every filter given, best corroborated first, each with its evidence.
+
+    Issue 12: ``current`` drops positions whose latest quote states them former or
+    incoming; ``reviewed`` keeps reviewed (True) or unreviewed (False) claims; rejected
+    claims are left out unless ``include_rejected``. Each claim comes with its three
+    ``times`` and its ``review``, each quote with its ``time``, ``rules`` and ``check``.
 
     ``entity`` matches the canonical name or any alias, any case; for an organization it
     also brings the awards of the people who hold a position there (so "Xiaomi" lists
@@ -78,6 +94,7 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     of evidence from such an article (dates: publication, else fetch date)."""
     where, params = [], []
     if type is not None:
+        check_choice(type, RELATION_TYPES, "claim type")
         where.append("c.type = ?")
         params.append(_clean(type))
     if entity is not None:
@@ -115,6 +132,10 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     if asserted_only:
         where.append("c.status = ?")
         params.append(ASSERTED)
+    if _trail.has_trail(db):  # issue 12: position time and analyst review
+        if current:
+            where.append(_trail.current_condition("c"))
+        where.append(_review.sql_filter("c", include_rejected=include_rejected, reviewed=reviewed))
     sql = f"SELECT {_CLAIM_COLS} FROM claims c"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -124,7 +145,7 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
         params.append(max(0, int(limit)))
     with translate_errors():
         out = [_claim_row(r) for r in db.execute(sql, params)]
-        return _attach_evidence(db, out) if with_evidence else out
+        return _trail.enrich(db, _attach_evidence(db, out)) if with_evidence else out
 
 
 def claim(db: sqlite_utils.Database, claim_id: int) -> dict | None:
@@ -132,7 +153,7 @@ def claim(db: sqlite_utils.Database, claim_id: int) -> dict | None:
     row = db.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id = ?", [int(claim_id)]).fetchone()
     if row is None:
         return None
-    return _attach_evidence(db, [_claim_row(row)])[0]
+    return _trail.enrich(db, _attach_evidence(db, [_claim_row(row)]))[0]
 
 
 def _name_filter(db, column_key: str, column_name: str, value: str) -> tuple[str, list]:
@@ -147,8 +168,12 @@ def _name_filter(db, column_key: str, column_name: str, value: str) -> tuple[str
 
 
 def chain_ceo_award_agency(db: sqlite_utils.Database, agency: str | None = None,
-                           with_evidence: bool = True) -> list[dict]:
-    """Which companies' chiefs received awards from which bodies (the first headline chain)."""
+                           with_evidence: bool = True, include_rejected: bool = False) -> list[dict]:
+    """Which companies' chiefs received awards from which bodies (the first headline chain).
+
+    Each row says whether the CEO was in post in the award's year (``in_post``: yes / no
+    only when the quotes state the years, else unknown); rows with a rejected claim are
+    left out unless ``include_rejected``."""
     sql = ("SELECT v.*, a.conferred_by_key FROM ceo_award_agency v JOIN awards a ON a.claim_id = v.award_claim_id")
     params: list = []
     if agency is not None:
@@ -157,6 +182,7 @@ def chain_ceo_award_agency(db: sqlite_utils.Database, agency: str | None = None,
     sql += " ORDER BY v.sources DESC, v.company, v.year"
     with translate_errors():
         rows = [dict(r) for r in db.query(sql, params)]
+    rows = _trail.chain_rows(db, rows, include_rejected=include_rejected)  # issue 12
     for r in rows:
         r.pop("conferred_by_key", None)
         if with_evidence:
@@ -168,7 +194,7 @@ def chain_ceo_award_agency(db: sqlite_utils.Database, agency: str | None = None,
 
 
 def chain_investments(db: sqlite_utils.Database, technology: str | None = None, investor: str | None = None,
-                      with_evidence: bool = True) -> list[dict]:
+                      with_evidence: bool = True, include_rejected: bool = False) -> list[dict]:
     """Who plans to put how much into which technology (the second headline chain)."""
     sql = "SELECT v.* FROM company_investments v JOIN investments i ON i.claim_id = v.claim_id"
     where, params = [], []
@@ -183,6 +209,8 @@ def chain_investments(db: sqlite_utils.Database, technology: str | None = None, 
         else:  # drive from the technology index
             where.append("v.claim_id IN (SELECT claim_id FROM investment_technologies WHERE technology = ?)")
         params.append(_clean(technology).casefold().strip())
+    if not include_rejected and _trail.has_trail(db):  # issue 12: rejected claims leave the chain
+        where.append("v.claim_id IN (SELECT c.id FROM claims c WHERE " + _review.sql_filter("c") + ")")
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY v.amount IS NULL, v.amount DESC, v.sources DESC, v.claim_id"
@@ -262,33 +290,49 @@ CSV_COLUMNS = ["claim_id", "type", "args", "status", "sources", "first_seen", "l
                "evidence_status", "attributed_to", "extractor_version"]
 
 
-def iter_claims(db: sqlite_utils.Database, batch: int = 500) -> Iterator[dict]:
+def iter_claims(db: sqlite_utils.Database, batch: int = 500, include_rejected: bool = True) -> Iterator[dict]:
     """Every claim with its evidence, in id order, a batch at a time (bounded memory)."""
     last = 0
+    keep = "" if include_rejected or not _trail.has_trail(db) else " AND " + _review.sql_filter("c")
     while True:
-        rows = db.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?",
+        rows = db.execute(f"SELECT {_CLAIM_COLS} FROM claims c WHERE c.id > ?{keep} ORDER BY c.id LIMIT ?",
                           [last, batch]).fetchall()
         if not rows:
             return
-        chunk = _attach_evidence(db, [_claim_row(r) for r in rows])
+        chunk = _trail.enrich(db, _attach_evidence(db, [_claim_row(r) for r in rows]))
         yield from chunk
         last = rows[-1][0]
 
 
-def export_claims(db: sqlite_utils.Database, fmt: str, out: str | Path | IO[str]) -> int:
+EXPORT_FORMATS = ("jsonl", "csv", "annotation", "ftm")
+
+
+def export_claims(db: sqlite_utils.Database, fmt: str, out: str | Path | IO[str],
+                  include_rejected: bool = False) -> int:
     """Write all claims with their evidence as JSON Lines (one claim a line) or CSV (one
-    evidence a line, claim columns repeated). Returns the number of claims written."""
+    evidence a line, claim columns repeated). Returns the number of claims written.
+    ``annotation`` (W3C Web Annotation JSON-LD, one per quote) and ``ftm``
+    (FollowTheMoney entities) return the number of annotations / entities. Rejected
+    claims are left out unless ``include_rejected``."""
     fmt = fmt.lower()
-    if fmt not in {"jsonl", "csv"}:
-        raise ValueError(f"unknown export format {fmt!r}: use jsonl or csv")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use {', '.join(EXPORT_FORMATS)}")
+    if fmt == "annotation":  # issue 12
+        from pipeline.annotation import export_annotations
+
+        return export_annotations(db, out, include_rejected=include_rejected)
+    if fmt == "ftm":
+        from pipeline.ftm import export_ftm
+
+        return export_ftm(db, out, include_rejected=include_rejected)
     if isinstance(out, (str, Path)):
         with open(out, "w", encoding="utf-8", newline="") as fh:
-            return export_claims(db, fmt, fh)
+            return export_claims(db, fmt, fh, include_rejected=include_rejected)
     n = 0
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
     if writer:
         writer.writeheader()
-    for c in iter_claims(db):
+    for c in iter_claims(db, include_rejected=include_rejected):
         n += 1
         if fmt == "jsonl":
             out.write(json.dumps(c, ensure_ascii=False) + "\n")
@@ -333,7 +377,8 @@ def _csv_rows(c: dict) -> Iterator[dict]:
 
 
 def describe_claim(c: dict) -> str:
-    """One-line human reading of a claim ("Lei Jun -- ceo of Xiaomi")."""
+    """One-line human reading of a claim ("Lei Jun is CEO of Xiaomi"); an investment's verb
+    follows the claim's status (invests, plans to invest, may invest)."""
     a = c["args"]
     if c["type"] == "holds_position":
         role = a.get("role") or "other"
@@ -348,7 +393,8 @@ def describe_claim(c: dict) -> str:
         money = amt.get("text") or (f"{amt.get('value'):,.0f} {amt.get('currency') or ''}".strip()
                                     if amt.get("value") is not None else "an undisclosed amount")
         techs = ", ".join(a.get("technology") or [])
-        parts = [f"{a.get('investor')} invests {money}"]
+        verb = {"planned": "plans to invest", "hedged": "may invest"}.get(c.get("status") or "", "invests")
+        parts = [f"{a.get('investor')} {verb} {money}"]
         if techs:
             parts.append(f"in {techs}")
         if a.get("target"):
@@ -360,4 +406,4 @@ def describe_claim(c: dict) -> str:
 
 
 __all__ = ["claims", "claim", "chain_ceo_award_agency", "chain_investments", "search", "export_claims",
-           "iter_claims", "claims_to_csv", "describe_claim", "fts_query", "normalize_name"]
+           "iter_claims", "claims_to_csv", "describe_claim", "check_choice", "RELATION_TYPES", "fts_query", "normalize_name"]

@@ -11,6 +11,8 @@ Why it looks like this:
   ``BEGIN IMMEDIATE`` transaction: a crash leaves either the whole article or nothing,
   and a scheduled ingest, a manual re-run and a query can share the file (WAL, busy
   timeout >= 5 s).
+* A canonical link may merge URLs, never let one origin overwrite another's stored text
+  (``placed``); every evidence row slices its article's text exactly.
 * ``sources`` counts independent sources: distinct hosts, with syndicated copies (near
   duplicate text under another URL, found by MinHash banding) counted once under the
   host of the first copy we stored.
@@ -37,7 +39,7 @@ import sqlite_utils
 
 from pipeline.types import Article, DocResult, FeedPoll, FetchError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # v4: evidence trail (issue 12)
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
 
 # -- errors -----------------------------------------------------------------------------
@@ -53,6 +55,10 @@ class DatabaseBusy(StoreError):
 
 class DiskFull(StoreError):
     """SQLite could not grow the file (disk full or ``max_page_count`` reached)."""
+
+
+class CorruptDatabase(StoreError):
+    """The file is not a sound SQLite database (``quick_check`` failed): never written into."""
 
 
 class RunLeaseHeld(StoreError):
@@ -345,13 +351,28 @@ def _configure(conn: sqlite3.Connection, timeout: float) -> None:
         raise StoreError(f"could not switch the database to WAL (journal_mode={mode})")
 
 
-def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S, check: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) the evidence database: WAL, busy timeout, foreign keys,
-    schema ensured. Safe when several processes open the same new file at once."""
+    schema ensured. Safe when several processes open the same new file at once.
+
+    ``check=True`` (the writing commands, at the start of a run) first runs
+    ``PRAGMA quick_check`` on an existing file and raises :class:`CorruptDatabase`
+    instead of writing into a damaged one."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(p), timeout=timeout, check_same_thread=False)
-    _configure(conn, timeout)
+    try:
+        if check and p.exists() and p.stat().st_size > 0:
+            check_integrity(conn, p)
+        _configure(conn, timeout)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and _translate(exc) is not exc:
+            raise _translate(exc) from exc
+        raise CorruptDatabase(_corrupt_message(p, str(exc))) from exc
+    except BaseException:
+        conn.close()
+        raise
     db = sqlite_utils.Database(conn)
     if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         with immediate(db):
@@ -360,8 +381,80 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqli
                 _migrate(db.conn)
                 for stmt in _split_sql(SCHEMA):
                     db.conn.execute(stmt)
+                _extend_for_trail(db.conn)  # issue 12
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
+
+
+# -- read-only open (issue 11: reading commands never write) ------------------------------
+
+
+class NotNewsevDatabase(StoreError):
+    """The file is empty, not SQLite, or an SQLite database without newsev's tables."""
+
+
+_CORE_TABLES = ("articles", "claims", "evidence")
+
+
+def open_db_readonly(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+    """Open an existing evidence database for reading only: ``mode=ro``, ``query_only``, no
+    schema, no WAL switch, so the file's bytes stay as they are (a concurrent ingest's
+    committed rows are still seen). Raises ``NotNewsevDatabase`` for an empty file,
+    a file that is not SQLite, or someone else's SQLite database, and FileNotFoundError
+    for a missing one."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"no database at {p}")
+    not_ours = NotNewsevDatabase(f"{p} is not a newsev database (it has no {', '.join(_CORE_TABLES)} tables); "
+                                 "it was left untouched")
+    if p.stat().st_size == 0:
+        raise not_ours
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA query_only = 1")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:  # "file is not a database"
+        conn.close()
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise not_ours from None
+        raise _translate(exc) from exc
+    if not set(_CORE_TABLES) <= names:
+        conn.close()
+        raise not_ours
+    return sqlite_utils.Database(conn)
+
+
+# -- end of read-only open ----------------------------------------------------------------
+
+
+def _corrupt_message(path: Path, detail: str) -> str:
+    return (f"{path} is damaged ({detail}); newsev will not write into it. Restore it from a backup, "
+            f"or move it away to start a new database (`sqlite3 {path} .recover` may save its rows)")
+
+
+def check_integrity(conn: sqlite3.Connection, path: str | os.PathLike = "the database") -> None:
+    """``PRAGMA quick_check`` (pages, records, free list; linear in the file size):
+    raises :class:`CorruptDatabase` with the first problems it names."""
+    with translate_errors():
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(20)").fetchall()]
+        rows = [r for r in rows if not _false_null_report(conn, r)] or ["ok"]
+    if rows != ["ok"]:
+        raise CorruptDatabase(_corrupt_message(Path(path), "; ".join(rows)[:300]))
+
+
+def _false_null_report(conn: sqlite3.Connection, message: str) -> bool:
+    """SQLite 3.40's quick_check reports "NULL value in T.C" for WITHOUT ROWID tables whose
+    primary key lists columns in another order than the table (``integrity_check`` says
+    ok): such a report counts only when the column really holds a NULL."""
+    m = re.fullmatch(r"NULL value in (\w+)\.(\w+)", message)
+    if not m:
+        return False
+    table, col = m.groups()
+    try:
+        return conn.execute(f'SELECT count(*) FROM "{table}" WHERE "{col}" IS NULL').fetchone()[0] == 0
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -373,6 +466,132 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE articles SET date = substr(coalesce(published, fetched_at), 1, 10)")
     if cols and "run_id" not in cols:  # v2 -> v3: the run that last changed the article
         conn.execute("ALTER TABLE articles ADD COLUMN run_id INTEGER")
+
+
+# -- evidence trail (issue 12): selectors, times, verifications, reviews, watchlist ------
+# Columns added to existing tables (old files get them by ALTER TABLE, new ones too, so
+# the CREATE TABLE statements above stay as they are) and tables of their own.
+TRAIL_COLUMNS = {
+    "evidence": {
+        "quote_prefix": "TEXT",  # W3C TextQuoteSelector prefix: up to 32 characters before the quote
+        "quote_suffix": "TEXT",  # ... and suffix: up to 32 characters after it
+        "time": "TEXT",  # JSON Relation.time of this quote (holds_position): state, acting, since, until
+        "rules": "TEXT",  # JSON list of the rule ids that produced it
+        "content_hash": "TEXT",  # hash of the article text the quote was taken from
+        "fetched_at": "TEXT",  # when that text was fetched
+    },
+    "positions": {"state": "TEXT", "acting": "INTEGER", "since": "INTEGER", "until": "INTEGER", "held": "TEXT"},
+    "claims": {"first_fetched": "TEXT", "last_fetched": "TEXT"},
+}
+
+TRAIL_SCHEMA = """
+CREATE INDEX IF NOT EXISTS idx_positions_state ON positions(state);
+CREATE TABLE IF NOT EXISTS verifications (
+    id INTEGER PRIMARY KEY,
+    checked_at TEXT NOT NULL,
+    claim_key TEXT NOT NULL,
+    claim_id INTEGER,
+    evidence_id INTEGER,
+    url TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    status TEXT NOT NULL,
+    match TEXT,
+    new_wording TEXT,
+    http_status INTEGER,
+    error TEXT,
+    content_hash TEXT,
+    same_text INTEGER
+);
+CREATE INDEX IF NOT EXISTS idx_verifications_quote ON verifications(claim_key, url, checked_at);
+CREATE INDEX IF NOT EXISTS idx_verifications_at ON verifications(checked_at);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY,
+    claim_key TEXT NOT NULL,
+    claim_type TEXT,
+    claim_args TEXT,
+    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    note TEXT,
+    reviewer TEXT,
+    at TEXT NOT NULL,
+    UNIQUE (claim_key, at, reviewer, verdict)
+);
+CREATE INDEX IF NOT EXISTS idx_reviews_key ON reviews(claim_key, at);
+CREATE VIEW IF NOT EXISTS latest_reviews AS
+SELECT r.* FROM reviews r
+WHERE r.id = (SELECT r2.id FROM reviews r2 WHERE r2.claim_key = r.claim_key ORDER BY r2.at DESC, r2.id DESC LIMIT 1);
+CREATE TABLE IF NOT EXISTS watchlist (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    normalized TEXT NOT NULL UNIQUE,
+    added_at TEXT,
+    added_by TEXT
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    run_id INTEGER,
+    kind TEXT NOT NULL,
+    watched TEXT NOT NULL,
+    claim_id INTEGER,
+    claim_key TEXT,
+    claim_type TEXT,
+    claim_text TEXT,
+    evidence_id INTEGER,
+    sentence TEXT,
+    url TEXT,
+    site TEXT,
+    title TEXT,
+    published TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_alerts_at ON alerts(at);
+CREATE VIEW IF NOT EXISTS claim_trail AS
+SELECT
+  c.id AS claim_id, c.type AS type, c.args AS args, c.status AS status, c.sources AS sources,
+  p.held AS held, p.state AS state, p.since AS since, p.until AS until,
+  (SELECT min(substr(a.published, 1, 10)) FROM evidence e JOIN articles a ON a.id = e.article_id
+    WHERE e.claim_id = c.id) AS first_published,
+  (SELECT max(substr(a.published, 1, 10)) FROM evidence e JOIN articles a ON a.id = e.article_id
+    WHERE e.claim_id = c.id) AS last_published,
+  c.first_fetched AS first_fetched, c.last_fetched AS last_fetched,
+  r.verdict AS review, r.reviewer AS reviewed_by, substr(r.at, 1, 10) AS reviewed_on,
+  (SELECT v.status || ' on ' || substr(v.checked_at, 1, 10) FROM verifications v WHERE v.claim_key = c.key
+    ORDER BY v.checked_at DESC, v.id DESC LIMIT 1) AS last_check
+FROM claims c
+LEFT JOIN positions p ON p.claim_id = c.id
+LEFT JOIN latest_reviews r ON r.claim_key = c.key;
+"""
+
+
+def _extend_for_trail(conn: sqlite3.Connection) -> None:
+    """Add the issue-12 columns where missing, then its tables and views (idempotent)."""
+    added = set()
+    for table, cols in TRAIL_COLUMNS.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        for col, decl in cols.items():
+            if col not in have:
+                conn.execute(f'ALTER TABLE {table} ADD COLUMN "{col}" {decl}')
+                added.add((table, col))
+    for stmt in _split_sql(TRAIL_SCHEMA):
+        conn.execute(stmt)
+    # rows stored before: selectors and fetch data from their article, positions summed up
+    if ("evidence", "quote_prefix") in added or ("evidence", "quote_suffix") in added:
+        conn.execute(
+            "UPDATE evidence SET"
+            " quote_prefix = (SELECT substr(a.text, max(evidence.start - 32, 0) + 1,"
+            "   evidence.start - max(evidence.start - 32, 0)) FROM articles a WHERE a.id = evidence.article_id),"
+            " quote_suffix = (SELECT substr(a.text, evidence.\"end\" + 1, 32) FROM articles a"
+            "   WHERE a.id = evidence.article_id),"
+            " content_hash = (SELECT a.content_hash FROM articles a WHERE a.id = evidence.article_id),"
+            " fetched_at = (SELECT a.fetched_at FROM articles a WHERE a.id = evidence.article_id)")
+    if ("claims", "first_fetched") in added or ("claims", "last_fetched") in added:
+        conn.execute("UPDATE claims SET first_fetched = (SELECT min(coalesce(e.fetched_at, a.fetched_at)) FROM evidence e"
+                     " JOIN articles a ON a.id = e.article_id WHERE e.claim_id = claims.id),"
+                     " last_fetched = (SELECT max(a.fetched_at) FROM evidence e JOIN articles a ON a.id = e.article_id"
+                     " WHERE e.claim_id = claims.id)")
+    if ("positions", "held") in added:
+        from pipeline import timeline
+
+        timeline.refresh_positions(conn, [r[0] for r in conn.execute("SELECT claim_id FROM positions")])
 
 
 def _split_sql(script: str) -> list[str]:
@@ -751,33 +970,91 @@ WHERE claims.id = :cid
 def refresh_claims(db_or_conn, claim_ids: Iterable[int]) -> None:
     """Recompute sources, dates, confidence and status; drop claims left without evidence."""
     conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
-    for cid in sorted(set(claim_ids)):
+    claim_ids = sorted(set(claim_ids))  # read twice below
+    for cid in claim_ids:
         n = conn.execute("SELECT count(*) FROM evidence WHERE claim_id = ?", [cid]).fetchone()[0]
         if n == 0:
             conn.execute("DELETE FROM claims WHERE id = ?", [cid])
         else:
             conn.execute(_REFRESH_SQL, {"cid": cid})
+    from pipeline import timeline  # issue 12: a position's state and years from its latest evidence
+
+    timeline.refresh_positions(conn, claim_ids)
 
 
 # -- articles ---------------------------------------------------------------------------
 
 
 def article_exists(db: sqlite_utils.Database, *, url: str | None = None, guid: str | None = None,
-                   content_hash: str | None = None) -> str | None:
-    """Canonical URL of the stored article known by this URL, GUID or content hash."""
+                   feed_url: str | None = None, content_hash: str | None = None) -> str | None:
+    """Canonical URL of the stored article known by this URL, GUID or content hash.
+
+    A GUID identifies an entry within its feed only (two feeds may both number their
+    items "1", "2", "3"), so it is looked up together with ``feed_url``. An article
+    whose text came from another origin through a canonical link does not count as
+    stored under that URL: its owner's own page is still fetched (and may replace it).
+    """
     q = [
-        (url, "SELECT url FROM articles WHERE url = ?"),
-        (url, "SELECT a.url FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?"),
-        (guid, "SELECT url FROM articles WHERE guid = ? LIMIT 1"),
-        (content_hash, "SELECT url FROM articles WHERE content_hash = ? AND text != '' LIMIT 1"),
+        (url, "SELECT url, fetched_url FROM articles WHERE url = ?", [url]),
+        (url, "SELECT a.url, NULL FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?", [url]),
+        (guid and feed_url, "SELECT url, NULL FROM articles WHERE guid = ? AND feed_url = ? LIMIT 1", [guid, feed_url]),
+        (content_hash, "SELECT url, NULL FROM articles WHERE content_hash = ? AND text != '' LIMIT 1",
+         [content_hash]),
     ]
     with translate_errors():
-        for value, sql in q:
-            if value:
-                row = db.execute(sql, [value]).fetchone()
-                if row:
+        for wanted, sql, params in q:
+            if wanted:
+                row = db.execute(sql, params).fetchone()
+                if row and not (row[1] and origin_of(row[1]) != origin_of(row[0])):
                     return row[0]
     return None
+
+
+def origin_of(url: str) -> str:
+    """Host and port of a URL: whose server wrote a text. ``http`` and ``https`` on
+    their default ports are one origin (a site moving to TLS is still itself)."""
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+def placed(db_or_conn, article: Article) -> Article:
+    """The article as it may be stored: a canonical link may merge URLs, but never let
+    one origin overwrite another's stored text.
+
+    A page names another origin's URL as its canonical (same registrable domain, or
+    the extractor would not have honoured it). It may take that URL while nothing is
+    stored there, or when the stored text came from the same origin; the canonical
+    URL's own origin may always (re)write it. Otherwise the page is what it is, a page
+    of its own origin, and is stored under its own URL (where an identical stored text
+    still merges it by content hash).
+    """
+    conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
+    if not article.fetched_url:
+        return article
+    mine = origin_of(article.fetched_url)
+    if mine == origin_of(article.url):
+        return article
+    with translate_errors():
+        row = conn.execute("SELECT fetched_url FROM articles WHERE url = ?", [article.url]).fetchone()
+    if row is None or origin_of(row[0] or article.url) == mine:
+        return article
+    return own_page(article)
+
+
+def own_page(article: Article) -> Article:
+    """The article keyed by the URL it was fetched from, its canonical link ignored."""
+    from dataclasses import replace
+
+    from pipeline.urls import canonicalize, site_of
+
+    url = canonicalize(article.fetched_url or article.url)
+    site = site_of(url) if article.site == site_of(article.url) else article.site
+    return replace(article, url=url, fetched_url=None, site=site)
 
 
 def _result_hash(article: Article, result: DocResult | None) -> str:
@@ -810,18 +1087,24 @@ def _locate(text: str, sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def write_article(db: sqlite_utils.Database, article: Article, result: DocResult | None,
-                  run_id: int | None = None) -> int:
+                  run_id: int | None = None, *, unplaced: list[str] | None = None) -> int:
     """Store one article and replace its evidence, in ONE ``BEGIN IMMEDIATE`` transaction.
 
     Returns the article id. A second URL with the same content hash returns the stored
     article's id (the URL is remembered in ``article_urls``); writing the same article and
-    result twice changes nothing (``run_id`` records the run that last changed it)."""
+    result twice changes nothing (``run_id`` records the run that last changed it).
+
+    Where the article is stored is decided by :func:`placed` (a canonical link never
+    lets one origin overwrite another's text). Evidence whose sentence is not in this
+    text is not stored (``text[start:end] == sentence`` holds for every row); such
+    sentences are appended to ``unplaced`` for the caller to record."""
     text = article.text or ""
     chash = article.content_hash or (content_hash_of(text) if text.strip() else "")
-    rhash = _result_hash(article, result)
     sig = minhash(text) if text.strip() else None
     conn = db.conn
     with immediate(db):
+        article = placed(conn, article)
+        rhash = _result_hash(article, result)
         existing = conn.execute("SELECT id, content_hash, result_hash FROM articles WHERE url = ?",
                                 [article.url]).fetchone()
         if existing is None and text.strip() and chash:
@@ -837,6 +1120,9 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                                  [article.fetched_url, dup[0]])
                 return dup[0]
         if existing is not None and existing[1] == chash and existing[2] == rhash:
+            from pipeline import timeline  # issue 12: newsev saw these claims again
+
+            timeline.seen_again(conn, existing[0], article.fetched_at or _now())
             return existing[0]  # nothing changed: leave every row as it is
 
         host = host_of(article.url)
@@ -878,6 +1164,9 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                              [(b, v, aid) for b, v in _bands(sig)])
 
         touched = {r[0] for r in conn.execute("SELECT DISTINCT claim_id FROM evidence WHERE article_id = ?", [aid])}
+        from pipeline import annotation, watch  # issue 12: quote selectors and watchlist alerts
+
+        before = watch.snapshot(conn, aid)
         conn.execute("DELETE FROM evidence WHERE article_id = ?", [aid])
         if result is not None and not article.skip_reason:
             changed: set[str] = set()
@@ -890,11 +1179,24 @@ def write_article(db: sqlite_utils.Database, article: Article, result: DocResult
                 touched.add(cid)
                 for ev in rel.evidence:
                     s, e = _locate(text, ev.sentence, ev.start, ev.end)
+                    if text[s:e] != ev.sentence:  # not this text's sentence: never stored as its evidence
+                        if unplaced is not None:
+                            unplaced.append(ev.sentence)
+                        continue
                     rows.append((cid, aid, ev.sentence, s, e, float(rel.confidence), rel.extractor_version,
-                                 rel.status, rel.attributed_to))
+                                 rel.status, rel.attributed_to)
+                                + annotation.stored_selector(text, s, e)  # issue 12: prefix, suffix
+                                + (json.dumps(rel.time, sort_keys=True) if rel.time is not None else None,
+                                   json.dumps(list(ev.rules)) if ev.rules else None,
+                                   chash or None, values["fetched_at"]))
             conn.executemany(
                 'INSERT INTO evidence (claim_id, article_id, sentence, start, "end", confidence,'
-                " extractor_version, status, attributed_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                " extractor_version, status, attributed_to, quote_prefix, quote_suffix, time, rules,"
+                " content_hash, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            from pipeline import timeline  # issue 12: first/last fetch, alerts for watched entities
+
+            timeline.seen_again(conn, aid, values["fetched_at"])
+            watch.record_alerts(conn, aid, before, run_id)
         refresh_claims(conn, touched)
         return aid
 
@@ -1052,8 +1354,155 @@ def record_error(db: sqlite_utils.Database, run_id: int | None, err: FetchError)
 
 
 __all__ = [
-    "open_db", "write_article", "delete_article", "article_exists", "get_feed_state", "save_feed_state",
+    "open_db", "write_article", "delete_article", "article_exists", "placed", "own_page", "origin_of", "get_feed_state", "save_feed_state",
     "start_run", "heartbeat", "finish_run", "list_runs", "run_errors", "record_error", "normalize_name",
     "resolve", "entity_norms", "refresh_claims", "immediate", "translate_errors", "minhash",
-    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "content_hash_of", "host_of",
+    "StoreError", "DatabaseBusy", "DiskFull", "RunLeaseHeld", "CorruptDatabase", "check_integrity", "content_hash_of", "host_of",
+    "open_db_readonly", "NotNewsevDatabase",
 ]
+
+
+# == polling at scale (pipeline/poller.py) =============================================
+# Feed entries not yet handed on (a per-feed cap per run leaves the rest for later runs,
+# and a 304 on the next poll must not lose them), robots.txt outcomes kept across runs,
+# and feeds waiting after repeated timeouts. Tables are appended to SCHEMA below and
+# also created on first use, so a database made before them gains them when it polls.
+
+POLL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feed_backlog (
+    id INTEGER PRIMARY KEY,
+    feed_url TEXT NOT NULL,
+    url TEXT NOT NULL,
+    guid TEXT,
+    title TEXT,
+    published TEXT,
+    summary TEXT,
+    added_at TEXT,
+    UNIQUE (feed_url, url)
+);
+CREATE INDEX IF NOT EXISTS idx_feed_backlog_url ON feed_backlog(url);
+CREATE TABLE IF NOT EXISTS robots_cache (
+    origin TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    body TEXT,
+    error_class TEXT,
+    message TEXT,
+    fetched_at TEXT,
+    expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_backoff (
+    url TEXT PRIMARY KEY,
+    timeouts INTEGER NOT NULL,
+    last_error TEXT,
+    last_at TEXT,
+    next_try REAL
+);
+"""
+SCHEMA = SCHEMA + POLL_SCHEMA
+
+from pipeline.types import FeedEntry  # noqa: E402
+
+def ensure_poll_tables(db: sqlite_utils.Database) -> None:
+    """Create the polling tables in a database made before they existed."""
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+                  " ('feed_backlog', 'robots_cache', 'feed_backoff')").fetchone()[0] < 3:
+        with immediate(db):
+            for stmt in _split_sql(POLL_SCHEMA):
+                db.conn.execute(stmt)
+
+
+def feed_states(db: sqlite_utils.Database) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of every known feed, in one query."""
+    with translate_errors():
+        return {u: (e, m) for u, e, m in db.execute("SELECT url, etag, last_modified FROM feeds")}
+
+
+def load_robots(db: sqlite_utils.Database, now: float | None = None) -> list[tuple]:
+    """Unexpired robots.txt records: (origin, state, body, error_class, message, expires)."""
+    ensure_poll_tables(db)
+    with translate_errors():
+        return db.execute("SELECT origin, state, body, error_class, message, expires FROM robots_cache"
+                          " WHERE expires > ?", [now if now is not None else time.time()]).fetchall()
+
+
+def load_feed_backoff(db: sqlite_utils.Database) -> dict[str, tuple[int, float | None]]:
+    """url -> (consecutive timeouts, epoch seconds before which the feed is not polled)."""
+    ensure_poll_tables(db)
+    with translate_errors():
+        return {u: (n, t) for u, n, t in db.execute("SELECT url, timeouts, next_try FROM feed_backoff")}
+
+
+_FEED_UPSERT = (
+    "INSERT INTO feeds (url, name, etag, last_modified, last_status, last_error, last_polled)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(url) DO UPDATE SET name = coalesce(excluded.name, name),"
+    " etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),"
+    " last_status = excluded.last_status, last_error = excluded.last_error, last_polled = excluded.last_polled")
+
+
+def save_polls(db: sqlite_utils.Database, polls: Iterable[tuple[FeedPoll, str | None]], *,
+               robots: Iterable[tuple] = (), backoff: Iterable[tuple] = (), keep: int = 1000) -> None:
+    """Record a batch of feed outcomes in one transaction: validators and status (as
+    ``save_feed_state``), their entries into the backlog (at most ``keep`` per feed,
+    the newest), robots.txt records
+    ``(origin, state, body, error_class, message, expires)`` and backoff changes
+    ``(url, timeouts, last_error, next_try)`` (timeouts 0 deletes the row)."""
+    ensure_poll_tables(db)
+    now = _now()
+    with immediate(db):
+        conn = db.conn
+        for poll, name in polls:
+            status = str(poll.status) if poll.status is not None else (poll.error.error_class if poll.error else None)
+            err = f"{poll.error.error_class}: {poll.error.message}" if poll.error else None
+            conn.execute(_FEED_UPSERT, [poll.feed_url, name, poll.etag, poll.last_modified, status, err, now])
+            conn.executemany(
+                "INSERT OR IGNORE INTO feed_backlog (feed_url, url, guid, title, published, summary, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(e.feed_url, e.url, e.guid, e.title, e.published, e.summary, now) for e in poll.entries])
+            if poll.entries:
+                conn.execute("DELETE FROM feed_backlog WHERE feed_url = ? AND id NOT IN (SELECT id FROM feed_backlog"
+                             " WHERE feed_url = ? ORDER BY published IS NULL, published DESC, id LIMIT ?)",
+                             [poll.feed_url, poll.feed_url, max(1, int(keep))])
+        for origin, state, body, error_class, message, expires in robots:
+            conn.execute("INSERT OR REPLACE INTO robots_cache (origin, state, body, error_class, message,"
+                         " fetched_at, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [origin, state, body, error_class, message, now, expires])
+        for url, timeouts, last_error, next_try in backoff:
+            if timeouts <= 0:
+                conn.execute("DELETE FROM feed_backoff WHERE url = ?", [url])
+            else:
+                conn.execute("INSERT OR REPLACE INTO feed_backoff (url, timeouts, last_error, last_at, next_try)"
+                             " VALUES (?, ?, ?, ?, ?)", [url, timeouts, last_error, now, next_try])
+
+
+def pending_entries(db: sqlite_utils.Database, feed_urls: Iterable[str], per_feed: int) -> list[FeedEntry]:
+    """Up to ``per_feed`` backlog entries of each feed, newest first (undated ones after
+    dated ones, in feed order); entries whose URL is already stored are dropped first."""
+    ensure_poll_tables(db)
+    wanted = set(feed_urls)
+    with immediate(db):
+        db.conn.execute("DELETE FROM feed_backlog WHERE url IN (SELECT url FROM articles)"
+                        " OR url IN (SELECT url FROM article_urls)")
+    with translate_errors():
+        rows = db.execute(
+            "SELECT feed_url, url, guid, title, published, summary FROM ("
+            " SELECT *, row_number() OVER (PARTITION BY feed_url ORDER BY published IS NULL, published DESC, id)"
+            " AS rn FROM feed_backlog) WHERE rn <= ? ORDER BY feed_url, rn", [max(0, int(per_feed))]).fetchall()
+    by_feed: dict[str, list[FeedEntry]] = {}
+    for f, u, g, t, p, s in rows:
+        if f in wanted:
+            by_feed.setdefault(f, []).append(FeedEntry(feed_url=f, url=u, guid=g, title=t, published=p, summary=s))
+    return [e for f in dict.fromkeys(feed_urls) for e in by_feed.get(f, [])]
+
+
+def drop_pending(db: sqlite_utils.Database, entries: Iterable[FeedEntry]) -> int:
+    """Remove entries from the backlog (known already, or failed for good)."""
+    pairs = [(e.feed_url, e.url) for e in entries]
+    if not pairs:
+        return 0
+    ensure_poll_tables(db)
+    with immediate(db):
+        before = db.conn.total_changes
+        db.conn.executemany("DELETE FROM feed_backlog WHERE feed_url = ? AND url = ?", pairs)
+        return db.conn.total_changes - before
+# == end of polling at scale ===========================================================

@@ -7,6 +7,7 @@ canonical URL can still be fetched. Query pairs are kept byte for byte (not re-e
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 # Parameters that only say who shared a link or which campaign it came from.
@@ -57,14 +58,33 @@ def site_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"}
+_PSL = None
+#: Blog platforms missing from the PSL, in its syntax (``models/extra_public_suffixes.txt``).
+EXTRA_SUFFIXES = Path(__file__).resolve().parent.parent / "models" / "extra_public_suffixes.txt"
+
+
+def _psl():
+    """The Public Suffix List shipped inside the ``publicsuffixlist`` package (ICANN and
+    private sections; nothing is downloaded), parsed once per process."""
+    global _PSL
+    if _PSL is None:
+        from publicsuffixlist import PSLFILE, PublicSuffixList
+
+        with open(PSLFILE, "rb") as fh:
+            source = fh.read() + b"\n" + EXTRA_SUFFIXES.read_bytes()
+        _PSL = PublicSuffixList(source, only_icann=False)
+    return _PSL
 
 
 def registrable_domain(url_or_host: str) -> str:
-    """Cheap guess of the registrable domain (``bbc.co.uk``, ``example.com``).
+    """The registrable domain of a URL or host by the Public Suffix List, private section
+    included: ``bbc.co.uk``, ``example.com``, but ``alice.github.io``, ``bob.blogspot.com``, ``carol.substack.com``,
+    ``bucket.s3.amazonaws.com`` and ``shop.ltd.uk``, which are sites of their own.
 
     Used to decide whether a page may name another URL as its canonical: same
-    registrable domain only, so a page cannot claim to be another site's article.
+    registrable domain only, so a page cannot claim to be another site's article. A host
+    that is itself a public suffix (``github.io``) or has no known suffix (``localhost``)
+    is its own site; so is an IP address.
     """
     host = url_or_host
     if "/" in url_or_host:
@@ -72,7 +92,8 @@ def registrable_domain(url_or_host: str) -> str:
     host = host.lower().rstrip(".").strip("[]")
     if re.fullmatch(r"[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*", host):
         return host  # an IP address is its own site
-    labels = host.split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host
+    return _psl().privatesuffix(host) or host

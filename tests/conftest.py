@@ -32,11 +32,15 @@ def corpora_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect server for the whole session (about 14 s to start)."""
-    from prefect.testing.utilities import prefect_test_harness
+    """One temporary Prefect server for the whole session, started lazily, the way the
+    commands start theirs (flows/server.py): its own database, tied to this process, so
+    even a killed pytest leaves no server behind."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from flows.server import temporary_server
+
+    with temporary_server() as api_url, temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield api_url
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +48,41 @@ def demo_db(tmp_path_factory):
     """`newsev demo` run once as a user runs it (a subprocess with its own temporary
     Prefect server); yields (database path, printed output)."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    # 100 columns, as the README transcripts (tests/readme_cog.py) are printed
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="100")
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "demo", "--db", str(db)],
                           capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return db, proc.stdout
+
+
+@pytest.fixture(autouse=True)
+def evidence_invariants(request, tmp_path_factory):
+    """After every test: each newsev database created or changed under pytest's
+    temporary directory by the test satisfies the evidence invariants
+    (tests/integrity.py). A test that corrupts a database on purpose is marked
+    ``no_invariants``."""
+    base = tmp_path_factory.getbasetemp()
+    before = _db_stamps(base)
+    yield
+    if request.node.get_closest_marker("no_invariants"):
+        return
+    from integrity import check_evidence_database, is_newsev_database
+
+    for path, stamp in _db_stamps(base).items():
+        if before.get(path) != stamp and is_newsev_database(path):
+            check_evidence_database(path)
+
+
+def _db_stamps(base: Path) -> dict[Path, tuple]:
+    out = {}
+    for path in base.rglob("*.db"):
+        stamp = []
+        for p in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = p.stat()
+                stamp.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append(None)
+        out[path] = tuple(stamp)
+    return out

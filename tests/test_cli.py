@@ -29,7 +29,7 @@ def test_every_command_help_has_an_example(command):
 
 @pytest.mark.parametrize("args, message", [
     (["ingest", "--feeds", "/nonexistent/feeds.toml", "--db", "/tmp/x.db"], "feeds file not found"),
-    (["runs", "--db", "/nonexistent/evidence.db"], "no database"),
+    (["runs", "--db", "/nonexistent/evidence.db"], "database not found: /nonexistent/evidence.db"),
     (["rerun", "ftp://example.com/a"], "not an http(s) URL"),
     (["serve", "--feeds", "/nonexistent/feeds.toml"], "feeds file not found"),
 ])

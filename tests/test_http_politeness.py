@@ -157,3 +157,42 @@ def test_robots_crawl_delay_spaces_requests(web):
         client.get(_url(web, "/q"))
     assert len(arrivals) == 2
     assert arrivals[1] - arrivals[0] >= 0.95
+
+
+def test_without_waiting_a_request_inside_the_host_delay_is_not_sent(web):
+    """``wait=False`` (the poller's mode): instead of sleeping, NotReady says when to come back."""
+    from pipeline.http import NotReady
+
+    arrivals = []
+    web.expect_request("/p").respond_with_handler(_recording(arrivals))
+    with HttpClient(test_settings(web, min_host_delay=0.5)) as client:
+        client.get(_url(web, "/p"), wait=False)
+        asked = time.monotonic()
+        with pytest.raises(NotReady) as info:
+            client.get(_url(web, "/p"), wait=False)
+        assert time.monotonic() - asked < 0.4  # it did not sleep out the delay
+        assert len(arrivals) == 1
+        assert 0.3 < info.value.at - asked <= 0.5
+        time.sleep(max(0.0, info.value.at - time.monotonic()))
+        client.get(_url(web, "/p"), wait=False)
+    assert len(arrivals) == 2
+
+
+def test_without_waiting_a_retry_comes_back_with_its_attempt_count(web):
+    from pipeline.http import NotReady
+
+    web.expect_request("/busy").respond_with_data("busy", status=503)
+    with HttpClient(test_settings(web, retries=2, backoff_base=0.05)) as client:
+        attempt, rounds = 0, 0
+        while True:
+            rounds += 1
+            try:
+                client.get(_url(web, "/busy"), wait=False, attempt=attempt)
+            except NotReady as exc:
+                attempt = exc.attempt
+                time.sleep(max(0.0, exc.at - time.monotonic()))
+                continue
+            except FetchFailed as exc:
+                assert exc.error.error_class == "HTTPStatus503"
+                break
+    assert rounds == 3 and attempt == 2

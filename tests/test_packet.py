@@ -94,7 +94,8 @@ def test_markdown_packet(db, tmp_path):
     out = write_packet(db, "miit", tmp_path / "miit.md").read_text()
     assert out.startswith(f"# Evidence packet: {MIIT}")
     assert "## CEO → award → agency" in out and "Xiaomi → CEO Lei Jun" in out
-    assert "> In 2019 the Ministry of Industry and Information Technology (MIIT) named Lei Jun" in out
+    # the quote, with the entity's names highlighted
+    assert "** In 2019 the **Ministry of Industry and Information Technology** (**MIIT**) named Lei Jun" in out
     assert "<https://lanternwire.example/xiaomi-weighs-options>" in out
 
 
@@ -109,3 +110,98 @@ def test_unknown_entity(db, tmp_path, name, exc):
 def test_bad_suffix(db, tmp_path, fname):
     with pytest.raises(ValueError):
         write_packet(db, "Xiaomi", tmp_path / fname)
+
+
+# -- what a reader of the packet needs (issue 11) --------------------------------------------
+
+
+def _text(doc: str) -> str:
+    """The HTML's text as a reader sees it (tags such as <mark> removed in place)."""
+    body = doc[doc.index("<body>"):]
+    return html.unescape(re.sub(r"<br>", " ", re.sub(r"<(?!br>)[^>]+>", "", body)))
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_summary_table_comes_first(db, tmp_path, suffix):
+    raw = write_packet(db, "Xiaomi", tmp_path / f"x{suffix}").read_text()
+    out = html.unescape(raw) if suffix == ".html" else raw
+    summary = out.index("Summary")
+    assert summary < out.index("CEO → award → agency") and summary < out.index("Positions held")
+    table = out[summary:out.index("Positions held")]
+    # every claim of the packet has a row in the summary, with its sentence and its outlets
+    for claim in packet_data(db, "Xiaomi")["claims"]:
+        assert f"{claim['id']}" in table
+    assert "Lei Jun is CEO of Xiaomi" in table
+    assert ("<table" in table) if suffix == ".html" else ("| # | claim |" in table)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_sentence_backing_several_claims_is_printed_once(db, tmp_path, suffix):
+    from store_fixtures import S1_CEO
+
+    out = write_packet(db, "Xiaomi", tmp_path / f"x{suffix}").read_text()
+    text = _text(out) if suffix == ".html" else out.replace("**", "").replace("\\.", ".")
+    # S1_CEO supports both the CEO and the founder claim: one full quote, one reference
+    assert text.count(S1_CEO.removesuffix(".")) == 1
+    assert "quoted in full under claim" in text
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_every_quote_shows_who_it_is_attributed_to(db, tmp_path, suffix):
+    out = write_packet(db, "Xiaomi", tmp_path / f"x{suffix}").read_text()
+    text = _text(out) if suffix == ".html" else out
+    data = packet_data(db, "Xiaomi")
+    n_quotes = sum(len(c["evidence"]) for c in data["claims"])
+    assert text.count("attributed to ") == n_quotes
+    assert "attributed to the filing" in text  # Lantern Wire's award sentence
+    assert "attributed to the outlet itself" in text
+
+
+def _mixed_status_db(path):
+    """One investment claim: one outlet states it as done, another as a plan."""
+    db = open_db(path)
+    fact = "Nordlicht Optics invested 40 million euros in photonics chips last year, its filing shows."
+    plan = "Nordlicht Optics plans to invest 40 million euros in photonics chips, its chief said."
+    args = {"investor": "Nordlicht Optics", "amount": {"value": 4e7, "currency": "EUR", "approximate": False,
+                                                        "text": "40 million euros"},
+            "technology": ["semiconductors"], "period": None, "target": None}
+    for url, site, sentence, status in [("https://one.example/a", "One Daily", fact, "asserted"),
+                                        ("https://two.example/b", "Two Weekly", plan, "planned")]:
+        text = "Opening line of the story. " + sentence + " Closing line of the story."
+        art = Article(url=url, text=text, title="Nordlicht story", published="2024-05-01", site=site)
+        write_article(db, art, DocResult(id=url, relations=(rel(text, "investment", args, sentence, status=status),)))
+    return db
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_planned_quote_is_not_labelled_stated_as_fact(tmp_path, suffix):
+    db = _mixed_status_db(tmp_path / "e.db")
+    out = write_packet(db, "Nordlicht Optics", tmp_path / f"n{suffix}").read_text()
+    text = _text(out) if suffix == ".html" else out
+    # the claim says how each quote states it; the quote with "plans to invest" says plan
+    assert "stated as fact in 1 quote, as a plan in 1 quote" in text
+    plan_at = text.index("plans to invest 40 million euros")
+    label = text[plan_at:plan_at + 400]
+    assert "stated as a plan or intention" in label and "stated as fact" not in label
+
+
+@pytest.mark.parametrize("suffix, mark", [(".html", "<mark>Xiaomi</mark>"), (".md", "**Xiaomi**")])
+def test_the_entity_name_is_highlighted_in_quotes(db, tmp_path, suffix, mark):
+    out = write_packet(db, "Xiaomi", tmp_path / f"x{suffix}").read_text()
+    if suffix == ".html":
+        quotes = re.findall(r"<blockquote>(.*?)</blockquote>", out)
+    else:
+        quotes = [line for line in out.splitlines() if line.startswith("> ")]
+    assert len(quotes) >= 4
+    assert all(mark in q for q in quotes if "xiaomi" in q.lower()), quotes
+    # a possessive is highlighted too ("Xiaomi's CEO")
+    assert "<mark>Xiaomi</mark>'s" in html.unescape(out) or "**Xiaomi**'s" in out
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_counts_are_in_words(tmp_path, suffix):
+    db = _mixed_status_db(tmp_path / "e.db")
+    out = write_packet(db, "Nordlicht Optics", tmp_path / f"n{suffix}").read_text()
+    text = _text(out) if suffix == ".html" else out
+    assert "1 claim," in text and "2 quotes" in text and "from 2 outlets" in text
+    assert "source(s)" not in text and "1 outlets" not in text and "1 claims" not in text

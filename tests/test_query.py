@@ -97,7 +97,8 @@ def test_hostile_strings_in_every_filter(db, s):
     n_claims = db.execute("SELECT count(*) FROM claims").fetchone()[0]
     assert q.claims(db, entity=s) == []
     assert q.claims(db, site=s) == []
-    assert q.claims(db, type=s) == []
+    with pytest.raises(ValueError, match="use one of holds_position, received_award, investment"):
+        q.claims(db, type=s)  # an unknown type is refused with the valid ones, never an empty answer
     assert q.chain_ceo_award_agency(db, agency=s) == []
     assert q.chain_investments(db, technology=s) == []
     assert q.chain_investments(db, investor=s) == []
@@ -171,3 +172,18 @@ def test_search_over_rank_cap_orders_newest_first(db, text):
     for kind, id_key in (("evidence", "evidence_id"), ("article", "article_id")):
         got = [h[id_key] for h in capped if h["kind"] == kind]
         assert got == sorted(got, reverse=True) and got
+
+
+@pytest.mark.parametrize("bad", ["ceo", "foo", "HOLDS_POSITION", ""])
+def test_unknown_claim_type_is_refused_with_the_valid_ones(db, bad):
+    with pytest.raises(ValueError) as err:
+        q.claims(db, type=bad)
+    assert all(t in str(err.value) for t in q.RELATION_TYPES)
+
+
+@pytest.mark.parametrize("status, verb", [("asserted", "invests"), ("planned", "plans to invest"),
+                                          ("hedged", "may invest")])
+def test_an_investment_reads_with_the_verb_of_its_status(status, verb):
+    c = {"type": "investment", "status": status,
+         "args": {"investor": "Xiaomi", "amount": {"text": "$7.7 billion"}, "technology": ["5G"]}}
+    assert q.describe_claim(c) == f"Xiaomi {verb} $7.7 billion in 5G"

@@ -136,15 +136,17 @@ def test_same_content_under_second_url_is_stored_once(seed_db):
 @pytest.mark.parametrize("kwargs, found", [
     ({"url": "https://harbourtech.example/2021/01/xiaomi-list"}, True),
     ({"url": "https://nowhere.example/x"}, False),
-    ({"guid": "guid-lantern-1"}, True),
-    ({"guid": "guid-missing"}, False),
+    ({"guid": "guid-lantern-1", "feed_url": "https://lanternwire.example/feed"}, True),
+    ({"guid": "guid-lantern-1", "feed_url": "https://otherfeed.example/feed"}, False),  # a GUID is per feed
+    ({"guid": "guid-lantern-1"}, False),
+    ({"guid": "guid-missing", "feed_url": "https://lanternwire.example/feed"}, False),
     ({"content_hash": store.content_hash_of(TEXT1)}, True),
     ({"content_hash": "0" * 64}, False),
     ({}, False),
 ])
 def test_article_exists(seed_db, kwargs, found):
     a2, r2 = seed_articles()[1]
-    write_article(seed_db, replace(a2, guid="guid-lantern-1"), r2)
+    write_article(seed_db, replace(a2, guid="guid-lantern-1", feed_url="https://lanternwire.example/feed"), r2)
     assert (article_exists(seed_db, **kwargs) is not None) is found
 
 

@@ -56,3 +56,43 @@ def test_canonicalize_is_idempotent():
 def test_site_and_registrable_domain(url, site, domain):
     assert site_of(url) == site
     assert registrable_domain(url) == domain
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("https://alice.github.io/post", "https://mallory.github.io/post"),
+        ("https://alice.blogspot.com/2020/01/x.html", "https://mallory.blogspot.com/2020/01/x.html"),
+        ("https://alice.substack.com/p/x", "https://mallory.substack.com/p/x"),
+        ("https://alice.s3.amazonaws.com/x.html", "https://mallory.s3.amazonaws.com/x.html"),
+        ("https://alice.ltd.uk/news", "https://mallory.ltd.uk/news"),
+        ("https://www.bbc.co.uk/news", "https://www.bbc.com/news"),
+        ("https://github.io/", "https://alice.github.io/"),
+    ],
+)
+def test_public_suffix_list_subdomains_are_different_sites(a, b):
+    assert registrable_domain(a) != registrable_domain(b)
+
+
+@pytest.mark.parametrize(
+    "host, domain",
+    [
+        ("alice.github.io", "alice.github.io"),
+        ("blog.alice.github.io", "alice.github.io"),
+        ("x.blogspot.com", "x.blogspot.com"),
+        ("b.s3.amazonaws.com", "b.s3.amazonaws.com"),
+        ("shop.ltd.uk", "shop.ltd.uk"),
+        ("news.bbc.co.uk", "bbc.co.uk"),
+        ("www.example.com", "example.com"),
+        ("github.io", "github.io"),
+        ("localhost", "localhost"),
+        ("Example.COM.", "example.com"),
+    ],
+)
+def test_registrable_domain_by_public_suffix_list(host, domain):
+    assert registrable_domain(host) == domain
+
+
+def test_same_site_subdomains_still_match():
+    assert registrable_domain("https://feeds.bbc.co.uk/x") == registrable_domain("https://www.bbc.co.uk/y")
+    assert registrable_domain("https://blog.alice.github.io/x") == registrable_domain("https://alice.github.io/")

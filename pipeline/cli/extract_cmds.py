@@ -30,6 +30,21 @@ def _read_docs(stream: TextIO, name: str) -> Iterator:
         yield Document(id=str(d["id"]), text=d.get("text") or "", date=d.get("date"))
 
 
+def _scorer_setting(value: Optional[str]) -> None:
+    """``--scorer on|off``: overrides the model's default for this process (NEWSEV_SCORER)."""
+    import os
+
+    if value is None:
+        return
+    v = value.strip().lower()
+    if v not in ("on", "off"):
+        raise UserError(f"--scorer takes on or off, not {value!r}")
+    os.environ["NEWSEV_SCORER"] = v
+
+
+SCORER_HELP = "Trained scorer on or off (default: as models/scorer/model.json says; env NEWSEV_SCORER)."
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
 
@@ -39,6 +54,7 @@ def register(app: typer.Typer) -> None:
         out: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write JSONL (default stdout)."),
         batch_size: int = typer.Option(32, "--batch-size", help="Documents per NLP batch."),
         processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
+        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|off", help=SCORER_HELP),
     ) -> None:
         """Extract relations with evidence from JSONL documents, one output line per input.
 
@@ -46,6 +62,7 @@ def register(app: typer.Typer) -> None:
         """
         from pipeline.relations import extract_documents
 
+        _scorer_setting(scorer)
         if infile == "-":
             src: TextIO = sys.stdin
         else:
@@ -75,15 +92,19 @@ def register(app: typer.Typer) -> None:
         errors: bool = typer.Option(False, "--errors", help="List every miss (FN) and false hit (FP)."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
         processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
+        by_rule_: bool = typer.Option(False, "--by-rule", help="Per rule id: fires, right, wrong, precision."),
+        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|off", help=SCORER_HELP),
     ) -> None:
         """Run extraction over a gold file and print precision, recall and F1 per type.
 
         Matching rules are those of ../shared/eval/score.py (see pipeline/evaluate.py).
+        With --by-rule, also one row per rule id found in the evidence of the predictions.
 
-        Example: newsev eval ../shared/eval/dev/redocred_dev.jsonl --errors
+        Example: newsev eval ../shared/eval/dev/redocred_dev.jsonl --by-rule
         """
-        from pipeline.evaluate import load_jsonl, predict, score, show_tuple
+        from pipeline.evaluate import by_rule, load_jsonl, predict, score, show_tuple
 
+        _scorer_setting(scorer)
         if not gold.is_file():
             raise UserError(f"no such file: {gold}")
         try:
@@ -93,8 +114,12 @@ def register(app: typer.Typer) -> None:
         with err_console.status(f"extracting {len(gold_docs)} documents..."):
             pred = predict(gold_docs.values(), n_process=processes)
         res = score(gold_docs, pred)
+        rules = by_rule(gold_docs, pred) if by_rule_ else None
         if as_json:
-            console.print_json(json.dumps(res.to_json()))
+            out = res.to_json()
+            if rules is not None:
+                out["rules"] = [r.to_json() for r in rules]
+            console.print_json(json.dumps(out))
             return
         from rich.table import Table
 
@@ -108,3 +133,43 @@ def register(app: typer.Typer) -> None:
                 console.print(f"{kind} {doc_id}: {show_tuple(t)}", markup=False, highlight=False)
         m = res.micro()
         console.print(f"micro P={m.precision:.3f} R={m.recall:.3f} F1={m.f1:.3f}")
+        if rules is not None:
+            rt = Table("rule", "fires", "scored", "right", "wrong", "shared", "P", title="by rule")
+            for r in rules:
+                p = r.precision
+                rt.add_row(r.rule, str(r.fires), str(r.scored), str(r.right), str(r.wrong), str(r.shared),
+                           "-" if p is None else f"{p:.3f}")
+            console.print(rt)
+
+    @app.command("train")
+    def train_cmd(
+        data: Path = typer.Option(None, "--data", help="Directory of the training gold files (default ../shared/train)."),
+        out_dir: Path = typer.Option(None, "--out", help="Where to write model.json and MODEL_CARD.md (default models/scorer)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the cross-validation report as JSON."),
+    ) -> None:
+        """Train the relation scorer on the gold files, cross-validated by document.
+
+        Reads knowledgenet_train.jsonl, fire_dev.jsonl and redocred_dev_full.jsonl in place
+        (plus models/scorer/own.jsonl), writes models/scorer/model.json, cv_report.json
+        and MODEL_CARD.md. Deterministic; a few minutes on one CPU.
+
+        Example: newsev train
+        """
+        from pipeline import learn
+
+        src = data or learn.TRAIN_DIR
+        if not src.is_dir():
+            raise UserError(f"no such directory: {src}")
+        paths = [src / f for f in learn.TRAIN_FILES if (src / f).is_file()]
+        if not paths:
+            raise UserError(f"none of {', '.join(learn.TRAIN_FILES)} in {src}")
+        if learn.OWN_FILE.is_file():
+            paths.append(learn.OWN_FILE)
+        kw = {"out_dir": out_dir} if out_dir else {}
+        with err_console.status(f"training on {len(paths)} files..."):
+            report = learn.train(paths, **kw)
+        report.pop("model", None)
+        if as_json:
+            console.print_json(json.dumps(report))
+            return
+        typer.echo(learn.summary(report))

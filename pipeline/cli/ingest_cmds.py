@@ -5,16 +5,22 @@ import json
 import logging
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
-from pipeline.cli.common import UserError, console, db_option_default, err_console
+from pipeline.cli.common import UserError, console, err_console, make_table, open_readonly, rows_table
 
 DEMO_DB = Path("data/demo.db")
+
+
+class RunsFmt(str, Enum):
+    table = "table"
+    json = "json"
 
 
 class _StatusHandler(logging.Handler):
@@ -52,14 +58,59 @@ def _progress(label: str) -> Iterator[None]:
             logger.removeHandler(handler)
 
 
+def _n(count, word: str) -> str:
+    """``1 feed``, ``2 feeds``."""
+    count = count or 0
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
 def _summary(result: dict) -> str:
     if result.get("status") == "skipped":
         return f"skipped: {result.get('reason')}"
-    return (f"run {result['run_id']} {result['status']}: {result.get('feeds', 0)} feeds "
+    return (f"run {result['run_id']} {result['status']}: {_n(result.get('feeds'), 'feed')} "
             f"({result.get('feeds_failed', 0)} failed, {result.get('feeds_not_modified', 0)} not modified), "
-            f"{result.get('new_entries', 0)} new entries, {result.get('written', 0)} articles stored "
-            f"({result.get('skipped', 0)} skipped, {result.get('duplicates', 0)} duplicates), "
-            f"{result.get('relations', 0)} relations, {result.get('errors', 0)} errors")
+            f"{_n(result.get('new_entries'), 'new entry').replace('entrys', 'entries')}, "
+            f"{_n(result.get('written'), 'article')} stored "
+            f"({result.get('skipped', 0)} skipped, {_n(result.get('duplicates'), 'duplicate')}), "
+            f"{_n(result.get('relations'), 'relation')}, {_n(result.get('errors'), 'error')}")
+
+
+def _writable_db(db: Path) -> None:
+    """A writing command refuses a damaged database before starting anything."""
+    from pipeline import store
+
+    try:
+        store.open_db(db, check=True).close()
+    except store.CorruptDatabase as exc:
+        raise UserError(str(exc)) from None
+
+
+@contextmanager
+def _orchestrated(kind: str, db: Path, label: str) -> Iterator[None]:
+    """Prefect for one command: a temporary server tied to this process (or
+    ``PREFECT_API_URL``); SIGTERM ends the command as Ctrl-C does. A server that cannot
+    be started is recorded as a failed run and ends the command with status 1."""
+    _ephemeral_prefect()
+    from flows.server import PrefectUnavailable, prefect_api, signals_end_the_command
+    from pipeline.runs import record_refused_start
+
+    with signals_end_the_command(), _progress(label):
+        stack = ExitStack()
+        try:
+            stack.enter_context(prefect_api())
+        except PrefectUnavailable as exc:
+            run_id = record_refused_start(db, kind, "PrefectUnavailable", str(exc))
+            err_console.print(f"[red]error:[/red] no Prefect API for this {kind}: {escape(str(exc))}"
+                              + (f" (recorded as run {run_id})" if run_id else ""))
+            raise typer.Exit(1) from None
+        with stack:
+            yield
+
+
+def _bookkeeping_note(result: dict) -> None:
+    if result.get("bookkeeping_error"):
+        err_console.print(f"[yellow]warning:[/yellow] the run's end could not be recorded: "
+                          f"{escape(result['bookkeeping_error'])}")
 
 
 def _run_ingest(feeds: Path, db: Path, max_per_feed: int | None, allow_private: bool,
@@ -72,12 +123,14 @@ def _run_ingest(feeds: Path, db: Path, max_per_feed: int | None, allow_private: 
         load_feeds(feeds)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    _ephemeral_prefect()
-    from flows.ingest import ingest_with_runner
+    _writable_db(db)
+    with _orchestrated("ingest", db, "starting Prefect and loading the model"):
+        from flows.ingest import ingest_with_runner
 
-    with _progress("starting Prefect and loading the model"):
-        return ingest_with_runner(dask_address=dask_address, feeds_path=str(feeds), db_path=str(db),
-                                  max_per_feed=max_per_feed, allow_private=allow_private, n_process=n_process)
+        result = ingest_with_runner(dask_address=dask_address, feeds_path=str(feeds), db_path=str(db),
+                                    max_per_feed=max_per_feed, allow_private=allow_private, n_process=n_process)
+    _bookkeeping_note(result)
+    return result
 
 
 def ingest_cmd(
@@ -117,17 +170,23 @@ def rerun_cmd(
     if not url.startswith(("http://", "https://")):
         raise UserError(f"not an http(s) URL: {url!r}")
     settings = load_settings()
-    _ephemeral_prefect()
-    from flows.ingest import rerun_url
+    db = db or settings.db_path
+    _writable_db(db)
+    with _orchestrated("rerun", db, f"re-running {url}"):
+        from flows.ingest import rerun_url
 
-    with _progress(f"re-running {url}"):
-        result = rerun_url(url=url, db_path=str(db or settings.db_path),
-                           allow_private=allow_private or settings.allow_private)
-    if result["status"] != "ok":
-        raise UserError(f"could not re-run {url}: {result.get('error') or result.get('skip_reason')} "
-                        f"(recorded in run {result['run_id']})")
+        result = rerun_url(url=url, db_path=str(db), allow_private=allow_private or settings.allow_private)
+    _bookkeeping_note(result)
+    if result["status"] not in ("ok", "partial"):
+        problem = str(result.get("error") or result.get("skip_reason"))
+        hint = ""
+        if "BlockedAddress" in problem and not (allow_private or settings.allow_private):
+            hint = ("; for a local test server such as `newsev demo --serve`, pass --allow-private "
+                    "(never in production: it lets feeds reach your own network)")
+        raise UserError(f"could not re-run {url}: {problem} (recorded in run {result['run_id']}){hint}")
     note = f", skipped by NLP: {result['skip_reason']}" if result.get("skip_reason") else ""
-    console.print(f"run {result['run_id']} ok: {result['url']} stored with {result['relations']} relations{note}")
+    console.print(f"run {result['run_id']} {result['status']}: {escape(result['url'])} stored with "
+                  f"{_n(result['relations'], 'relation')}{escape(note)}")
 
 
 def serve_cmd(
@@ -149,54 +208,95 @@ def serve_cmd(
         raise UserError(f"feeds file not found: {feeds}")
     from flows.serve import serve_ingest
 
-    console.print(f"serving ingestion on schedule {cron!r}; Ctrl-C stops")
+    console.print(f"serving ingestion on schedule {escape(repr(cron))}; Ctrl-C stops")
     serve_ingest(cron, feeds_path=str(feeds.resolve()), db_path=str((db or settings.db_path).resolve()),
                  max_per_feed=max_per_feed, allow_private=allow_private or settings.allow_private)
 
 
 def demo_cmd(
     db: Path = typer.Option(DEMO_DB, "--db", help="Database to fill (default data/demo.db)."),
+    serve: bool = typer.Option(False, "--serve", help="Only serve data/sample on 127.0.0.1 until Ctrl-C (no ingest): "
+                                                      "for `newsev rerun` and `newsev ingest --feeds "
+                                                      "data/sample/feeds.toml --allow-private`."),
+    port: Optional[int] = typer.Option(None, "--port", min=0, max=65535,
+                                       help="Port for the sample (default 8765, which data/sample/feeds.toml names; "
+                                            "the demo takes a free one when 8765 is busy)."),
 ) -> None:
     """Serve the bundled sample on 127.0.0.1, ingest it with the real flow, print the headline views.
 
     Example: newsev demo --db /tmp/demo.db
     """
     from pipeline import query, store
-    from pipeline.demo import sample_feeds_file, serve_directory
+    from pipeline.demo import SAMPLE_PORT, sample_feeds_file
 
+    if serve:
+        _serve_sample(SAMPLE_PORT if port is None else port)
+        return
     # Our own server on loopback: no need for the one-second politeness gap per host.
     os.environ.setdefault("NEWSEV_MIN_HOST_DELAY", "0.02")
-    with serve_directory() as base_url, tempfile.TemporaryDirectory() as tmp:
+    with _sample_server(port, fallback=port is None) as base_url, tempfile.TemporaryDirectory() as tmp:
         feeds = sample_feeds_file(base_url, Path(tmp) / "feeds.toml")
         console.print(f"serving data/sample at {base_url}")
         result = _run_ingest(feeds, db, None, True)
     database = store.open_db(db)
-    _print_rows("CEO -> award -> agency", query.chain_ceo_award_agency(database),
+    _print_rows("CEO -> award -> agency", query.chain_ceo_award_agency(database, with_evidence=False),
                 ["company", "ceo", "award", "agency", "year", "sources"])
-    _print_rows("company -> amount -> technology", query.chain_investments(database),
+    _print_rows("company -> amount -> technology", query.chain_investments(database, with_evidence=False),
                 ["investor", "amount_text", "currency", "technology", "period", "status", "sources"])
+    database.close()
     console.print(_summary(result))
     console.print(f"next: newsev query claims --entity Xiaomi --db {db}")
 
 
+@contextmanager
+def _sample_server(port: int | None, fallback: bool) -> Iterator[str]:
+    """The sample server on ``port`` (default 8765); a free port instead when told so and busy."""
+    from pipeline.demo import SAMPLE_PORT, serve_directory
+
+    try:
+        with serve_directory(port=SAMPLE_PORT if port is None else port) as base:
+            yield base
+        return
+    except OSError as exc:
+        if not fallback:
+            raise UserError(f"cannot serve the sample on 127.0.0.1:{port}: {exc.strerror or exc} "
+                            "(is `newsev demo --serve` already running? pass --port)") from None
+    with serve_directory(port=0) as base:
+        yield base
+
+
+def _serve_sample(port: int) -> None:
+    import threading
+
+    from pipeline.demo import SAMPLE_PORT
+
+    with _sample_server(port, fallback=False) as base:
+        console.print(f"serving data/sample at {base} until Ctrl-C")
+        if port == SAMPLE_PORT:
+            console.print("try: newsev ingest --feeds data/sample/feeds.toml --db /tmp/sample.db --allow-private")
+        else:
+            console.print(f"data/sample/feeds.toml names port {SAMPLE_PORT}: serve there for `newsev ingest --feeds "
+                          "data/sample/feeds.toml`")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            console.print("stopped")
+
+
 def _print_rows(title: str, rows: list[dict], columns: list[str] | None = None) -> None:
-    table = Table(title=title)
     if not rows:
-        console.print(f"{title}: no rows")
+        console.print(f"{escape(title)}: no rows")
         return
     columns = [c for c in (columns or list(rows[0])) if c in rows[0]]
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
-    console.print(table)
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    console.print(rows_table(title, columns, cells))
 
 
 def runs_cmd(
     db: Path = typer.Option(None, "--db", help="Evidence database (default data/evidence.db)."),
     limit: int = typer.Option(20, "--limit", min=1, help="How many recent runs."),
     errors: Optional[int] = typer.Option(None, "--errors", help="List the failures of this run id."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: RunsFmt = typer.Option(RunsFmt.table, "--format", help="table | json."),
 ) -> None:
     """List past runs with their counts and failures.
 
@@ -204,25 +304,28 @@ def runs_cmd(
     """
     from pipeline import store
 
-    path = db or db_option_default()
-    if not Path(path).is_file():
-        raise UserError(f"no database at {path}: run 'newsev ingest' or 'newsev demo' first")
-    database = store.open_db(path)
-    rows = store.run_errors(database, errors) if errors is not None else store.list_runs(database, limit=limit)
-    if fmt == "json":
+    database = open_readonly(db)
+    if errors is not None:
+        if database.execute("SELECT 1 FROM runs WHERE id = ?", [errors]).fetchone() is None:
+            raise UserError(f"no run with id {errors} in this database (`newsev runs` lists the runs)")
+        rows = store.run_errors(database, errors)
+    else:
+        rows = store.list_runs(database, limit=limit)
+    if fmt is RunsFmt.json:
         console.print_json(json.dumps(rows, default=str))
         return
     if errors is not None:
+        if not rows:
+            console.print(f"run {errors} recorded no failures")
+            return
         _print_rows(f"failures of run {errors}", rows)
         return
-    table = Table(title="runs")
-    for col in ("id", "kind", "started", "finished", "status", "stored", "relations", "errors"):
-        table.add_column(col)
+    table = make_table("runs", ["id", "kind", "started", "finished", "status", "stored", "relations", "errors"])
     for r in rows:
         counts = r.get("counts") or {}
         if isinstance(counts, str):
             counts = json.loads(counts)
-        table.add_row(str(r["id"]), r["kind"], str(r.get("started_at") or "")[:19],
+        table.add_row(str(r["id"]), escape(r["kind"]), str(r.get("started_at") or "")[:19],
                       str(r.get("finished_at") or "")[:19],
                       str(r.get("status") or ""), str(counts.get("written", "")), str(counts.get("relations", "")),
                       str(r.get("errors", counts.get("errors", ""))))

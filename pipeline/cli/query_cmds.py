@@ -15,7 +15,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.cli.common import UserError, console, db_option_default
+from pipeline.cli.common import UserError, console, db_option_default, open_readonly, rows_table
+
+
+class ClaimType(str, Enum):
+    """The relation types of DESIGN.md (``pipeline.query.RELATION_TYPES``)."""
+
+    holds_position = "holds_position"
+    received_award = "received_award"
+    investment = "investment"
 
 
 class Fmt(str, Enum):
@@ -28,6 +36,13 @@ class Fmt(str, Enum):
 class ExportFmt(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    annotation = "annotation"  # W3C Web Annotation JSON-LD, one per quote (issue 12)
+    ftm = "ftm"  # FollowTheMoney entities, one per line (issue 12)
+
+
+EXPORT_UNIT = {"jsonl": ("claim", "claims"), "csv": ("claim", "claims"), "annotation": ("annotation", "annotations"),
+               "ftm": ("FtM entity", "FtM entities")}
+REJECTED_HELP = "Keep claims an analyst rejected (newsev review --reject); they are left out by default."
 
 
 TABLE_LIMIT = 100
@@ -35,13 +50,9 @@ DB_HELP = "Evidence database (default data/evidence.db, or $NEWSEV_DB)."
 
 
 def _open(db: Optional[Path]):
-    """Open an existing database; a missing file is a user error, not a new empty DB."""
-    from pipeline.store import open_db
-
-    path = Path(db) if db else db_option_default()
-    if not path.is_file():
-        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
-    return open_db(path)
+    """Open an existing database read-only; a missing file or a file that is not a newsev
+    database is a user error, never a new or changed file."""
+    return open_readonly(db)
 
 
 def _dump_json(obj) -> None:
@@ -49,24 +60,33 @@ def _dump_json(obj) -> None:
 
 
 def _claims_table(rows: list[dict], title: str) -> Table:
+    """One claim a row: its sentence, how corroborated, and its first quote. The type is
+    in the sentence and the confidence in --format json; in 80 columns the two texts keep
+    most of the width."""
     from pipeline.query import describe_claim
 
     t = Table(title=title, show_lines=True)
-    for col, kw in [("id", {"justify": "right"}), ("type", {}), ("claim", {"ratio": 3}), ("status", {}),
-                    ("sources", {"justify": "right"}), ("seen", {}), ("conf", {"justify": "right"}),
-                    ("first quote", {"ratio": 4})]:
-        t.add_column(col, **kw)
+    t.add_column("id", justify="right", no_wrap=True)
+    t.add_column("claim", ratio=3, overflow="fold")
+    t.add_column("status", no_wrap=True)
+    t.add_column("sources", justify="right", no_wrap=True)
+    t.add_column("seen", no_wrap=True)
+    t.add_column("first quote", ratio=4, overflow="fold")
     for c in rows:
         first = c["evidence"][0] if c["evidence"] else None
         quote = f"\"{first['sentence']}\"\n— {first['site'] or first['host']}, {first['published']}" if first else ""
-        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']} .. {c['last_seen']}"
-        t.add_row(str(c["id"]), c["type"], escape(describe_claim(c)), c["status"] or "", str(c["sources"]),
-                  seen or "", f"{c['confidence']:.2f}" if c["confidence"] is not None else "", escape(quote))
+        seen = c["first_seen"] if c["first_seen"] == c["last_seen"] else f"{c['first_seen']}\n{c['last_seen']}"
+        text = describe_claim(c)
+        from pipeline.timeline import held_note, review_note  # issue 12: when it held, analyst review
+
+        text += "".join(f"\n{n}" for n in (held_note(c), review_note(c)) if n)
+        t.add_row(str(c["id"]), escape(text), c["status"] or "", str(c["sources"]), seen or "",
+                  escape(quote))
     return t
 
 
 def claims_cmd(
-    type: Optional[str] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
+    type: Optional[ClaimType] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
     entity: Optional[str] = typer.Option(None, "--entity", help="Company, person, agency or award; any alias, any case."),
     since: Optional[str] = typer.Option(None, "--since", help="Only claims with evidence published on/after this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only claims with evidence published on/before this date."),
@@ -75,6 +95,11 @@ def claims_cmd(
     asserted_only: bool = typer.Option(False, "--asserted-only", help="Drop hedged and planned claims."),
     limit: Optional[int] = typer.Option(None, "--limit", min=0,
                                         help="At most N claims (tables show 100 unless told otherwise)."),
+    current: bool = typer.Option(False, "--current",
+                                 help="Drop positions whose latest quote states them former or incoming."),
+    reviewed: Optional[bool] = typer.Option(None, "--reviewed/--unreviewed",
+                                            help="Only claims an analyst has reviewed / has not reviewed."),
+    include_rejected: bool = typer.Option(False, "--include-rejected", help=REJECTED_HELP),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -89,8 +114,9 @@ def claims_cmd(
     if fmt is Fmt.table and limit is None:
         shown = TABLE_LIMIT + 1  # a terminal table of every claim helps nobody; say so below
     try:
-        rows = claims(d, type=type, entity=entity, since=since, until=until, min_sources=min_sources,
-                      site=site, asserted_only=asserted_only, limit=shown)
+        rows = claims(d, type=type.value if type else None, entity=entity, since=since, until=until, min_sources=min_sources,
+                      site=site, asserted_only=asserted_only, limit=shown, current=current, reviewed=reviewed,
+                      include_rejected=include_rejected)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     more = fmt is Fmt.table and limit is None and len(rows) > TABLE_LIMIT
@@ -103,14 +129,15 @@ def claims_cmd(
     elif fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv(rows))
     else:
-        console.print(_claims_table(rows, f"{len(rows)} claims" + (" (the best corroborated)" if more else "")))
+        noun = "claim" if len(rows) == 1 else "claims"
+        console.print(_claims_table(rows, f"{len(rows)} {noun}" + (" (the best corroborated)" if more else "")))
         if more:
             console.print(f"more than {TABLE_LIMIT} claims match: narrow the filters, pass --limit N, "
                           "or use --format json|jsonl|csv for all of them")
 
 
 def evidence_cmd(
-    claim_id: int = typer.Argument(..., help="Claim id, as shown by `newsev query claims`."),
+    claim_id: int = typer.Argument(..., metavar="CLAIM_ID", help="Claim id, as shown by `newsev query claims`."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -133,38 +160,55 @@ def evidence_cmd(
     if fmt is Fmt.csv:
         sys.stdout.write(claims_to_csv([c]))
         return
-    console.print(f"[bold]claim {c['id']}[/bold] ({c['type']}, {c['status']}): {escape(describe_claim(c))}")
-    console.print(f"{c['sources']} independent sources, seen {c['first_seen']} .. {c['last_seen']}, "
+    console.print(f"[bold]claim {c['id']}[/bold] ({escape(c['type'])}, {escape(str(c['status']))}): "
+                  f"{escape(describe_claim(c))}")
+    src = "independent source" if c["sources"] == 1 else "independent sources"
+    console.print(f"{c['sources']} {src}, seen {c['first_seen']} .. {c['last_seen']}, "
                   f"confidence {c['confidence']:.2f}")
+    from pipeline.timeline import quote_notes, review_note, times_line  # issue 12
+
+    for line in (times_line(c), review_note(c) and f"review: {review_note(c)}"):
+        if line:
+            console.print(escape(line))
     t = Table(show_lines=True)
-    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url"]:
+    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url", "time / check"]:
         t.add_column(col, overflow="fold")
     for e in c["evidence"]:
         t.add_row(e["published"] or "", escape(e["site"] or e["host"] or ""), escape(e["sentence"]),
                   f"{e['start']}-{e['end']}", f"{e['confidence']:.2f}", escape(e["attributed_to"] or ""),
-                  escape(e["url"]))
+                  escape(e["url"]), escape("\n".join(quote_notes(e))))
     console.print(t)
 
 
 def chain_ceo_cmd(
     agency: Optional[str] = typer.Option(None, "--agency", help="Only awards from this body (name or alias)."),
+    include_rejected: bool = typer.Option(False, "--include-rejected", help=REJECTED_HELP),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Which companies' chiefs received awards from which state bodies.
 
+    "in post" says whether the CEO held the post in the award's year: yes or no only when
+    the quotes state the years of the post, else unknown.
+
     Example: newsev query chain ceo-award-agency --agency MIIT
     """
     from pipeline.query import chain_ceo_award_agency
 
-    rows = chain_ceo_award_agency(_open(db), agency=agency, with_evidence=fmt in (Fmt.json, Fmt.jsonl))
-    _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "sources", "position_sources"],
+    rows = chain_ceo_award_agency(_open(db), agency=agency, with_evidence=fmt in (Fmt.json, Fmt.jsonl),
+                                  include_rejected=include_rejected)
+    if fmt is Fmt.table:
+        for r in rows:  # issue 12: "yes (CEO (since 2010))"
+            if r.get("in_post"):
+                r["in post"] = r["in_post"] + (f" ({r['ceo_held']})" if r["in_post"] != "unknown" else "")
+    _print_rows(rows, fmt, ["company", "ceo", "award", "agency", "year", "in post", "sources", "position_sources"],
                 "CEO -> award -> agency")
 
 
 def chain_investments_cmd(
     technology: Optional[str] = typer.Option(None, "--technology", help="Only this technology (AI, 5G, ...)."),
     investor: Optional[str] = typer.Option(None, "--investor", help="Only this investor (name or alias)."),
+    include_rejected: bool = typer.Option(False, "--include-rejected", help=REJECTED_HELP),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f", help="table | json | jsonl | csv."),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -175,11 +219,11 @@ def chain_investments_cmd(
     from pipeline.query import chain_investments
 
     rows = chain_investments(_open(db), technology=technology, investor=investor,
-                             with_evidence=fmt in (Fmt.json, Fmt.jsonl))
+                             with_evidence=fmt in (Fmt.json, Fmt.jsonl), include_rejected=include_rejected)
     for r in rows:
         if r.get("amount") is not None and fmt is Fmt.table:
             r["amount"] = r["amount_text"] or f"{r['amount']:,.0f} {r['currency'] or ''}"
-    _print_rows(rows, fmt, ["investor", "amount", "currency", "technology", "period", "target", "status", "sources"],
+    _print_rows(rows, fmt, ["investor", "amount", "technology", "period", "target", "status", "sources"],
                 "company -> amount -> technology")
 
 
@@ -197,12 +241,10 @@ def _print_rows(rows: list[dict], fmt: Fmt, cols: list[str], title: str) -> None
         for r in rows:
             w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
     else:
-        t = Table(title=f"{title}: {len(rows)} rows", show_lines=True)
-        for c in cols:
-            t.add_column(c, overflow="fold")
-        for r in rows:
-            t.add_row(*[escape("" if r.get(c) is None else str(r.get(c))) for c in cols])
-        console.print(t)
+        cols = [c for c in cols if any(r.get(c) not in (None, "") for r in rows)] or cols  # no empty columns
+        cells = [["" if r.get(c) is None else str(r.get(c)) for c in cols] for r in rows]
+        console.print(rows_table(f"{title}: {len(rows)} {'row' if len(rows) == 1 else 'rows'}", cols, cells,
+                                 show_lines=True))
 
 
 def search_cmd(
@@ -236,12 +278,13 @@ def search_cmd(
                 w.writerow([h["kind"], h["snippet"], h["url"], h["title"], h["site"], h["published"],
                             " ".join(str(c["id"]) for c in h["claims"])])
         return
-    t = Table(title=f"{len(hits)} hits for {escape(text[:80])!s}", show_lines=True)
+    t = Table(title=f"{len(hits)} {'hit' if len(hits) == 1 else 'hits'} for {escape(text[:80])!s}", show_lines=True)
     for c in ["kind", "snippet", "outlet / date", "claims"]:
         t.add_column(c, overflow="fold")
     for h in hits:
         snip = escape(h["snippet"]).replace(start, "[bold yellow]").replace(end, "[/bold yellow]")
-        claims_txt = "\n".join(f"#{c['id']} {escape(describe_claim(c))} ({c['sources']} src)" for c in h["claims"])
+        claims_txt = "\n".join(f"#{c['id']} {escape(describe_claim(c))} ({c['sources']} "
+                               f"{'outlet' if c['sources'] == 1 else 'outlets'})" for c in h["claims"])
         t.add_row(h["kind"], snip, escape(f"{h['site'] or ''} {h['published'] or ''}\n{h['url']}"), claims_txt)
     console.print(t)
 
@@ -249,6 +292,7 @@ def search_cmd(
 def packet_cmd(
     entity: str = typer.Argument(..., help="Company or person (any alias)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="FILE.html or FILE.md (default ENTITY.html)."),
+    include_rejected: bool = typer.Option(False, "--include-rejected", help=REJECTED_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Write a self-contained evidence packet for one company or person.
@@ -262,30 +306,33 @@ def packet_cmd(
 
         output = Path((re.sub(r"[^\w.-]+", "_", entity).strip("_") or "packet") + ".html")
     try:
-        path = write_packet(_open(db), entity, output)
+        path = write_packet(_open(db), entity, output, include_rejected=include_rejected)
     except (LookupError, ValueError) as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from None
-    console.print(f"wrote evidence packet for {escape(entity)} to {path}")
+    console.print(f"wrote evidence packet for {escape(entity)} to {escape(str(path))}")
 
 
 def export_cmd(
-    fmt: ExportFmt = typer.Option(..., "--format", "-f", help="jsonl (one claim a line) or csv (one quote a line)."),
+    fmt: ExportFmt = typer.Option(..., "--format", "-f",
+                                  help="jsonl (one claim a line), csv (one quote a line), annotation (W3C Web "
+                                       "Annotation JSON-LD, one per quote) or ftm (FollowTheMoney entities)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (default: standard output)."),
+    include_rejected: bool = typer.Option(False, "--include-rejected", help=REJECTED_HELP),
     db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Export every claim with its evidence for other tools.
 
-    Example: newsev export --format csv -o claims.csv
+    Example: newsev export --format ftm -o newsev.ftm.json
     """
     from pipeline.query import export_claims
 
     d = _open(db)
     if output is None:
-        n = export_claims(d, fmt.value, sys.stdout)
+        n = export_claims(d, fmt.value, sys.stdout, include_rejected=include_rejected)
         sys.stdout.flush()
     else:
-        n = export_claims(d, fmt.value, output)
-        console.print(f"wrote {n} claims to {output}")
+        n = export_claims(d, fmt.value, output, include_rejected=include_rejected)
+        console.print(f"wrote {n} {EXPORT_UNIT[fmt.value][n != 1]} to {escape(str(output))}")
 
 
 def browse_cmd(
@@ -298,22 +345,20 @@ def browse_cmd(
     """
     from pipeline.browse import serve
 
-    path = Path(db) if db else db_option_default()
-    if not path.is_file():
-        raise UserError(f"database not found: {path} (run `newsev demo` or `newsev ingest` first, or pass --db)")
+    open_readonly(db).close()  # a missing file or someone else's database: say so before Datasette starts
     console.print(f"Datasette on http://127.0.0.1:{port}/ (read-only; Ctrl-C stops it)")
-    raise typer.Exit(serve(path, port=port))
+    raise typer.Exit(serve(Path(db) if db else db_option_default(), port=port))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``newsev`` app."""
     query = typer.Typer(help="Query the evidence database.\n\nExample: newsev query claims --entity Xiaomi",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
     query.command("claims")(claims_cmd)
     query.command("evidence")(evidence_cmd)
     query.command("search")(search_cmd)
     chain = typer.Typer(help="The two headline chains.\n\nExample: newsev query chain ceo-award-agency",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
     chain.command("ceo-award-agency")(chain_ceo_cmd)
     chain.command("investments")(chain_investments_cmd)
     query.add_typer(chain, name="chain")

@@ -115,7 +115,10 @@ def _relations_for(d: Document, sents, warnings: tuple[str, ...] = ()) -> DocRes
         except Exception:
             log.exception("scoring failed on a sentence of %s; keeping the rules' relations", d.id)
             rels += found
-    return DocResult(id=d.id, relations=tuple(_merge(rels)), entities=resolver.entities(), warnings=warnings)
+    from pipeline.relations.scorer import rescore  # the trained scorer re-ranks and filters (issue 9)
+
+    return DocResult(id=d.id, relations=tuple(rescore(d, sents, resolver, _merge(rels))),
+                     entities=resolver.entities(), warnings=warnings)
 
 
 def score_sentence(doc, relations: list[Relation], ctx) -> list[Relation]:

@@ -1,0 +1,219 @@
+"""Features of a relation candidate for the scorer: sparse, named, binary.
+
+Why these: with a few hundred positive facts, the strongest evidence is what the
+rules (the engine) said — whether it proposed the fact, with which rules and how sure —
+so those are features; the rest describes how the words tie the arguments together
+(cue word, order, distance, words between, dependency path, how each mention was
+found) and whether the sentence denies, hedges or dates the fact. Every instance of a
+fact contributes; the fact's features are their union (binary OR).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.relations.candidates import Candidate, Instance
+
+__all__ = ["candidate_features", "engine_features"]
+
+TIME_WORDS = {"former", "ex", "then", "late", "outgoing", "incoming", "acting", "interim", "new", "newly",
+              "current", "longtime", "founding", "co", "first", "previous", "later", "until", "since", "retired"}
+
+
+def _bucket(n: int) -> str:
+    if n <= 0:
+        return "0"
+    if n == 1:
+        return "1"
+    if n <= 3:
+        return "2-3"
+    if n <= 6:
+        return "4-6"
+    if n <= 12:
+        return "7-12"
+    return "13+"
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    if a[1] <= b[0]:
+        return b[0] - a[1]
+    if b[1] <= a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+def _between(doc, a: tuple[int, int], b: tuple[int, int]) -> list[str]:
+    lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
+    out = []
+    for t in doc[lo:hi]:
+        if t.ent_type_ == "PERSON":
+            w = "<PER>"
+        elif t.ent_type_ in ("ORG", "GOV"):
+            w = "<ORG>"
+        elif t.pos_ == "PROPN":
+            w = "<PROPN>"
+        elif t.like_num:
+            w = "<NUM>"
+        else:
+            w = t.lower_
+        if not out or out[-1] != w:
+            out.append(w)
+    return out
+
+
+def _root(doc, span: tuple[int, int]):
+    return doc[span[0]:span[1]].root
+
+
+def _dep_path(doc, a: tuple[int, int], b: tuple[int, int], limit: int = 5) -> str:
+    """Dependency labels from a's head up to the common ancestor and down to b's head."""
+    ta, tb = _root(doc, a), _root(doc, b)
+    up_a = [ta] + list(ta.ancestors)
+    up_b = [tb] + list(tb.ancestors)
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            ka, kb = k, ids_b[t.i]
+            if ka + kb > limit:
+                return "long"
+            left = [x.dep_ + "^" for x in up_a[:ka]]
+            mid = [t.lemma_.lower() if t.pos_ in ("VERB", "AUX", "ADP") else t.pos_]
+            right = [x.dep_ + "v" for x in reversed(up_b[:kb])]
+            return " ".join(left + mid + right)
+    return "none"
+
+
+def _span(m) -> tuple[int, int] | None:
+    return (m.start, m.end) if m.start >= 0 else None
+
+
+def instance_features(inst: Instance, doc, rtype: str) -> dict[str, float]:
+    f: dict[str, float] = {}
+    a, b, cue = _span(inst.a), _span(inst.b), inst.cue
+    f[f"akind={inst.a.kind}"] = 1
+    f[f"bkind={inst.b.kind}"] = 1
+    c = (cue.start, cue.end) if cue is not None else None
+    if cue is not None:
+        f[f"cue={cue.word}"] = 1
+        f[f"cuekind={cue.kind}"] = 1
+        if cue.start > 0:
+            pt = doc[cue.start - 1]
+            prev = pt.lower_.strip("-")
+            if prev in TIME_WORDS or pt.pos_ in ("ADJ", "ADV", "DET", "PRON", "PART"):
+                f[f"pre={prev}"] = 1
+        if cue.start > 1 and doc[cue.start - 2].lower_ in TIME_WORDS:
+            f[f"pre2={doc[cue.start - 2].lower_}"] = 1
+    pos = {"A": a, "B": b, "C": c}
+    order = "".join(k for k, v in sorted(((k, v) for k, v in pos.items() if v is not None), key=lambda kv: kv[1][0]))
+    f[f"order={order}"] = 1
+    pairs = [("ab", a, b), ("ac", a, c), ("cb", c, b)]
+    for name, x, y in pairs:
+        if x is None or y is None:
+            continue
+        g = _gap(x, y)
+        f[f"d_{name}={_bucket(g)}"] = 1
+        words = _between(doc, x, y)
+        if len(words) <= 4:
+            f[f"seq_{name}={' '.join(words)}"] = 1
+        for w in words[:12]:
+            f[f"w_{name}={w}"] = 1
+        if "<PER>" in words:
+            f[f"perbetween_{name}"] = 1
+        f[f"path_{name}={_dep_path(doc, x, y)}"] = 1
+    # words next to the argument mentions ("X's CEO", "CEO of X", "X, chief executive of")
+    if b is not None:
+        nxt = doc[b[1]].lower_ if b[1] < len(doc) else "<E>"
+        prv = doc[b[0] - 1].lower_ if b[0] > 0 else "<S>"
+        f[f"b_next={nxt}"] = 1
+        f[f"b_prev={prv}"] = 1
+    if a is not None:
+        nxt = doc[a[1]].lower_ if a[1] < len(doc) else "<E>"
+        prv = doc[a[0] - 1].lower_ if a[0] > 0 else "<S>"
+        f[f"a_next={nxt}"] = 1
+        f[f"a_prev={prv}"] = 1
+    if cue is not None and a is not None and b is not None:
+        if min(a[0], b[0]) < cue.start < max(a[0], b[0]):
+            f["cue_between"] = 1
+    return f
+
+
+def context_features(inst: Instance, doc, people: list, orgs: list) -> dict[str, float]:
+    """Is this the person / organisation nearest to the cue, or nearest to each other?"""
+    f: dict[str, float] = {}
+    cue = inst.cue
+    if cue is None:
+        return f
+
+    def dist(m):
+        return _gap((m.start, m.end), (cue.start, cue.end)) if m.start >= 0 else 999
+
+    da, db = dist(inst.a), dist(inst.b)
+    if people and da <= min(dist(m) for m in people):
+        f["a_nearest_cue"] = 1
+    if orgs and db <= min(dist(m) for m in orgs):
+        f["b_nearest_cue"] = 1
+    if inst.b.start >= 0 and inst.a.start >= 0:
+        dab = _gap((inst.a.start, inst.a.end), (inst.b.start, inst.b.end))
+        if all(_gap((inst.a.start, inst.a.end), (m.start, m.end)) >= dab for m in orgs if m.start >= 0):
+            f["b_nearest_a"] = 1
+    return f
+
+
+def _sentence_features(doc) -> dict[str, float]:
+    f: dict[str, float] = {}
+    npeople = sum(1 for e in doc.ents if e.label_ == "PERSON")
+    f[f"npeople={_bucket(npeople)}"] = 1
+    f[f"slen={_bucket(len(doc) // 5)}"] = 1
+    return f
+
+
+def _modality_features(inst: Instance, doc) -> dict[str, float]:
+    try:
+        from pipeline.relations.modality import sentence_modality
+    except ImportError:  # pragma: no cover
+        return {}
+    trig = inst.cue.start if inst.cue is not None else doc[:].root.i
+    try:
+        mod = sentence_modality(doc[:], trig)
+    except Exception:  # a reader's failure must not sink the candidate
+        return {}
+    out = {f"status={mod.status}": 1.0}
+    if mod.negated:
+        out["negated"] = 1.0
+    return out
+
+
+def candidate_features(cand: Candidate, docs: list) -> dict[str, float]:
+    f: dict[str, float] = {"bias": 1.0}
+    if cand.type == "holds_position":
+        f[f"role={cand.args.get('role')}"] = 1
+    for inst in cand.instances:
+        doc = docs[inst.sent]
+        feats = instance_features(inst, doc, cand.type)
+        feats.update(_sentence_features(doc))
+        feats.update(context_features(inst, doc, inst.pool_a, inst.pool_b))
+        for k, v in feats.items():
+            if v:
+                f[k] = max(f.get(k, 0.0), float(v))
+        for k, v in _modality_features(inst, doc).items():
+            f[k] = max(f.get(k, 0.0), v)
+    f[f"ninst={_bucket(len(cand.instances))}"] = 1
+    return f
+
+
+def engine_features(rel: Any) -> dict[str, float]:
+    """What the rules said of this fact: that they proposed it, by which rules, how sure."""
+    f: dict[str, float] = {"engine": 1.0}
+    rules = {r for e in rel.evidence for r in getattr(e, "rules", ())}
+    for r in rules:
+        f[f"rule={r}"] = 1.0
+        f[f"rulefam={r.split('.')[0]}"] = 1.0
+    f[f"engconf={round(float(rel.confidence), 1)}"] = 1.0
+    f[f"engstatus={rel.status}"] = 1.0
+    if rel.type == "holds_position":
+        f[f"engrole={rel.args.get('role')}"] = 1.0
+        t = rel.time or {}
+        if t.get("state") and t.get("state") != "current":
+            f[f"engstate={t['state']}"] = 1.0
+    if len(rel.evidence) > 1:
+        f["engmulti"] = 1.0
+    return f

@@ -1,0 +1,238 @@
+"""The trained scorer: re-ranks and filters the rules' relations, adds confident candidates.
+
+Why this shape: a few hundred annotated facts are too few to replace the rules (a
+plain classifier over entity pairs scored below them), but enough to learn *when the
+rules are right* and which near-misses of theirs are true. So each document's facts —
+the engine's relations plus the generous candidates of ``candidates.py`` — get features
+(``features.py``, the rules' ids among them) and a logistic model per relation type
+gives each a probability. An engine relation is kept when its probability reaches the
+type's ``keep`` threshold, a candidate the rules missed is added when it reaches the
+(higher) ``add`` threshold; the probability becomes the relation's ``confidence``.
+
+The model is plain JSON (``models/scorer/model.json``: feature weights, thresholds),
+read once per process; scoring is a sparse dot product, no scikit-learn at run time.
+``NEWSEV_SCORER=off`` (or ``on``) overrides the model's own ``default_on``, which
+training sets only when cross-validation showed the scorer beats the rules alone;
+``NEWSEV_SCORER_MODEL=PATH`` reads another model file (a freshly trained one).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from pipeline.config import MODELS_DIR
+from pipeline.types import Evidence, Relation
+
+__all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled",
+           "MODEL_PATH", "SCORED_TYPES"]
+
+log = logging.getLogger(__name__)
+
+MODEL_PATH = MODELS_DIR / "scorer" / "model.json"
+SCORED_TYPES = ("holds_position", "received_award")
+_TIME_PRE = {"former": "former", "ex": "former", "then": "former", "late": "former", "outgoing": "former",
+             "previous": "former", "retired": "former", "incoming": "incoming", "designate": "incoming"}
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, dict[str, float]]  # type -> feature -> weight
+    intercept: dict[str, float]
+    keep: dict[str, float]  # engine relations are kept at p >= keep[type]
+    add: dict[str, float]  # candidates the rules missed are added at p >= add[type]
+    default_on: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def prob(self, rtype: str, feats: dict[str, float]) -> float | None:
+        w = self.weights.get(rtype)
+        if w is None:
+            return None
+        z = self.intercept.get(rtype, 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"format": "newsev-scorer/1", "default_on": self.default_on, "intercept": self.intercept,
+                "keep": self.keep, "add": self.add, "meta": self.meta,
+                "weights": {t: dict(sorted(w.items())) for t, w in sorted(self.weights.items())}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Model":
+        if data.get("format") != "newsev-scorer/1":
+            raise ValueError("not a newsev scorer model (format newsev-scorer/1)")
+        return cls(weights=data["weights"], intercept=data["intercept"], keep=data["keep"], add=data["add"],
+                   default_on=bool(data.get("default_on")), meta=data.get("meta", {}))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model | None:
+    """The committed model, loaded once per process; None when there is none."""
+    p = Path(path) if path else MODEL_PATH
+    if not p.is_file():
+        return None
+    return Model.from_json(json.loads(p.read_text(encoding="utf-8")))
+
+
+def enabled(model: Model | None) -> bool:
+    if model is None:
+        return False
+    env = (os.environ.get("NEWSEV_SCORER") or "").strip().lower()
+    if env in ("0", "off", "false", "no"):
+        return False
+    if env in ("1", "on", "true", "yes"):
+        return True
+    return model.default_on
+
+
+# ---------------------------------------------------------------- one document's facts
+
+@dataclass
+class Entry:
+    """One fact of a document for the scorer: its features and how to emit it."""
+
+    type: str
+    key: tuple
+    feats: dict[str, float]
+    engine: Relation | None  # the rules' relation, if they proposed it
+    build: Callable[[float], Relation | None]  # the relation to emit at a given confidence
+
+
+@dataclass
+class DocCase:
+    id: str
+    entries: list[Entry]
+    passthrough: list[Relation]  # types the scorer does not score (investments)
+    engine: list[Relation]
+
+
+def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
+    from pipeline.relations.candidates import candidate_key, generate
+    from pipeline.relations.features import candidate_features, engine_features
+
+    sents = list(sents)
+    docs = [ps.doc for ps in sents]
+    cands = {c.key: c for c in generate(sents, resolver)}
+    entries: list[Entry] = []
+    passthrough: list[Relation] = []
+    for r in rels:
+        if r.type not in SCORED_TYPES:
+            passthrough.append(r)
+            continue
+        k = candidate_key(r.type, r.args)
+        f = engine_features(r)
+        c = cands.pop(k, None)
+        if c is not None:
+            f.update(candidate_features(c, docs))
+        else:
+            f["nocand"] = 1.0
+        entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p)))
+    for k, c in cands.items():
+        f = candidate_features(c, docs)
+        f["noengine"] = 1.0
+        entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p)))
+    return DocCase(getattr(d, "id", ""), entries, passthrough, list(rels))
+
+
+def _relation_from(cand, d, sents, p: float) -> Relation | None:
+    """A relation for a candidate the rules missed: evidence from its sentences, modality
+    from the first, time from the words before the role ("former CEO")."""
+    from pipeline.nlp import extractor_version
+
+    first = cand.instances[0]
+    ps = sents[first.sent]
+    doc = ps.doc
+    status, attributed = "asserted", None
+    try:
+        from pipeline.relations.modality import sentence_modality
+
+        mod = sentence_modality(doc[:], first.cue.start if first.cue is not None else doc[:].root.i)
+        if mod.negated:
+            return None
+        status, attributed = mod.status, mod.attributed_to
+    except ImportError:  # pragma: no cover
+        pass
+    rule = "scorer.position" if cand.type == "holds_position" else "scorer.award"
+    seen, ev = set(), []
+    for inst in cand.instances:
+        if inst.sent in seen:
+            continue
+        seen.add(inst.sent)
+        s = sents[inst.sent]
+        ev.append(Evidence(d.text[s.start:s.end], s.start, s.end, rules=(rule,)))
+    args = dict(cand.args)
+    time = None
+    if cand.type == "holds_position":
+        state, acting = "current", False
+        c = first.cue
+        if c is not None:
+            for t in doc[max(0, c.start - 2):c.start]:
+                w = t.lower_.strip("-")
+                state = _TIME_PRE.get(w, state)
+                acting = acting or w in ("acting", "interim")
+        time = {"state": state, "acting": acting, "since": None, "until": None}
+    elif cand.type == "received_award":
+        govs = {e.ent_id_ or e.text for e in doc.ents if e.label_ == "GOV"}
+        if len(govs) == 1:
+            args["conferred_by"] = re.sub(r"^(?:the|The)\s+", "", govs.pop())
+        years = {int(t.text) for t in doc if re.fullmatch(r"(?:19|20)\d\d", t.text)}
+        if len(years) == 1:
+            args["year"] = years.pop()
+    return Relation(type=cand.type, args=args, evidence=tuple(ev), confidence=p, status=status,
+                    attributed_to=attributed, extractor_version=extractor_version(), time=time)
+
+
+# ---------------------------------------------------------------- the hook
+
+_COLLECT: list | None = None
+
+
+@contextmanager
+def collecting() -> Iterator[list[DocCase]]:
+    """While active, ``rescore`` records each document's case and returns the rules'
+    relations unchanged (training and cross-validation read the cases)."""
+    global _COLLECT
+    prev, _COLLECT = _COLLECT, []
+    try:
+        yield _COLLECT
+    finally:
+        _COLLECT = prev
+
+
+def decide(model: Model, case: DocCase) -> list[Relation]:
+    """The scorer's relations of one document: kept, re-scored and added facts."""
+    out: list[Relation] = []
+    for e in case.entries:
+        p = model.prob(e.type, e.feats)
+        if p is None:
+            if e.engine is not None:
+                out.append(e.engine)
+            continue
+        thr = model.keep.get(e.type, 0.5) if e.engine is not None else model.add.get(e.type, 1.01)
+        if p >= thr:
+            rel = e.build(p)
+            if rel is not None:
+                out.append(rel)
+    return out + case.passthrough
+
+
+def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
+    """The hook the relation stage calls with a document's relations (rules' ids in
+    their evidence), its parsed sentences and its resolver."""
+    if _COLLECT is not None:
+        _COLLECT.append(build_case(d, sents, resolver, rels))
+        return list(rels)
+    model = load_model(os.environ.get("NEWSEV_SCORER_MODEL") or None)
+    if not enabled(model):
+        return list(rels)
+    try:
+        return decide(model, build_case(d, sents, resolver, rels))
+    except Exception:  # the rules' relations stand when the scorer fails on a document
+        log.exception("scorer failed on document %s; keeping the rules' relations", getattr(d, "id", "?"))
+        return list(rels)
