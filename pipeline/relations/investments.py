@@ -416,12 +416,14 @@ def funding_rounds(sent: Span, resolve_org: Callable[[Span], str | None]) -> lis
     """Funding rounds: "Y raised $50m in a Series B round led by X (with participation from
     Z)", "Y secured $20m from X", "X led a $50m round in Y": X invests in Y (the target)."""
     out: list[InvestmentCandidate] = []
-    amounts = [(a, _tokens(sent, s0, e0)) for s0, e0, a in find_amounts(sent.text)]
-    units = frozenset(t.i for _, sp in amounts if sp is not None for t in sp)
+    amounts = None
     for v in sent:
         lemma = v.lemma_.lower()
-        if v.pos_ != "VERB" or sentence_modality(sent, v.i).negated:
+        if v.pos_ != "VERB" or not (lemma in RAISE_VERBS or lemma == "lead") or sentence_modality(sent, v.i).negated:
             continue
+        if amounts is None:
+            amounts = [(a, _tokens(sent, s0, e0)) for s0, e0, a in find_amounts(sent.text)]
+            units = frozenset(t.i for _, sp in amounts if sp is not None for t in sp)
         subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
         dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
         if subj is None or dobj is None:
