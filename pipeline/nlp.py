@@ -2,17 +2,21 @@
 
 Why two passes: the dependency parse is most of spaCy's cost, and only a few sentences
 of an article can carry a relation. So every text is split into sentences by a cheap
-regex splitter (exact character offsets), sentences matching ``models/triggers.txt``
-(with the sentence before each, for pronouns and lists, and the first sentence, for
-the topic) are selected, and only those go through the full pipeline (NER, tagger,
-parser, our span rulers) with ``nlp.pipe``. Everything else is never tokenized.
+regex splitter (exact character offsets), sentences matching the rules' triggers
+(``models/rules/*.json``; a keyword prefilter first, then the trigger regexes), with the
+sentence before each when it points back (a pronoun, "the company", a bare name), and
+the first sentence (the topic), are selected, and only those go through the full pipeline
+(NER, tagger, parser, our span rulers) with ``nlp.pipe``. Everything else is never
+tokenized. Limits before the parser (MAX_TEXT_CHARS, MAX_SENTENCE_CHARS) cut runaway
+pages; what was cut is reported in ``DocResult.warnings``.
 
 Our components are registered with ``@Language.factory``:
 
 - ``newsev_gazetteer``: a ``span_ruler`` writing ``doc.ents`` (overwriting the model)
-  from ``models/gov_bodies.jsonl``, ``models/companies.jsonl`` and
+  from ``models/gov_bodies.jsonl``, ``models/companies.jsonl``,
+  ``models/company_gazetteer.jsonl`` (phrase patterns, a PhraseMatcher) and
   ``models/technologies.jsonl``; each pattern's ``id`` is the canonical name. It repairs
-  the small model's systematic errors (it calls Xiaomi a PERSON).
+  the small model's systematic errors (it calls Xiaomi a PERSON, Sanofi a place).
 - ``newsev_roles``: a ``span_ruler`` writing ``doc.spans["roles"]`` from
   ``models/roles.json`` (label = role of the closed list).
 

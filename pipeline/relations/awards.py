@@ -1,4 +1,4 @@
-"""received_award: who received which award, from whom, when.
+"""received_award: slot fillers and slot readers for the rules of ``models/rules/awards.json``.
 
 Wordings (word lists in ``models/awards.json``): "X received/won/earned the A (from G)
 (in 2019)", "X was awarded/given/granted/presented with/named/crowned/inducted into A",

@@ -1,6 +1,8 @@
-"""holds_position: who holds which role at which organisation.
+"""holds_position: slot fillers and slot readers for the rules of ``models/rules/positions.json``.
 
-Wordings (rules in code, word lists in ``models/roles.json``):
+Each ``@filler`` below is named by one rule (id, example and triggers there); the
+``@slot_reader``s at the end serve the DependencyMatcher rules. Word lists are in
+``models/roles.json``. The fillers read these wordings:
 
 - title before the name: "Xiaomi co-founder and CEO Lei Jun", "Eskom chairperson X",
   "its leader X", "US Airways' CEO, X";
@@ -21,7 +23,9 @@ Wordings (rules in code, word lists in ``models/roles.json``):
 companies, where they are too vague (role "other"). "president"/"chief" of a non-company
 body (party, council, university, foundation...: models/roles.json chair_org_words) is its
 chair too, as Wikidata's chairperson counts them; a company's president stays "president".
-Deputy/vice/acting roles are skipped.
+Deputy/vice roles are skipped; acting, interim, former... titles are read into
+``Relation.time`` (``tenure.py``). Coordinated titles share holder and organisation
+("Chairman, President and CEO of X").
 """
 from __future__ import annotations
 
