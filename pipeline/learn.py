@@ -150,6 +150,8 @@ def fit(docs: list[LabelledDoc], *, c: float = C, min_count: int = MIN_COUNT) ->
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    from pipeline.relations.scorer import CANDIDATE_MODEL, is_rule_feature
+
     weights: dict[str, dict[str, float]] = {}
     intercept: dict[str, float] = {}
     for rtype in TYPES:
@@ -166,16 +168,19 @@ def fit(docs: list[LabelledDoc], *, c: float = C, min_count: int = MIN_COUNT) ->
             for k in f:
                 counts[k] += 1
         keep = {k for k, n in counts.items() if n >= min_count}
-        X = [{k: v for k, v in sorted(f.items()) if k in keep} for f in X]
-        vec = DictVectorizer(sort=True)
-        M = vec.fit_transform(X).tocsr()
-        M.indices = M.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
-        M.indptr = M.indptr.astype("int32")
-        clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
-        clf.fit(M, y)
-        names = vec.get_feature_names_out()
-        weights[rtype] = {str(n): round(float(w), 6) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-6}
-        intercept[rtype] = round(float(clf.intercept_[0]), 6)
+        # two models per type: with the rules' features (keeps and re-scores the rules'
+        # facts), and without them (wording alone: which missed candidates to add)
+        for name, use in ((rtype, lambda k: True), (rtype + CANDIDATE_MODEL, lambda k: not is_rule_feature(k))):
+            Xs = [{k: v for k, v in sorted(f.items()) if k in keep and use(k)} for f in X]
+            vec = DictVectorizer(sort=True)
+            M = vec.fit_transform(Xs).tocsr()
+            M.indices = M.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
+            M.indptr = M.indptr.astype("int32")
+            clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
+            clf.fit(M, y)
+            names = vec.get_feature_names_out()
+            weights[name] = {str(n): round(float(w), 6) for n, w in zip(names, clf.coef_[0]) if abs(w) >= 1e-6}
+            intercept[name] = round(float(clf.intercept_[0]), 6)
     return weights, intercept
 
 
@@ -187,7 +192,7 @@ def _model(weights, intercept, keep=None, add=None, **kw):
 
 
 def _probs(model, docs: list[LabelledDoc]) -> dict[str, list[float | None]]:
-    return {d.id: [model.prob(e.type, e.feats) for e in d.case.entries] for d in docs}
+    return {d.id: [model.entry_prob(e) for e in d.case.entries] for d in docs}
 
 
 def predictions(docs: list[LabelledDoc], probs: dict | None, keep: dict | None, add: dict | None) -> dict:
@@ -221,8 +226,10 @@ def _score(docs: list[LabelledDoc], pred: dict):
 def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]:
     """Per type, the (keep, add) pair that keeps every file at or above its precision floor
     (``PRECISION_FLOOR``, the floors the held-out sets are judged by, or the rules' own
-    precision there when lower) with the best mean F1 over files; precision first: with
-    no pair meeting every floor, the pair meeting most floors. Files of fewer than
+    precision there when lower), then the best worst-case F1 gain over the rules across
+    files (each kind of text is judged on its own: winning on one must not lose another),
+    then the best mean F1; precision first: with no pair meeting every floor, the pair
+    meeting most floors. Files of fewer than
     ``MIN_FILE_DOCS`` documents (our own sentences) train but do not vote. Chosen on
     out-of-fold probabilities of ``docs`` only."""
     by_file: dict[str, list[LabelledDoc]] = defaultdict(list)
@@ -233,16 +240,17 @@ def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]
         files = [f for f, ds in by_file.items() if len(ds) >= MIN_FILE_DOCS
                  and any(r.get("type") == rtype for d in ds for r in d.gold.get("relations", []))]
         # a file whose rules are already below its floor must not lose precision either
-        floor = {}
+        floor, base_f1 = {}, {}
         for f in files:
             base = _score(by_file[f], predictions(by_file[f], None, None, None)).by_type.get(rtype)
             floor[f] = min(PRECISION_FLOOR.get(f, 0.7), base.precision if base else 1.0)
+            base_f1[f] = base.f1 if base else 0.0
         best = None
         for k in GRID:
             for a in GRID:
                 if a < k:
                     continue
-                n_ok, f1s = 0, []
+                n_ok, f1s, gains = 0, [], []
                 for f in files:
                     ds = by_file[f]
                     s = _score(ds, predictions(ds, probs, {rtype: k}, {rtype: a})).by_type.get(rtype)
@@ -250,9 +258,10 @@ def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]
                         continue
                     n_ok += s.precision >= floor[f]
                     f1s.append(s.f1)
+                    gains.append(round(s.f1 - base_f1[f], 3))
                 if not f1s:
                     continue
-                rank = (n_ok, sum(f1s) / len(f1s), -a, -k)
+                rank = (n_ok, min(gains), sum(f1s) / len(f1s), -a, -k)
                 if best is None or rank > best[0]:
                     best = (rank, k, a)
         if best is not None:

@@ -22,7 +22,8 @@ def test_committed_model_is_small_and_loaded_once():
     assert MODEL_PATH.stat().st_size < 20 * 1024 * 1024
     m = load_model()
     assert isinstance(m, Model) and m is load_model()
-    assert set(m.weights) == {"holds_position", "received_award"}
+    assert set(m.weights) == {"holds_position", "received_award", "holds_position+candidates",
+                              "received_award+candidates"}
     assert all(0.0 <= v <= 1.01 for v in (*m.keep.values(), *m.add.values()))
 
 
@@ -52,7 +53,7 @@ def test_probabilities_are_in_range_and_rules_score_higher_than_bare_candidates(
     eng, bare = [], []
     for case in cases:
         for e in case.entries:
-            p = m.prob(e.type, e.feats)
+            p = m.entry_prob(e)
             assert 0.0 <= p <= 1.0
             (eng if e.engine is not None else bare).append(p)
     assert eng and bare
@@ -65,7 +66,7 @@ def test_decide_uses_thresholds_and_reports_probability(cases):
         out = decide(m, case)
         kept = {json.dumps(r.args, sort_keys=True, default=str): r.confidence for r in out}
         for e in case.entries:
-            p = m.prob(e.type, e.feats)
+            p = m.entry_prob(e)
             rel = e.build(p)
             if rel is None:
                 continue

@@ -38,13 +38,21 @@ log = logging.getLogger(__name__)
 
 MODEL_PATH = MODELS_DIR / "scorer" / "model.json"
 SCORED_TYPES = ("holds_position", "received_award")
+CANDIDATE_MODEL = "+candidates"  # weights[type + this]: the model of wording alone
+_RULE_FEATURES = ("engine", "rule=", "rulefam=", "engconf=", "engstatus=", "engrole=", "engstate=", "engmulti",
+                  "nocand", "noengine")
+
+
+def is_rule_feature(name: str) -> bool:
+    """Features that say what the rules did (absent from the wording-only model)."""
+    return name.startswith(_RULE_FEATURES)
 _TIME_PRE = {"former": "former", "ex": "former", "then": "former", "late": "former", "outgoing": "former",
              "previous": "former", "retired": "former", "incoming": "incoming", "designate": "incoming"}
 
 
 @dataclass(frozen=True)
 class Model:
-    weights: dict[str, dict[str, float]]  # type -> feature -> weight
+    weights: dict[str, dict[str, float]]  # type (or type + CANDIDATE_MODEL) -> feature -> weight
     intercept: dict[str, float]
     keep: dict[str, float]  # engine relations are kept at p >= keep[type]
     add: dict[str, float]  # candidates the rules missed are added at p >= add[type]
@@ -57,6 +65,12 @@ class Model:
             return None
         z = self.intercept.get(rtype, 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def entry_prob(self, e: "Entry") -> float | None:
+        """A rules' fact by the full model; a candidate the rules missed by the wording model."""
+        if e.engine is None and e.type + CANDIDATE_MODEL in self.weights:
+            return self.prob(e.type + CANDIDATE_MODEL, e.feats)
+        return self.prob(e.type, e.feats)
 
     def to_json(self) -> dict:
         return {"format": "newsev-scorer/1", "default_on": self.default_on, "intercept": self.intercept,
@@ -209,7 +223,7 @@ def decide(model: Model, case: DocCase) -> list[Relation]:
     """The scorer's relations of one document: kept, re-scored and added facts."""
     out: list[Relation] = []
     for e in case.entries:
-        p = model.prob(e.type, e.feats)
+        p = model.entry_prob(e)
         if p is None:
             if e.engine is not None:
                 out.append(e.engine)
