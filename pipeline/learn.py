@@ -280,23 +280,71 @@ def _oof(docs: list[LabelledDoc], fold_of) -> dict:
     return probs
 
 
+def calibrate(docs: list[LabelledDoc], probs: dict, names_of) -> dict[str, list[float]]:
+    """Platt scaling per model name, fitted on out-of-fold probabilities of ``docs``:
+    a 1-D logistic regression of the label on the raw score."""
+    import math
+
+    from sklearn.linear_model import LogisticRegression
+
+    data: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for d in docs:
+        for e, p, lab in zip(d.case.entries, probs[d.id], d.labels):
+            if p is None or lab is None:
+                continue
+            p = min(max(p, 1e-9), 1 - 1e-9)
+            xs, ys = data[names_of(e)]
+            xs.append([math.log(p / (1 - p))])
+            ys.append(lab)
+    out = {}
+    for name, (xs, ys) in sorted(data.items()):
+        if len(set(ys)) < 2:
+            continue
+        clf = LogisticRegression(C=100.0, solver="lbfgs").fit(xs, ys)
+        out[name] = [round(float(clf.coef_[0][0]), 6), round(float(clf.intercept_[0]), 6)]
+    return out
+
+
+def _recalibrated(docs, probs: dict, cal: dict, names_of) -> dict:
+    import math
+
+    out = {}
+    for d in docs:
+        row = []
+        for e, p in zip(d.case.entries, probs[d.id]):
+            if p is None or names_of(e) not in cal:
+                row.append(p)
+                continue
+            a, b = cal[names_of(e)]
+            p = min(max(p, 1e-9), 1 - 1e-9)
+            z = a * math.log(p / (1 - p)) + b
+            row.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        out[d.id] = row
+    return out
+
+
 def cross_validate(corpus: Corpus) -> dict:
-    """Out-of-fold probabilities and predictions; thresholds chosen on inner folds."""
+    """Out-of-fold probabilities and predictions; calibration and thresholds fitted on
+    inner folds of each training part, never on the fold scored."""
     docs = corpus.docs
     probs: dict = {}
+    raw: dict = {}
     pred: dict = {}
     chosen = []
     for k in range(N_FOLDS):
         train_docs = [d for d in docs if d.fold != k]
         test_docs = [d for d in docs if d.fold == k]
-        inner = _oof(train_docs, lambda d: d.inner_fold(3))
-        keep, add = choose_thresholds(train_docs, inner)
-        chosen.append({"keep": keep, "add": add})
         w, b = fit(train_docs)
-        p = _probs(_model(w, b), test_docs)
+        names_of = _model(w, b).model_of
+        inner = _oof(train_docs, lambda d: d.inner_fold(3))
+        cal = calibrate(train_docs, inner, names_of)
+        keep, add = choose_thresholds(train_docs, _recalibrated(train_docs, inner, cal, names_of))
+        chosen.append({"keep": keep, "add": add, "calibration": cal})
+        raw.update(_probs(_model(w, b), test_docs))
+        p = _probs(_model(w, b, calibration=cal), test_docs)
         probs.update(p)
         pred.update(predictions(test_docs, p, keep, add))
-    return {"probs": probs, "pred": pred, "thresholds": chosen}
+    return {"probs": probs, "raw": raw, "pred": pred, "thresholds": chosen, "names_of": names_of}
 
 
 def reliability(corpus: Corpus, probs: dict, bins: int = 10) -> list[dict]:
@@ -367,9 +415,11 @@ def train(paths: list[Path] | None = None, *, out_dir: Path = MODELS_DIR / "scor
     corpus = load_corpus(paths)
     rules_pred = predictions(corpus.docs, None, None, None)
     cv = cross_validate(corpus)
-    # thresholds of the final model: chosen on the outer out-of-fold probabilities
-    keep, add = choose_thresholds(corpus.docs, cv["probs"])
+    # the final model: calibration and thresholds from the outer out-of-fold scores
     w, b = fit(corpus.docs)
+    names_of = _model(w, b).model_of
+    cal = calibrate(corpus.docs, cv["raw"], names_of)
+    keep, add = choose_thresholds(corpus.docs, _recalibrated(corpus.docs, cv["raw"], cal, names_of))
     rules = per_file(corpus, rules_pred)
     scored = per_file(corpus, cv["pred"])
     better = all(scored[f]["micro"]["F1"] >= rules[f]["micro"]["F1"] for f in rules if f in scored)
@@ -385,11 +435,12 @@ def train(paths: list[Path] | None = None, *, out_dir: Path = MODELS_DIR / "scor
         "ceiling": ceiling(corpus),
         "cv_rules": rules, "cv_scorer": scored,
         "reliability": reliability(corpus, cv["probs"]),
+        "reliability_uncalibrated": reliability(corpus, cv["raw"]),
         "fold_thresholds": cv["thresholds"], "keep": keep, "add": add,
         "default_on": bool(better and gain > 0),
         "collect_seconds": round(corpus.seconds, 1),
     }
-    model = _model(w, b, keep, add, default_on=report["default_on"],
+    model = _model(w, b, keep, add, default_on=report["default_on"], calibration=cal,
                    meta={"C": C, "min_count": MIN_COUNT, "folds": N_FOLDS, "precision_floor": PRECISION_FLOOR,
                          "files": report["files"], "examples": n_lab, "positives": n_pos})
     report["seconds"] = round(time.perf_counter() - t0, 1)
@@ -435,9 +486,12 @@ def summary(report: dict) -> str:
     parts.append(f"Cross-validated by document ({N_FOLDS} folds; thresholds chosen on inner folds):\n\n"
                  + _table(["file", "type", "rules P", "rules R", "rules F1", "scorer P", "scorer R", "scorer F1"],
                           rows))
-    rows = [[r["bin"], r["n"], r["mean_p"], r["observed"]] for r in report["reliability"]]
-    parts.append("Reliability (out-of-fold, labelled facts):\n\n"
-                 + _table(["predicted", "facts", "mean predicted", "observed precision"], rows))
+    raw = {r["bin"]: r for r in report.get("reliability_uncalibrated", [])}
+    rows = [[r["bin"], r["n"], r["mean_p"], r["observed"], raw.get(r["bin"], {}).get("n"),
+             raw.get(r["bin"], {}).get("observed")] for r in report["reliability"]]
+    parts.append("Reliability (out-of-fold, labelled facts; Platt-calibrated on inner folds, and raw):\n\n"
+                 + _table(["predicted", "facts", "mean predicted", "observed precision", "raw: facts",
+                           "raw: observed"], rows))
     parts.append(f"Thresholds of the final model: keep {report['keep']}, add {report['add']}; "
                  f"on by default: {report['default_on']}.")
     parts.append(f"Examples {report['examples']}, positives {report['positives']}, features {report['features']}; "
@@ -461,7 +515,10 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
 - **Learner**: scikit-learn `LogisticRegression` (liblinear, C={C}, fixed seed), one per
   type, over binary features seen at least {MIN_COUNT} times (`pipeline/relations/features.py`:
   rule ids and whether the rules proposed the fact, cue word, order, distances, words
-  between, dependency path, mention kinds, modality). Exported as JSON weights.
+  between, dependency path, mention kinds, modality). Two models per type: one with the
+  rules' features (scores the rules' facts), one without (wording alone: scores the
+  candidates the rules missed). Probabilities Platt-scaled on out-of-fold scores.
+  Exported as JSON weights.
 - **Data**: {files}. Read in place from `../shared/train/` (third-party text, see its
   README for sources and licences); nothing copied here. A fact outside a document's
   `scope` is not a training example.

@@ -58,23 +58,31 @@ class Model:
     add: dict[str, float]  # candidates the rules missed are added at p >= add[type]
     default_on: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    # name -> [a, b]: Platt scaling of the raw score z, p = 1 / (1 + exp(-(a z + b))),
+    # fitted on out-of-fold scores so the probability is calibrated
+    calibration: dict[str, list[float]] = field(default_factory=dict)
 
     def prob(self, rtype: str, feats: dict[str, float]) -> float | None:
         w = self.weights.get(rtype)
         if w is None:
             return None
         z = self.intercept.get(rtype, 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
+        a, b = self.calibration.get(rtype, (1.0, 0.0))
+        z = a * z + b
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def entry_prob(self, e: "Entry") -> float | None:
         """A rules' fact by the full model; a candidate the rules missed by the wording model."""
+        return self.prob(self.model_of(e), e.feats)
+
+    def model_of(self, e: "Entry") -> str:
         if e.engine is None and e.type + CANDIDATE_MODEL in self.weights:
-            return self.prob(e.type + CANDIDATE_MODEL, e.feats)
-        return self.prob(e.type, e.feats)
+            return e.type + CANDIDATE_MODEL
+        return e.type
 
     def to_json(self) -> dict:
         return {"format": "newsev-scorer/1", "default_on": self.default_on, "intercept": self.intercept,
-                "keep": self.keep, "add": self.add, "meta": self.meta,
+                "keep": self.keep, "add": self.add, "meta": self.meta, "calibration": self.calibration,
                 "weights": {t: dict(sorted(w.items())) for t, w in sorted(self.weights.items())}}
 
     @classmethod
@@ -82,7 +90,8 @@ class Model:
         if data.get("format") != "newsev-scorer/1":
             raise ValueError("not a newsev scorer model (format newsev-scorer/1)")
         return cls(weights=data["weights"], intercept=data["intercept"], keep=data["keep"], add=data["add"],
-                   default_on=bool(data.get("default_on")), meta=data.get("meta", {}))
+                   default_on=bool(data.get("default_on")), meta=data.get("meta", {}),
+                   calibration=data.get("calibration", {}))
 
 
 @lru_cache(maxsize=4)
