@@ -503,6 +503,9 @@ def model_card(report: dict, model_bytes: int) -> str:
     import datetime
 
     files = ", ".join(f"`{f}` ({n} documents)" for f, n in report["files"].items())
+    default = ("`on` (filter and add)" if report["default_on"] else
+               "`confidence`: the rules' relations unchanged, each with the calibrated probability as its "
+               "confidence; filtering and adding (`on`) stay off")
     return f"""# Relation scorer — model card
 
 Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.py`); model
@@ -527,8 +530,9 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
   only by models that never saw them. Thresholds are chosen on inner folds of each
   training part: per type, the pair keeping every file at or above its precision floor
   ({PRECISION_FLOOR}) with the best mean F1.
-- **Default**: {'ON' if report['default_on'] else 'OFF'} — on only when cross-validated micro F1
-  improves on every file; set `NEWSEV_SCORER=on|off` or `--scorer on|off` to override.
+- **Default**: {default}
+  — `on` is the default only when cross-validated micro F1 improves on every file; set
+  `NEWSEV_SCORER=on|confidence|off` or `--scorer on|confidence|off` to override.
 
 {summary(report)}
 """

@@ -11,8 +11,9 @@ type's ``keep`` threshold, a candidate the rules missed is added when it reaches
 
 The model is plain JSON (``models/scorer/model.json``: feature weights, thresholds),
 read once per process; scoring is a sparse dot product, no scikit-learn at run time.
-``NEWSEV_SCORER=off`` (or ``on``) overrides the model's own ``default_on``, which
-training sets only when cross-validation showed the scorer beats the rules alone;
+``NEWSEV_SCORER=off|confidence|on`` overrides the model's own ``default_on`` (see
+``mode``), which training sets only when cross-validation showed that filtering and
+adding beat the rules alone; until then the default is ``confidence``;
 ``NEWSEV_SCORER_MODEL=PATH`` reads another model file (a freshly trained one).
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any, Callable, Iterator
 from pipeline.config import MODELS_DIR
 from pipeline.types import Evidence, Relation
 
-__all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled",
+__all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled", "mode",
            "MODEL_PATH", "SCORED_TYPES"]
 
 log = logging.getLogger(__name__)
@@ -103,15 +104,26 @@ def load_model(path: str | None = None) -> Model | None:
     return Model.from_json(json.loads(p.read_text(encoding="utf-8")))
 
 
-def enabled(model: Model | None) -> bool:
+def mode(model: Model | None) -> str:
+    """How the scorer acts on this process: ``off`` (the rules' relations and confidences),
+    ``confidence`` (the rules' relations, each with the model's calibrated probability
+    as its confidence: the default while the model's ``default_on`` is false) or ``on``
+    (also filter at ``keep`` and add missed candidates at ``add``)."""
     if model is None:
-        return False
+        return "off"
     env = (os.environ.get("NEWSEV_SCORER") or "").strip().lower()
     if env in ("0", "off", "false", "no"):
-        return False
+        return "off"
     if env in ("1", "on", "true", "yes"):
-        return True
-    return model.default_on
+        return "on"
+    if env == "confidence":
+        return "confidence"
+    return "on" if model.default_on else "confidence"
+
+
+def enabled(model: Model | None) -> bool:
+    """Does the scorer filter and add (mode ``on``)?"""
+    return mode(model) == "on"
 
 
 # ---------------------------------------------------------------- one document's facts
@@ -252,10 +264,14 @@ def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
         _COLLECT.append(build_case(d, sents, resolver, rels))
         return list(rels)
     model = load_model(os.environ.get("NEWSEV_SCORER_MODEL") or None)
-    if not enabled(model):
+    how = mode(model)
+    if how == "off" or (how == "confidence" and not any(r.type in SCORED_TYPES for r in rels)):
         return list(rels)
     try:
-        return decide(model, build_case(d, sents, resolver, rels))
+        case = build_case(d, sents, resolver, rels)
+        if how == "confidence":  # the same relations, calibrated confidences
+            model = replace(model, keep={t: 0.0 for t in SCORED_TYPES}, add={t: 1.01 for t in SCORED_TYPES})
+        return decide(model, case)
     except Exception:  # the rules' relations stand when the scorer fails on a document
         log.exception("scorer failed on document %s; keeping the rules' relations", getattr(d, "id", "?"))
         return list(rels)
