@@ -535,4 +535,10 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
   `NEWSEV_SCORER=on|confidence|off` or `--scorer on|confidence|off` to override.
 
 {summary(report)}
+
+Caveats: the features and the threshold rule were designed over a handful of iterations
+read against these same cross-validated figures, so they are slightly optimistic;
+Re-DocRED and KnowledgeNet miss some true facts, so some "wrong" additions are right.
+Retrain (`make train`) whenever the rules in `models/rules/` change: the rules' ids are
+features.
 """
