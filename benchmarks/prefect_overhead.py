@@ -101,14 +101,13 @@ def main() -> None:
     a = ap.parse_args()
     if not a.pages.is_dir():
         sys.exit(f"no pages at {a.pages}")
-    from prefect.testing.utilities import prefect_test_harness
-
     from flows.ingest import ingest
+    from flows.server import prefect_api
     from pipeline.nlp import load_nlp
 
     load_nlp()
     server, base = start_server(sorted(a.pages.glob("*.html")), a.articles)
-    with tempfile.TemporaryDirectory() as tmp, prefect_test_harness(server_startup_timeout=120):
+    with tempfile.TemporaryDirectory() as tmp, prefect_api():  # as `newsev ingest` runs it
         tmp = Path(tmp)
         feeds = tmp / "feeds.toml"
         feeds.write_text(f'[[feeds]]\nurl = "{base}/feed.rss"\nname = "bench"\n', encoding="utf-8")

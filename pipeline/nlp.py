@@ -2,17 +2,21 @@
 
 Why two passes: the dependency parse is most of spaCy's cost, and only a few sentences
 of an article can carry a relation. So every text is split into sentences by a cheap
-regex splitter (exact character offsets), sentences matching ``models/triggers.txt``
-(with the sentence before each, for pronouns and lists, and the first sentence, for
-the topic) are selected, and only those go through the full pipeline (NER, tagger,
-parser, our span rulers) with ``nlp.pipe``. Everything else is never tokenized.
+regex splitter (exact character offsets), sentences matching the rules' triggers
+(``models/rules/*.json``; a keyword prefilter first, then the trigger regexes), with the
+sentence before each when it points back (a pronoun, "the company", a bare name), and
+the first sentence (the topic), are selected, and only those go through the full pipeline
+(NER, tagger, parser, our span rulers) with ``nlp.pipe``. Everything else is never
+tokenized. Limits before the parser (MAX_TEXT_CHARS, MAX_SENTENCE_CHARS) cut runaway
+pages; what was cut is reported in ``DocResult.warnings``.
 
 Our components are registered with ``@Language.factory``:
 
 - ``newsev_gazetteer``: a ``span_ruler`` writing ``doc.ents`` (overwriting the model)
-  from ``models/gov_bodies.jsonl``, ``models/companies.jsonl`` and
+  from ``models/gov_bodies.jsonl``, ``models/companies.jsonl``,
+  ``models/company_gazetteer.jsonl`` (phrase patterns, a PhraseMatcher) and
   ``models/technologies.jsonl``; each pattern's ``id`` is the canonical name. It repairs
-  the small model's systematic errors (it calls Xiaomi a PERSON).
+  the small model's systematic errors (it calls Xiaomi a PERSON, Sanofi a place).
 - ``newsev_roles``: a ``span_ruler`` writing ``doc.spans["roles"]`` from
   ``models/roles.json`` (label = role of the closed list).
 
@@ -242,6 +246,7 @@ def _repair_titles(doc: Doc) -> Doc:
 
     names = load_json("names.json")
     not_names = set(names["not_names"])
+    postnominals = set(load_json("awards.json").get("postnominals", {}))
     laws = set(names["law_words"])
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
     out = []
@@ -258,6 +263,9 @@ def _repair_titles(doc: Doc) -> Doc:
             if s != e.start:
                 e = Span(doc, s, e.end, label="ORG")
                 changed = True
+        if e.label_ == "PERSON" and len(e) > 1 and e[-1].text in postnominals:
+            e = Span(doc, e.start, e.end - 1, label="PERSON")  # "Jane Roe OBE": the honour is no part of the name
+            changed = True
         if e.label_ not in ("PERSON", "ORG") or e.ent_id_:
             out.append(e)
             continue
@@ -355,10 +363,42 @@ def _abbrevs() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def trigger_re() -> re.Pattern:
-    """Sentence triggers, derived from the rules (``models/rules/*.json``, field ``triggers``)."""
-    from pipeline.relations.engine import trigger_patterns
+    """The plain sentence triggers of the rules (``models/rules/*.json``, field ``triggers``)
+    as one regex; triggers with a condition are in ``conditional_triggers``."""
+    from pipeline.relations.engine import triggers
 
-    return re.compile("|".join(f"(?:{p})" for p in trigger_patterns()), re.IGNORECASE)
+    plain = [t.regex for t in triggers() if not t.capitalized and not t.requires]
+    return re.compile("|".join(f"(?:{p})" for p in plain) or r"(?!x)x", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def conditional_triggers() -> list[tuple[re.Pattern, bool, object]]:
+    """(regex, capitalised only, sentence check or None) for the triggers with a condition."""
+    from pipeline.relations.engine import SENTENCE_CHECKS, triggers
+
+    return [(re.compile(t.regex, re.IGNORECASE), t.capitalized, SENTENCE_CHECKS[t.requires] if t.requires else None)
+            for t in triggers() if t.capitalized or t.requires]
+
+
+_LAST_WORD = re.compile(r"(\S+)\s+$")
+
+
+def _after_capital(text: str, s: int, at: int) -> bool:
+    m = _LAST_WORD.search(text, max(s, at - 60), at)
+    return bool(m and m.group(1)[:1].isupper())
+
+
+def _triggered(text: str, s: int, e: int) -> bool:
+    if trigger_re().search(text, s, e):
+        return True
+    for rx, capitalized, check in conditional_triggers():
+        for m in rx.finditer(text, s, e):
+            if capitalized and not any(c.isupper() for c in m.group()) and not _after_capital(text, s, m.start()):
+                continue  # "in order to"; but "the Outstanding Builder ... award" ends a name
+            if check is None or check(text[s:e]):
+                return True
+            break
+    return False
 
 
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -401,20 +441,30 @@ def _add(out: list, text: str, start: int, end: int) -> None:
 def select_sentences(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sentences that can carry a relation, their predecessors, and the first sentence."""
     spans = split_sentences(text) if spans is None else spans
-    trig = trigger_re()
     pre = keyword_prefilter()
     keep = set()
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower to two ("İ"): offsets would shift
         lowered, pre = text, re.compile("", re.IGNORECASE)
     for i, (s, e) in enumerate(spans):
-        if pre.search(lowered, s, e) and trig.search(text, s, e):
+        if pre.search(lowered, s, e) and _triggered(text, s, e):
             keep.add(i)
-            if i > 0:
-                keep.add(i - 1)
+            if i > 0 and (_ANAPHOR.search(text, s, e) or _NAME_START.match(text, s)):
+                keep.add(i - 1)  # "he", "the company", "Other recipients": the sentence before says who
     if spans:
         keep.add(0)
     return [spans[i] for i in sorted(keep)]
+
+
+# words that point back to an earlier sentence: only then is the sentence before worth parsing
+_ANAPHOR = re.compile(r"\b(?:he|she|his|her|him|hers|it|its|they|their|them|this|these|that|both|also|other|others|"
+                      r"former|latter|the (?:company|firm|group|startup|band|party|carmaker|chipmaker|bank|maker|"
+                      r"giant|business|brand|organi[sz]ation|film|album|university|club|team|city)|"
+                      r"(?-i:Mr|Mrs|Ms|Dr)\.?|(?-i:[A-Z][a-z]+)(?:'s)?\s+(?:said|says|added))\b", re.IGNORECASE)
+
+
+# "Su, who became chief executive ...": a bare name opening the sentence (a surname met before)
+_NAME_START = re.compile(r"(?:[A-Z][\w'-]+\s+)?[A-Z][\w'-]+,?\s+(?:who|said|says|has|had|is|was|added|became|will|would|also)\b")
 
 
 @lru_cache(maxsize=1)

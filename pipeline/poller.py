@@ -83,7 +83,10 @@ class Poller:
         self.db = db
         self.client = client
         self.settings = client.settings
-        self.feeds = list(dict.fromkeys(feeds))
+        unique: dict[str, FeedConfig] = {}
+        for f in feeds:  # one per URL, the first kept (extra keys may hold lists: not hashable)
+            unique.setdefault(f.url, f)
+        self.feeds = list(unique.values())
         self.stop_grace = stop_grace
         self._cv = threading.Condition()
         self._heap: list = []

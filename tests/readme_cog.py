@@ -11,6 +11,7 @@ there, so the check need not run it again).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,17 +35,17 @@ def workdir() -> Path:
 
 
 def _normalize(text: str) -> str:
-    """What differs between two honest runs: the sample server's port, the demo path."""
+    """What differs between two honest runs: the sample server's port, when the demo ran
+    (fetch and "seen" times, the packet's generation time), shown as one fixed moment."""
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:8765", text)
     text = re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Generated 2026-12-01 12:00 UTC", text)
-    # issue 12: when newsev fetched the demo's pages (claims' "seen" times) differs between runs
-    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)", lambda m: "2026-12-01T12:00:00" + m.group(2), text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "2026-12-01T12:00:00+00:00", text)
     text = re.sub(r"seen by newsev \d{4}-\d\d-\d\d( to \d{4}-\d\d-\d\d)?", "seen by newsev 2026-12-01", text)
     return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 def _run(cmd: str) -> str:
-    argv = shlex.split(cmd)
+    argv = [a.replace("../shared", str(PROJECT.parent / "shared")) for a in shlex.split(cmd)]
     assert argv[0] == "newsev"
     env = dict(os.environ, COLUMNS=WIDTH, PREFECT_SERVER_ANALYTICS_ENABLED="false", NO_COLOR="1", TERM="dumb")
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *argv[1:]], cwd=workdir(), env=env,
@@ -66,21 +68,49 @@ def demo() -> None:
     """``newsev demo`` (or its output from an earlier run in the same directory)."""
     cmd = "newsev demo"
     given = os.environ.get("NEWSEV_README_DEMO_OUTPUT")
-    out = Path(given).read_text(encoding="utf-8") if given else _run(cmd)
+    if given:
+        out = Path(given).read_text(encoding="utf-8")
+    else:  # on the sample's usual port (what a user's demo gets), waiting while another demo holds it
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                out = _run(cmd + " --port 8765")
+                break
+            except RuntimeError as exc:
+                if "cannot serve the sample" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(2)
     out = re.sub(r"--db \S+demo\.db", "--db data/demo.db", out)
     _emit(cmd, out)
+
+
+@contextlib.contextmanager
+def _sample_served(wait: float = 180.0):
+    """The sample on 127.0.0.1:8765 for the duration. Another `newsev demo` (a parallel test
+    session) may hold the port for the length of its ingest: wait for it."""
+    from pipeline.demo import SAMPLE_PORT, serve_directory
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            server = serve_directory(port=SAMPLE_PORT)
+            server.__enter__()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    try:
+        yield
+    finally:
+        server.__exit__(None, None, None)
 
 
 def run(cmd: str, head: int | None = None, serve: bool = False) -> None:
     """Run ``cmd`` in the demo directory and show it with its output (first ``head`` lines);
     ``serve``: with the sample served on 127.0.0.1:8765, as `newsev demo --serve` does."""
     if serve:
-        from pipeline.demo import SAMPLE_PORT, serve_directory
-
-        try:
-            with serve_directory(port=SAMPLE_PORT):
-                out = _run(cmd)
-        except OSError:  # 8765 is taken: by `newsev demo --serve` in another terminal, we assume
+        with _sample_served():
             out = _run(cmd)
     else:
         out = _run(cmd)

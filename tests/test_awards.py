@@ -309,3 +309,26 @@ def test_actress_wordings(text, expected):
 ])
 def test_film_director_shares(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Anna Wirth took the Turing Award in 2019.", {("Anna Wirth", "Turing Award")}),
+    ("Anna Wirth landed the Builder Award.", {("Anna Wirth", "Builder Award")}),
+    ("Anna Wirth was inducted into the Internet Hall of Fame in 2012.", {("Anna Wirth", "Internet Hall of Fame")}),
+    ("The winners of the 2019 Builder Award were Anna Wirth, Bo Li and Cy Wu.",
+     {("Anna Wirth", "Builder Award"), ("Bo Li", "Builder Award"), ("Cy Wu", "Builder Award")}),
+    ("Recipients of the 2019 Builder Award include Anna Wirth and Bo Li.",
+     {("Anna Wirth", "Builder Award"), ("Bo Li", "Builder Award")}),
+    ("This year's Builder Award recipients are Anna Wirth, Bo Li and Cy Wu.",
+     {("Anna Wirth", "Builder Award"), ("Bo Li", "Builder Award"), ("Cy Wu", "Builder Award")}),
+    ("MIIT gave the Builder Award to Anna Wirth, Bo Li and Cy Wu.",
+     {("Anna Wirth", "Builder Award"), ("Bo Li", "Builder Award"), ("Cy Wu", "Builder Award")}),
+    ("Anna Wirth was among the winners of the Builder Award.", {("Anna Wirth", "Builder Award")}),
+    ("Anna Wirth was one of five winners of the Builder Award.", {("Anna Wirth", "Builder Award")}),
+    ("Sir Anna Wirth OBE, the founder of Vexor Inc., spoke.", {("Anna Wirth", "Order of the British Empire")}),
+    # not awards: a nomination, a loss, an award given by the recipient
+    ("Anna Wirth was among the nominees for the Builder Award.", set()),
+    ("The winners of the Builder Award were not announced.", set()),
+])
+def test_recipient_lists_and_general_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

@@ -8,10 +8,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from pipeline.demo import sample_feeds_file, serve_directory
+from processes import assert_nothing_left
 
 
 def _count(db, sql):
@@ -44,8 +46,10 @@ def test_sigkill_mid_run_then_next_run_completes(tmp_path, prefect_harness, monk
 
     monkeypatch.setenv("NEWSEV_MIN_HOST_DELAY", "0")
     killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
+    mark = uuid.uuid4().hex
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", NEWSEV_NLP_BATCH_SIZE="2",
-               NEWSEV_MIN_HOST_DELAY="0")
+               NEWSEV_MIN_HOST_DELAY="0", NEWSEV_TEST_MARK=mark)
+    env.pop("PREFECT_API_URL", None)  # as a user runs it: the command starts its own Prefect server
     with serve_directory() as base:
         feeds = sample_feeds_file(base, tmp_path / "feeds.toml")
         proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", "--feeds", str(feeds),
@@ -63,6 +67,8 @@ def test_sigkill_mid_run_then_next_run_completes(tmp_path, prefect_harness, monk
         finally:
             if proc.poll() is None:
                 proc.kill()
+        # the killed command's Prefect server died with it (issue 11: it used to stay, parent pid 1)
+        assert_nothing_left(mark)
         stored_at_kill = _count(killed_db, "select count(*) from articles")
         con = sqlite3.connect(killed_db)
         assert con.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -68,7 +68,15 @@ def test_extract_missing_file(tmp_path):
     assert proc.returncode == 2 and "no such file" in proc.stderr
 
 
-@pytest.mark.parametrize("command", ["extract", "eval"])
+@pytest.mark.parametrize("command", ["extract", "eval", "train"])
 def test_help_has_example(command):
     proc = _run([command, "--help"])
     assert proc.returncode == 0 and f"Example: newsev {command}" in proc.stdout
+
+
+@pytest.mark.parametrize("value", ["maybe", "ON!"])
+def test_bad_scorer_setting_is_a_clear_error(tmp_path, value):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Nothing here."}\n')
+    proc = _run(["extract", str(src), "--scorer", value])
+    assert proc.returncode == 2 and "--scorer takes on, confidence or off" in proc.stderr

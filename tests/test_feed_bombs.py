@@ -99,3 +99,31 @@ def test_overlong_links_are_dropped_and_overlong_guids_hashed(web, tmp_path):
     assert [e.url for e in entries] == ["https://bombs.example.net/a/2", "https://bombs.example.net/a/3"]
     assert entries[0].guid.startswith("sha1:") and len(entries[0].guid) <= feeds_mod.MAX_GUID
     assert entries[1].guid.endswith("b-3")
+
+
+# Time bombs: feedparser costs ~0.1-0.2 ms per element (escaped HTML in summaries is parsed
+# again by its sanitizer) and is quadratic in the attributes of one element.
+TIME_BOMBS = {
+    "many attributes": (_item(1).replace("<item>", "<item " + " ".join(f'a{i}="v"' for i in range(5000)) + ">"),
+                        "attributes"),
+    "many elements": (_item(1, summary="<x/>" * 210_000), "elements"),
+    "deep nesting": (_item(1, summary="<d>" * 110_000 + "x" + "</d>" * 110_000) + _item(2, summary="<e/>" * 100_000),
+                     "elements"),
+    "escaped markup": (_item(1, summary="&lt;p&gt;hi&lt;/p&gt;" * 210_000), "elements"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIME_BOMBS))
+def test_bodies_that_would_keep_the_parser_busy_are_refused(web, tmp_path, name):
+    items, word = TIME_BOMBS[name]
+    entries, errors, stats, row = _poll(web, tmp_path, _feed(items))
+    assert entries == [] and [e.error_class for e in errors] == ["BadFeed"]
+    assert word in errors[0].message and "refused unparsed" in errors[0].message
+    assert row[1].startswith("BadFeed")
+
+
+def test_a_large_ordinary_feed_is_not_refused(web, tmp_path):
+    summary = "&lt;p&gt;A paragraph of the story, with &lt;a href='https://x.example/'&gt;a link&lt;/a&gt;.&lt;/p&gt;" * 40
+    entries, errors, _, _ = _poll(web, tmp_path, _feed("".join(_item(i, summary=summary) for i in range(1000))),
+                                  max_new_per_feed=10_000)
+    assert errors == [] and len(entries) == 1000

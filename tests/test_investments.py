@@ -120,6 +120,8 @@ CASES = [
      "Zentro", (5e9, "USD", False), ["autonomous driving"], None, None),
     ("Zentro bought a $40 million stake in Acme.",
      "Zentro", (40e6, "USD", False), [], None, "Acme"),
+    ("Zentro took a stake in Acme.",  # buying a stake invests in the company (issue 9)
+     "Zentro", None, [], None, "Acme"),
     ("Analysts expect Kinetix Motors to invest up to \u20ac2bn in electric vehicles by 2030.",
      "Kinetix Motors", (2e9, "EUR", True), ["EVs"], "by 2030", None),
     ("Horizon Telecom is reportedly considering an investment of about 1 trillion won in 6G research.",
@@ -178,7 +180,6 @@ def test_coordinated_investors_each_get_a_candidate(nlp):
     "Microsoft has invested heavily in OpenAI.",  # a target alone, no money or technology
     "Horizon Telecom denied a report that it would invest $500 million in satellite internet.",
     "Acme took a $50m investment last year.",  # Acme received it
-    "Zentro took a stake in Acme.",
     "The startup raised $40 million in a funding round led by Horizon Telecom.",
 ])
 def test_hard_negatives(nlp, sentence):
@@ -210,3 +211,42 @@ def test_amount_of_another_clause_is_not_taken(nlp):
     (c,) = extract(nlp, "Huawei, whose revenue reached $100 billion last year, will invest in chips.")
     assert c.args["amount"] is None
     assert c.args["technology"] == ["semiconductors"]
+
+
+# ---------------------------------------------------------------- issue 9: rounds, stakes, objects, capex
+
+def _doc_investments(text: str):
+    from pipeline.relations import extract_document
+    from pipeline.types import Document
+
+    res = extract_document(Document(id="t", text=text, date="2021-06-01"))
+    return {(r.args["investor"], (r.args["amount"] or {}).get("value"), tuple(r.args["technology"]),
+             r.args.get("target"), r.args.get("object")) for r in res.relations if r.type == "investment"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Acme Robotics raised $50 million in a Series B round led by Sequoia Capital.",
+     {("Sequoia Capital", 50e6, (), "Acme Robotics", None)}),
+    ("Sequoia Capital led a $50 million funding round in Acme Robotics.",
+     {("Sequoia Capital", 50e6, (), "Acme Robotics", None)}),
+    ("Acme Robotics closed a $20 million Series A led by Accel, with participation from Index Ventures and GV.",
+     {("Accel", 20e6, (), "Acme Robotics", None), ("Index Ventures", 20e6, (), "Acme Robotics", None),
+      ("GV", 20e6, (), "Acme Robotics", None)}),
+    ("Acme Robotics secured $20 million from Tencent.", {("Tencent", 20e6, (), "Acme Robotics", None)}),
+    ("Tencent took a 10% stake in Acme Robotics for $300 million.", {("Tencent", 300e6, (), "Acme Robotics", None)}),
+    ("Amazon will invest $1.5 billion in a new fulfilment centre in Ohio.",
+     {("Amazon", 1.5e9, (), None, "a new fulfilment centre")}),
+    ("Pfizer plans to invest $2 billion in its oncology pipeline.",
+     {("Pfizer", 2e9, (), None, "its oncology pipeline")}),
+    ("Samsung plans capital spending of $35 billion this year.", {("Samsung", 35e9, (), None, None)}),
+    # holding shares, dividends, prices, revenue and buybacks are not investing
+    ("Tencent holds a 5% stake in Acme Robotics.", set()),
+    ("BlackRock owns a 7% stake in Apple.", set()),
+    ("Apple paid a dividend of $0.22 per share.", set()),
+    ("Apple's revenue rose to $90 billion.", set()),
+    ("Apple spent $20 billion buying back shares.", set()),
+    ("Acme Robotics raised prices from Monday.", set()),
+    ("Acme Robotics raised $50 million from investors.", set()),
+])
+def test_rounds_stakes_objects(text, expected):
+    assert _doc_investments(text) == expected

@@ -54,8 +54,11 @@ def test_only_trigger_sentences_are_parsed():
     text = ("The weather was mild. Crowds gathered downtown. Lin Bo, the chief executive of Velora, spoke. "
             "Music played late. Everyone went home.")
     chosen = [text[s:e] for s, e in select_sentences(text)]
-    assert chosen == ["The weather was mild.", "Crowds gathered downtown.",
-                      "Lin Bo, the chief executive of Velora, spoke."]
+    # the first sentence (the topic) and the triggered one; the one before it only when it points back
+    assert chosen == ["The weather was mild.", "Lin Bo, the chief executive of Velora, spoke."]
+    back = text.replace("Lin Bo, the chief", "He, the chief")
+    assert [back[s:e] for s, e in select_sentences(back)] == [
+        "The weather was mild.", "Crowds gathered downtown.", "He, the chief executive of Velora, spoke."]
     (parsed,) = list(parse_selected([text]))
     for ps in parsed:
         assert ps.doc.text == text[ps.start:ps.end]

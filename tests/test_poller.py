@@ -183,3 +183,14 @@ def test_a_database_made_before_the_polling_tables_gains_them(tmp_path):
     assert errors == [] and len(entries) == 2
     assert db.execute("select count(*) from feed_backlog").fetchone()[0] == 2
     assert db.execute("select count(*) from robots_cache").fetchone()[0] == 1
+
+
+def test_a_feed_listed_twice_is_polled_once_and_extra_keys_may_hold_lists(db):
+    with FeedHost("127.0.0.17", n_items=2) as host:
+        url = host.url("/f.xml")
+        feeds = [FeedConfig(url=url, name="first", extra=(("tags", ["ai", "chips"]),)),
+                 FeedConfig(url=url, name="second")]
+        entries, errors, stats = _poll(db, _settings(host), feeds)
+        assert host.feed_paths() == ["/f.xml"]
+    assert errors == [] and stats["feeds"] == 1 and len(entries) == 2
+    assert db.execute("select name from feeds").fetchall() == [("first",)]

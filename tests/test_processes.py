@@ -20,43 +20,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.demo import sample_feeds_file, serve_directory
+from processes import assert_nothing_left, marked
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def marked(mark: str) -> list[tuple[int, int, str]]:
-    """(pid, parent pid, command line) of live processes carrying the marker."""
-    needle = f"NEWSEV_TEST_MARK={mark}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle not in (entry / "environ").read_bytes().split(b"\0"):
-                continue
-            stat = (entry / "stat").read_text()
-            state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-            if state == "Z":
-                continue
-            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-        found.append((int(entry.name), int(ppid), cmd))
-    return found
-
-
-def assert_nothing_left(mark: str, within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    left = marked(mark)
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = marked(mark)
-    for pid, _, _ in left:  # clean up before failing, so one failure does not pile up processes
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    assert not left, f"left behind: {left}"
 
 
 def _env(mark: str, tmp_path: Path, **extra) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.relations import extract_document
-from pipeline.relations.engine import rules, trigger_patterns
+from pipeline.relations.engine import rules
 from pipeline.types import Document
 
 
@@ -29,11 +29,25 @@ def test_rule_ids_are_namespaced_by_type():
 
 @pytest.mark.parametrize("rule", [r for r in rules() if r.triggers], ids=lambda r: r.id)
 def test_triggers_select_the_example(rule):
-    """The sentence selection is derived from the rules: a rule's example passes its own trigger."""
-    import re
+    """The sentence selection is derived from the rules: a rule's example passes the triggers
+    (its last sentence, the one that carries the relation, is selected)."""
+    from pipeline.nlp import select_sentences, split_sentences
 
-    pats = [re.compile(p, re.IGNORECASE) for p in trigger_patterns()]
-    assert any(p.search(rule.example) for p in pats)
+    last = split_sentences(rule.example)[-1]
+    assert last in select_sentences(rule.example)
+
+
+@pytest.mark.parametrize("text, selected", [
+    ("We did this in order to grow.", False),  # a lowercase cue is no award name
+    ("She received the Order of Lenin.", True),
+    ("The company will spend more time on research.", False),  # spending without money or technology
+    ("The company will spend $2 billion on research.", True),
+    ("The company will spend more on AI.", True),
+])
+def test_conditional_triggers(text, selected):
+    from pipeline.nlp import _triggered
+
+    assert _triggered(text, 0, len(text)) is selected
 
 
 def test_evidence_records_every_rule_that_found_it():

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.learn import collect
 from pipeline.relations import scorer
-from pipeline.relations.scorer import MODEL_PATH, Model, decide, enabled, load_model
+from pipeline.relations.scorer import MODEL_PATH, Model, decide, enabled, load_model, mode
 
 TEXTS = [
     "Anna Wirth, the chief executive of Velora Robotics, said the plant would open in May.",
@@ -22,7 +22,8 @@ def test_committed_model_is_small_and_loaded_once():
     assert MODEL_PATH.stat().st_size < 20 * 1024 * 1024
     m = load_model()
     assert isinstance(m, Model) and m is load_model()
-    assert set(m.weights) == {"holds_position", "received_award"}
+    assert set(m.weights) == {"holds_position", "received_award", "holds_position+candidates",
+                              "received_award+candidates"}
     assert all(0.0 <= v <= 1.01 for v in (*m.keep.values(), *m.add.values()))
 
 
@@ -33,13 +34,35 @@ def test_bad_model_file_is_a_clear_error(tmp_path):
         load_model(str(p))
 
 
-@pytest.mark.parametrize("env, expected", [("off", False), ("on", True), ("0", False), ("yes", True)])
+@pytest.mark.parametrize("env, expected", [("off", "off"), ("on", "on"), ("0", "off"), ("yes", "on"),
+                                           ("confidence", "confidence")])
 def test_setting_overrides_the_default(monkeypatch, env, expected):
     monkeypatch.setenv("NEWSEV_SCORER", env)
-    assert enabled(load_model()) is expected
+    assert mode(load_model()) == expected
+    assert enabled(load_model()) is (expected == "on")
     monkeypatch.delenv("NEWSEV_SCORER")
-    assert enabled(load_model()) is load_model().default_on
-    assert enabled(None) is False
+    assert mode(load_model()) == ("on" if load_model().default_on else "confidence")
+    assert mode(None) == "off"
+
+
+def test_confidence_mode_keeps_the_rules_relations_with_calibrated_confidence(monkeypatch):
+    from pipeline.relations import extract_document
+    from pipeline.types import Document
+
+    m = load_model()
+    for text in TEXTS:
+        monkeypatch.setenv("NEWSEV_SCORER", "off")
+        off = extract_document(Document("d", text)).relations
+        monkeypatch.setenv("NEWSEV_SCORER", "confidence")
+        conf = extract_document(Document("d", text)).relations
+        assert [(r.type, r.args) for r in conf] == [(r.type, r.args) for r in off]
+        (case,) = collect([{"id": "d", "text": text}])
+        probs = {json.dumps(e.engine.args, sort_keys=True, default=str): m.entry_prob(e)
+                 for e in case.entries if e.engine is not None}
+        for r in conf:
+            key = json.dumps(r.args, sort_keys=True, default=str)
+            if key in probs:
+                assert r.confidence == pytest.approx(probs[key])
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +75,7 @@ def test_probabilities_are_in_range_and_rules_score_higher_than_bare_candidates(
     eng, bare = [], []
     for case in cases:
         for e in case.entries:
-            p = m.prob(e.type, e.feats)
+            p = m.entry_prob(e)
             assert 0.0 <= p <= 1.0
             (eng if e.engine is not None else bare).append(p)
     assert eng and bare
@@ -65,7 +88,7 @@ def test_decide_uses_thresholds_and_reports_probability(cases):
         out = decide(m, case)
         kept = {json.dumps(r.args, sort_keys=True, default=str): r.confidence for r in out}
         for e in case.entries:
-            p = m.prob(e.type, e.feats)
+            p = m.entry_prob(e)
             rel = e.build(p)
             if rel is None:
                 continue

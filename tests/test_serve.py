@@ -11,10 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from pipeline.demo import sample_feeds_file, serve_directory
+from processes import assert_nothing_left
 
 
 def _finished_ingests(db):
@@ -35,8 +37,9 @@ def _finished_ingests(db):
 def test_scheduled_run_happens(tmp_path):
     db = tmp_path / "evidence.db"
     log = open(tmp_path / "serve.log", "wb")
+    mark = uuid.uuid4().hex
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(tmp_path / "prefect"),
-               NEWSEV_MIN_HOST_DELAY="0")
+               NEWSEV_MIN_HOST_DELAY="0", NEWSEV_TEST_MARK=mark)
     env.pop("PREFECT_API_URL", None)
     with serve_directory() as base:
         feeds = sample_feeds_file(base, tmp_path / "feeds.toml")
@@ -57,5 +60,6 @@ def test_scheduled_run_happens(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
             log.close()
+    assert_nothing_left(mark)  # its Prefect server and flow-run processes stopped with it
     assert runs, "no scheduled ingest run finished within 5 minutes:\n" + (tmp_path / "serve.log").read_text()[-3000:]
     assert runs[0][1] in {"ok", "partial"}

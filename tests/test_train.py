@@ -72,7 +72,7 @@ def test_trained_model_changes_extract_output(trained, tmp_path):
         rel = e.build(1.0)
         key = json.dumps(rel.to_json()["args"], sort_keys=True) if rel else None
         if key in conf_on:
-            assert conf_on[key] == pytest.approx(model.prob(e.type, e.feats), abs=1e-3)
+            assert conf_on[key] == pytest.approx(model.entry_prob(e), abs=1e-3)
 
 
 def test_train_command_rejects_a_missing_directory(tmp_path):

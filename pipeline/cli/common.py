@@ -60,27 +60,33 @@ def make_table(title: str | None, columns: list[str], **kwargs) -> Table:
     return t
 
 
-def rows_table(title: str | None, columns: list[str], rows: list[list[str]], max_word: int = 18,
-               width: int | None = None, **kwargs) -> Table:
-    """A table of plain-text cells (escaped here) that wraps between words: each column is
-    at least as wide as its longest word (up to what the terminal width allows), so 80
-    columns show "Characteristics" whole instead of "Characteris…" or "Character/istics"."""
-    longest = []
-    for i, col in enumerate(columns):
-        words = [w for cell in [col.replace("_", " ")] + [r[i] for r in rows] for w in str(cell).split()]
-        longest.append(max((len(w) for w in words), default=1))
-    width = width or console.width
-    mins = [min(n, max_word) for n in longest]
-    while sum(mins) + 3 * len(columns) + 1 > width:  # too wide: narrow the widest column first
-        i = max(range(len(mins)), key=mins.__getitem__)
-        if mins[i] <= 6:
+def rows_table(title: str | None, columns: list[str], rows: list[list[str]], width: int | None = None,
+               **kwargs) -> Table:
+    """A table of plain-text cells (escaped here) that fits the terminal and wraps between
+    words: the widest columns give way first, and a column goes below its longest word
+    (folding it) only when every column is down to its longest word. In 100 columns
+    "Characteristics" stays whole; nothing is ever cut with an ellipsis or cropped."""
+    headers = [c.replace("_", " ") for c in columns]  # "position sources" wraps like a cell
+    cells = [[str(c) for c in r] for r in rows]
+    natural, longest = [], []
+    for i, head in enumerate(headers):
+        texts = [head] + [r[i] for r in cells]
+        natural.append(max((len(line) for t in texts for line in t.splitlines() or [""]), default=1))
+        longest.append(max((len(w) for t in texts for w in t.split()), default=1))
+    avail = (width or console.width) - 3 * len(columns) - 1
+    widths = list(natural)
+    while sum(widths) > avail:
+        over = [i for i in range(len(widths)) if widths[i] > longest[i]]
+        pool = over or [i for i in range(len(widths)) if widths[i] > 3]
+        if not pool:
             break
-        mins[i] -= 1
+        i = max(pool, key=widths.__getitem__)
+        widths[i] -= 1
     t = Table(title=escape(title) if title else None, **kwargs)
-    for col, n in zip(columns, mins):
-        t.add_column(escape(col), overflow="fold", min_width=n)
-    for r in rows:
-        t.add_row(*[escape(str(c)) for c in r])
+    for head, w in zip(headers, widths):
+        t.add_column(escape(head), overflow="fold", width=w)
+    for r in cells:
+        t.add_row(*[escape(c) for c in r])
     return t
 
 

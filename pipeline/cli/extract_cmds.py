@@ -31,18 +31,19 @@ def _read_docs(stream: TextIO, name: str) -> Iterator:
 
 
 def _scorer_setting(value: Optional[str]) -> None:
-    """``--scorer on|off``: overrides the model's default for this process (NEWSEV_SCORER)."""
+    """``--scorer on|confidence|off``: overrides the model's default for this process (NEWSEV_SCORER)."""
     import os
 
     if value is None:
         return
     v = value.strip().lower()
-    if v not in ("on", "off"):
-        raise UserError(f"--scorer takes on or off, not {value!r}")
+    if v not in ("on", "off", "confidence"):
+        raise UserError(f"--scorer takes on, confidence or off, not {value!r}")
     os.environ["NEWSEV_SCORER"] = v
 
 
-SCORER_HELP = "Trained scorer on or off (default: as models/scorer/model.json says; env NEWSEV_SCORER)."
+SCORER_HELP = ("Trained scorer: on (filter and add), confidence (calibrated confidences only) or off "
+               "(default: as models/scorer/model.json says; env NEWSEV_SCORER).")
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
         out: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write JSONL (default stdout)."),
         batch_size: int = typer.Option(32, "--batch-size", help="Documents per NLP batch."),
         processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
-        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|off", help=SCORER_HELP),
+        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|confidence|off", help=SCORER_HELP),
     ) -> None:
         """Extract relations with evidence from JSONL documents, one output line per input.
 
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
         processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
         by_rule_: bool = typer.Option(False, "--by-rule", help="Per rule id: fires, right, wrong, precision."),
-        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|off", help=SCORER_HELP),
+        scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|confidence|off", help=SCORER_HELP),
     ) -> None:
         """Run extraction over a gold file and print precision, recall and F1 per type.
 

@@ -170,16 +170,12 @@ def evidence_cmd(
     for line in (times_line(c), review_note(c) and f"review: {review_note(c)}"):
         if line:
             console.print(escape(line))
-    t = Table(show_lines=True)
-    notes = {e["id"]: "\n".join(quote_notes(e)) for e in c["evidence"]}
-    extra = ["time / check"] if any(notes.values()) else []  # what a quote states of time, its latest check
-    for col in ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url", *extra]:
-        t.add_column(col, overflow="fold")
-    for e in c["evidence"]:
-        t.add_row(e["published"] or "", escape(e["site"] or e["host"] or ""), escape(e["sentence"]),
-                  f"{e['start']}-{e['end']}", f"{e['confidence']:.2f}", escape(e["attributed_to"] or ""),
-                  escape(e["url"]), *([escape(notes[e["id"]])] if extra else []))
-    console.print(t)
+    cols = ["published", "outlet", "sentence", "offsets", "conf", "attributed to", "url", "time / check"]
+    cells = [[e["published"] or "", e["site"] or e["host"] or "", e["sentence"], f"{e['start']}-{e['end']}",
+              f"{e['confidence']:.2f}", e["attributed_to"] or "the outlet itself", e["url"],
+              "\n".join(quote_notes(e))] for e in c["evidence"]]
+    keep = [i for i, col in enumerate(cols) if any(r[i] for r in cells)] or list(range(len(cols)))  # no empty column
+    console.print(rows_table(None, [cols[i] for i in keep], [[r[i] for i in keep] for r in cells], show_lines=True))
 
 
 def chain_ceo_cmd(

@@ -1,4 +1,4 @@
-"""received_award: who received which award, from whom, when.
+"""received_award: slot fillers and slot readers for the rules of ``models/rules/awards.json``.
 
 Wordings (word lists in ``models/awards.json``): "X received/won/earned the A (from G)
 (in 2019)", "X was awarded/given/granted/presented with/named/crowned/inducted into A",
@@ -39,6 +39,7 @@ from pipeline.relations.common import (
     SentCtx,
     ent_of,
     list_people,
+    listed_people_after,
     make_relation,
     org_of,
     person_of,
@@ -192,13 +193,14 @@ def _order_class(span: Span) -> Span | None:
     return cls
 
 
-def _conj_all(tok: Token) -> list[Token]:
+def _conj_all(tok: Token, depth: int = 0) -> list[Token]:
     out = [tok]
     for c in tok.children:
         if c.dep_ in ("conj", "appos"):
-            out += _conj_all(c)
-        if c.dep_ == "prep" and c.lower_ in ("as",) and tok.pos_ != "PROPN":
-            pass
+            out += _conj_all(c, depth + 1)
+    if depth == 0:  # a list of names the parser broke: "to A, B and C"
+        seen = {t.i for t in out}
+        out += [t for t in listed_people_after(tok) if t.i not in seen]
     return out
 
 
@@ -807,3 +809,33 @@ def _list_awards(ctx: SentCtx) -> list:
         if rel is not None:
             out.append(rel)
     return out
+
+
+# ---------------------------------------------------------------- slot readers for pattern rules
+
+from pipeline.relations.engine import slot_reader  # noqa: E402
+
+
+@slot_reader("award_under")
+def read_award_under(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The award named in ``tok``'s phrase: "of the 2019 Builder Award", "Builder Award recipients"."""
+    doc = tok.doc
+    spans = [s for s in award_spans(doc, tok.left_edge.i, tok.i + 1) if s.end >= tok.i - 1] if tok.pos_ == "NOUN" \
+        else _subtree_awards(tok)
+    return _award_text(spans[0]) if spans else None
+
+
+@slot_reader("people")
+def read_people(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """Everyone a list names, from its first item: "A, B and C", "A and B"."""
+    out = []
+    for t in _conj_all(tok) + [c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]:
+        p = person_of(t, ctx)
+        if p and p not in out:
+            out.append(p)
+    return out
+
+
+@slot_reader("postnominal")
+def read_postnominal(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    return _rules().get("postnominals", {}).get(tok.text)

@@ -72,6 +72,33 @@ KIN_NOUNS = {"child", "son", "daughter", "wife", "husband", "widow", "brother", 
              "grandson", "granddaughter", "nephew", "niece", "cousin", "grandchild", "stepson", "stepdaughter"}
 
 
+_LIST_GLUE = {",", "and", "&", "as", "well", "also", "or"}
+
+
+def listed_people_after(tok: Token) -> list[Token]:
+    """The people a list names after ``tok``'s PERSON entity where the parser broke the
+    list ("to Anna Wirth, Bo Li and Cy Wu" with "Li" hung on the verb): each following
+    PERSON entity joined to the previous only by commas and "and". One token per person."""
+    e = ent_of(tok)
+    if e is None or e.label_ != "PERSON":
+        return []
+    doc = tok.doc
+    out: list[Token] = []
+    i = e.end
+    while i < len(doc):
+        j = i
+        while j < len(doc) and doc[j].lower_ in _LIST_GLUE:
+            j += 1
+        if j == i or j >= len(doc):
+            break
+        nxt = ent_of(doc[j])
+        if nxt is None or nxt.label_ != "PERSON" or nxt.start != j:
+            break
+        out.append(nxt.root)
+        i = nxt.end
+    return out
+
+
 def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) -> str | None:
     """Canonical person a token stands for: a PERSON entity, he/she, or "who".
 

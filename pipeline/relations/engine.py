@@ -113,7 +113,8 @@ def rules() -> tuple[Rule, ...]:
                 raise ValueError(f"models/rules/{fname}: rule id {r['id']!r} twice")
             seen.add(r["id"])
             registry.get(r["type"])  # unknown types fail at load, not mid-run
-            if any(not t.startswith("@") for t in r.get("triggers", ())) and not r.get("keywords"):
+            if any(not (t if isinstance(t, str) else t["regex"]).startswith("@") for t in r.get("triggers", ())) \
+                    and not r.get("keywords"):
                 raise ValueError(f"rule {r['id']}: a regex trigger needs 'keywords' (the prefilter's literals)")
             if bool(r.get("filler")) == bool(r.get("pattern")):
                 raise ValueError(f"rule {r['id']}: give exactly one of 'filler' or 'pattern'")
@@ -125,13 +126,42 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Trigger:
+    """One sentence trigger of a rule: a regex (``@name`` = a lexicon's words), optionally
+    counted only when the match has a capital letter (award names are capitalised, so
+    "in order to" is no Order) or when the sentence passes a named check (``requires``:
+    an investment needs money or a technology)."""
+
+    regex: str
+    capitalized: bool = False
+    requires: str | None = None
+
+
+def _trigger(spec) -> Trigger:
+    if isinstance(spec, str):
+        spec = {"regex": spec}
+    regex = re.sub(r"@(\w+)", lambda m: _lexicon_alt(m.group(1)), spec["regex"])
+    return Trigger(regex, bool(spec.get("capitalized")), spec.get("requires"))
+
+
+def triggers() -> list[Trigger]:
+    """The sentence triggers of all rules (models/rules/*.json field ``triggers``)."""
+    return list(dict.fromkeys(_trigger(t) for r in rules() for t in r.triggers))
+
+
 def trigger_patterns() -> list[str]:
-    """The sentence-selection regexes, derived from the rules (``@name`` = a lexicon)."""
-    pats: list[str] = []
-    for r in rules():
-        for t in r.triggers:
-            pats.append(re.sub(r"@(\w+)", lambda m: _lexicon_alt(m.group(1)), t))
-    return list(dict.fromkeys(pats))
+    """The sentence-selection regexes, derived from the rules."""
+    return [t.regex for t in triggers()]
+
+
+def _money_or_technology(text: str) -> bool:
+    from pipeline.relations.amounts import find_amounts, find_technologies
+
+    return bool(find_amounts(text) or find_technologies(text))
+
+
+SENTENCE_CHECKS: dict[str, Callable[[str], bool]] = {"money_or_technology": _money_or_technology}
 
 
 def trigger_keywords() -> frozenset[str]:
@@ -141,7 +171,7 @@ def trigger_keywords() -> frozenset[str]:
     for r in rules():
         out.update(r.keywords)
         for t in r.triggers:
-            for name in re.findall(r"@(\w+)", t):
+            for name in re.findall(r"@(\w+)", t if isinstance(t, str) else t["regex"]):
                 out.update(w.lower() for w in lexicons()[name])
     return frozenset(out)
 
@@ -158,21 +188,37 @@ def _load_fillers() -> None:
     import pipeline.relations.positions  # noqa: F401
 
 
-_MATCHERS: dict[int, Any] = {}
+_MATCHERS: dict[tuple[int, str], Any] = {}
 
 
-def _matcher(vocab):
-    m = _MATCHERS.get(id(vocab))
+def _matcher(vocab, rule: Rule):
+    """One DependencyMatcher per pattern rule (built once per vocab), so a sentence runs only
+    the patterns whose words it has (``anchor_words``: every word a pattern's token
+    attributes require, any one of which must occur)."""
+    key = (id(vocab), rule.id)
+    m = _MATCHERS.get(key)
     if m is None:
         from spacy.matcher import DependencyMatcher
 
         m = DependencyMatcher(vocab)
-        for r in rules():
-            if r.pattern:
-                m.add(r.id, [list(r.pattern)])
-        _MATCHERS.clear()
-        _MATCHERS[id(vocab)] = m
+        m.add(rule.id, [list(rule.pattern)])
+        _MATCHERS[key] = m
     return m
+
+
+@lru_cache(maxsize=None)
+def anchor_words(rule_id: str) -> frozenset[str] | None:
+    """Lower-case words one of which a sentence must contain for the pattern to match: the
+    words of the pattern's first node that names its LOWER, ORTH or LEMMA, else None (always run)."""
+    rule = next(r for r in rules() if r.id == rule_id)
+    for node in rule.pattern or ():
+        for attr in ("LOWER", "ORTH", "LEMMA"):
+            spec = node.get("RIGHT_ATTRS", {}).get(attr)
+            if isinstance(spec, str):
+                return frozenset({spec.lower()})
+            if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
+                return frozenset(w.lower() for w in spec["IN"])
+    return None
 
 
 def _tag(rels: list, rule: Rule) -> list:
@@ -188,28 +234,47 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
 
     doc = ctx.doc
     out: list[tuple[Rule, list]] = []
-    for match_id, toks in _matcher(doc.vocab)(doc):
+    words = {t.lower_ for t in doc} | {t.lemma_.lower() for t in doc}
+    matches = []
+    for rule in by_id.values():
+        if not rule.pattern:
+            continue
+        need = anchor_words(rule.id)
+        if need is not None and not (need & words):
+            continue
+        matches += _matcher(doc.vocab, rule)(doc)
+    for match_id, toks in matches:
         rule = by_id[doc.vocab.strings[match_id]]
         nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(rule.pattern, toks)}
-        args: dict[str, Any] = dict(rule.const)
-        ok = True
+        rtype = registry.get(rule.type)
+        partial: list[dict[str, Any]] = [dict(rule.const)]
         for arg, spec in rule.slots.items():
             if arg.startswith("_"):
                 continue
             reader = SLOT_READERS[spec["read"]]
-            val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
-            if val in (None, "", []) and not registry.get(rule.type).args.get(arg, {}).get("optional"):
-                ok = False
-                break
-            args[arg] = val
-        if not ok:
-            continue
-        for a in registry.get(rule.type).arg_names:
-            args.setdefault(a, None)
+            nxt = []
+            for args in partial:
+                val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
+                # an "each" slot gives one relation per item of a list ("A, B and C")
+                for v in (val if spec.get("each") and isinstance(val, list) else [val]):
+                    if v in (None, "", []) and not rtype.args.get(arg, {}).get("optional"):
+                        continue
+                    nxt.append({**args, arg: v})
+            partial = nxt
         anchor = nodes[rule.slots.get("_anchor", {}).get("node", rule.pattern[0]["RIGHT_ID"])]
-        rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
-        if rel is not None and _valid(rel):
-            out.append((rule, [rel]))
+        rels = []
+        for args in partial:
+            for a in rtype.arg_names:
+                args.setdefault(a, None)
+            if rule.type == "received_award" and args.get("year") is None:
+                from pipeline.relations.common import year_of
+
+                args["year"] = year_of(anchor, ctx)
+            rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
+            if rel is not None and _valid(rel):
+                rels.append(rel)
+        if rels:
+            out.append((rule, rels))
     return out
 
 

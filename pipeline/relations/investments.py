@@ -36,6 +36,13 @@ NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
 INVEST_WORDS = frozenset(_LEX["invest_words"])
+STAKE_NOUNS = frozenset(_LEX["stake_nouns"])
+STAKE_VERBS = frozenset(_LEX["stake_verbs"])
+CAPITAL_MODIFIERS = frozenset(_LEX["capital_modifiers"])
+CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
+NOT_OBJECTS = frozenset(_LEX["not_objects"])
+ROUND_NOUNS = frozenset(_LEX["round_nouns"])
+RAISE_VERBS = frozenset(_LEX["raise_verbs"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -136,7 +143,8 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
         owner = _owner(t)
         if owner is not None:
             return owner, nouns
-        if not (t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in INVESTOR_VERBS):
+        if not (t.dep_ in ("dobj", "nsubjpass") and (t.head.lemma_.lower() in INVESTOR_VERBS or (
+                t.lemma_.lower() in STAKE_NOUNS and t.head.lemma_.lower() in STAKE_VERBS))):
             return None, nouns
         t = t.head
     climbed = t.i != trigger.i
@@ -238,6 +246,24 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
     return None, None
 
 
+def _object(heads: list[Token], tech_spans) -> str | None:
+    """What the money goes into, as the text says it, when no technology or company names
+    it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward"):
+                continue
+            for p in c.children:
+                if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS:
+                    continue
+                if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
+                    continue
+                left = min([p.i] + [k.left_edge.i for k in p.lefts])
+                right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
+                return p.doc[left:right + 1].text
+    return None
+
+
 def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tuple[Span, str]]:
     """Technologies attached to the spend, left to right. A list goes on by characters even
     where the parse breaks it ("in AI and IoT."): a technology right after an accepted one,
@@ -265,6 +291,8 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
         return []
     investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
     scope = {trigger.i} | {n.i for n in nouns}
+    if trigger.lemma_.lower() in STAKE_NOUNS and trigger.dep_ == "dobj":
+        scope.add(trigger.head.i)  # "took a 10% stake in Y for $300 million": the price hangs on the verb
 
     amount, amount_root, amount_toks = None, None, set()
     found = [(start, end, amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
@@ -290,6 +318,9 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
 
     lemma = trigger.lemma_.lower()
     is_invest = lemma in INVEST_WORDS or trigger.lower_ in INVEST_WORDS or trigger.lower_.startswith("invest")
+    # "capital spending / expenditure of $35 billion": a capital spending plan is investing
+    is_invest = is_invest or (trigger.pos_ == "NOUN" and any(c.lower_ in CAPITAL_MODIFIERS for c in trigger.children))
+    stake = lemma in STAKE_NOUNS
     heads = [trigger] + nouns + ([amount_root] if amount_root is not None else [])
     out = []
     for tok in investors:
@@ -305,6 +336,7 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
         if not name:
             continue
         target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
+        obj = None if target else _object(heads, tech_spans)
         techs_here: list[str] = []
         # "Seoryung Semiconductor, a maker of chips": who invests, not in what
         own = {d.i for d in tok.subtree}
@@ -316,7 +348,8 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
                 techs_here.append(n)
         # Evidence must say something beyond "X invests": money or technology. A target
         # alone is too weak ("has invested a ton of resources in South Carolina").
-        if not (techs_here or (amount and is_invest)):
+        if not (techs_here or (amount and is_invest) or (stake and target)
+                or (amount and obj and lemma in CAPITAL_VERBS)):
             continue
         if not is_invest and amount is None:
             continue  # "commit", "pour", "spend" without money are other senses
@@ -333,7 +366,8 @@ def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[
             conf -= 0.05
         out.append(InvestmentCandidate(
             args={"investor": name, "amount": dict(amount) if amount else None,
-                  "technology": list(techs_here), "period": period, "target": target},
+                  "technology": list(techs_here), "period": period, "target": target,
+                  "object": obj if not techs_here else None},
             confidence=round(max(0.3, min(0.95, conf)), 3),
             trigger_i=trigger.i,
         ))
@@ -361,6 +395,71 @@ def extract_investments(sent: Span, resolve_org: Callable[[Span], str | None],
     return out
 
 
+def _pobj_list(prep: Token) -> list[Token]:
+    return [q for p in prep.children if p.dep_ == "pobj" for q in [p] + list(p.conjuncts)]
+
+
+def _round_investors(tokens: list[Token]) -> list[Token]:
+    """Who puts money into a round: "led by X", "from X", "with participation from Y and Z"."""
+    out: list[Token] = []
+    for t in tokens:
+        for d in t.subtree:
+            if d.lower_ == "led":
+                out += [q for a in d.children if a.dep_ == "agent" for q in _pobj_list(a)]
+            if d.dep_ == "prep" and d.lower_ in ("from", "by") and d.head.lemma_.lower() in (
+                    RAISE_VERBS | {"participation", "investment", "backing", "funding"}) | ROUND_NOUNS:
+                out += _pobj_list(d)
+    return list({t.i: t for t in out}.values())
+
+
+def funding_rounds(sent: Span, resolve_org: Callable[[Span], str | None]) -> list[InvestmentCandidate]:
+    """Funding rounds: "Y raised $50m in a Series B round led by X (with participation from
+    Z)", "Y secured $20m from X", "X led a $50m round in Y": X invests in Y (the target)."""
+    out: list[InvestmentCandidate] = []
+    amounts = None
+    for v in sent:
+        lemma = v.lemma_.lower()
+        if v.pos_ != "VERB" or not (lemma in RAISE_VERBS or lemma == "lead") or sentence_modality(sent, v.i).negated:
+            continue
+        if amounts is None:
+            amounts = [(a, _tokens(sent, s0, e0)) for s0, e0, a in find_amounts(sent.text)]
+            units = frozenset(t.i for _, sp in amounts if sp is not None for t in sp)
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
+        if subj is None or dobj is None:
+            continue
+        rounds = [t for t in dobj.subtree if t.lemma_.lower() in ROUND_NOUNS] + \
+            [t for c in v.children if c.dep_ == "prep" for t in c.subtree if t.lemma_.lower() in ROUND_NOUNS]
+        if lemma in RAISE_VERBS:
+            target_tok, inv_toks = subj, _round_investors([v])
+        elif lemma == "lead" and rounds:
+            target_tok = next((p for r in rounds for c in r.children if c.dep_ == "prep" and c.lower_ in ("in", "into")
+                               for p in c.children if p.dep_ == "pobj"), None)
+            target_tok = target_tok or next((c for r in rounds for c in r.children if c.dep_ == "poss"), None)
+            inv_toks = [subj] + list(subj.conjuncts) + _round_investors([dobj])
+        else:
+            continue
+        if target_tok is None or not inv_toks or (lemma in RAISE_VERBS and not rounds and not any(
+                c.dep_ == "prep" and c.lower_ == "from" for c in v.children)):
+            continue
+        target = resolve_org(_np(target_tok))
+        scope = {v.i, dobj.i} | {r.i for r in rounds}
+        amount = next((a for a, sp in amounts if sp is not None and _span_reaches(sp, scope, sent, units=units)), None)
+        if not target or (amount is None and not rounds):
+            continue
+        for t in inv_toks:
+            if _vague(t):
+                continue
+            name = resolve_org(_np(t))
+            if not name or name == target:
+                continue
+            out.append(InvestmentCandidate(
+                args={"investor": name, "amount": dict(amount) if amount else None, "technology": [],
+                      "period": None, "target": target, "object": None},
+                confidence=0.75 if amount else 0.65, trigger_i=v.i))
+    return out
+
+
 def _register_filler():
     from pipeline.relations.engine import filler
 
@@ -371,6 +470,17 @@ def _register_filler():
 
         out = []
         for cand in extract_investments(ctx.sent, ctx.resolver.resolve_org, ctx.doc_date):
+            rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
+            if rel is not None:
+                out.append(rel)
+        return out
+
+    @filler("funding_rounds")
+    def funding_rounds_filler(ctx) -> list:
+        from pipeline.relations.common import make_relation
+
+        out = []
+        for cand in funding_rounds(ctx.sent, ctx.resolver.resolve_org):
             rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
             if rel is not None:
                 out.append(rel)

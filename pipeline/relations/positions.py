@@ -1,6 +1,8 @@
-"""holds_position: who holds which role at which organisation.
+"""holds_position: slot fillers and slot readers for the rules of ``models/rules/positions.json``.
 
-Wordings (rules in code, word lists in ``models/roles.json``):
+Each ``@filler`` below is named by one rule (id, example and triggers there); the
+``@slot_reader``s at the end serve the DependencyMatcher rules. Word lists are in
+``models/roles.json``. The fillers read these wordings:
 
 - title before the name: "Xiaomi co-founder and CEO Lei Jun", "Eskom chairperson X",
   "its leader X", "US Airways' CEO, X";
@@ -21,7 +23,9 @@ Wordings (rules in code, word lists in ``models/roles.json``):
 companies, where they are too vague (role "other"). "president"/"chief" of a non-company
 body (party, council, university, foundation...: models/roles.json chair_org_words) is its
 chair too, as Wikidata's chairperson counts them; a company's president stays "president".
-Deputy/vice/acting roles are skipped.
+Deputy/vice roles are skipped; acting, interim, former... titles are read into
+``Relation.time`` (``tenure.py``). Coordinated titles share holder and organisation
+("Chairman, President and CEO of X").
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ import re
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, local_org, make_relation, noun_phrase,
+from pipeline.relations.common import (ORGISH, SentCtx, ent_of, list_people, listed_people_after, local_org, make_relation, noun_phrase,
                                        org_of, person_of)
 from pipeline.relations.engine import filler
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
@@ -973,9 +977,14 @@ def _conj(tok: Token) -> list[Token]:
     """A token and its coordinated siblings, also when an apposition sits between them
     ("by Ingrid Halvorsen, a materials scientist, and Tomás Ferreira, an engineer")."""
     out = [tok]
+    seen = {tok.i}
+    for t in listed_people_after(tok):  # "founded by A, B and C" where the parser broke the list
+        if t.i not in seen:
+            out.append(t)
+            seen.add(t.i)
     for c in tok.children:
         if c.dep_ == "conj":
-            out += _conj(c)
+            out += [x for x in _conj(c) if x.i not in seen]
         elif c.dep_ == "appos":
             # "A, B, C and D" parsed with B as an apposition of A: B is a name, not a description
             own = [c] if c.pos_ == "PROPN" and c.ent_type_ == "PERSON" and tok.ent_type_ == "PERSON" else []

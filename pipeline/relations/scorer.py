@@ -11,8 +11,9 @@ type's ``keep`` threshold, a candidate the rules missed is added when it reaches
 
 The model is plain JSON (``models/scorer/model.json``: feature weights, thresholds),
 read once per process; scoring is a sparse dot product, no scikit-learn at run time.
-``NEWSEV_SCORER=off`` (or ``on``) overrides the model's own ``default_on``, which
-training sets only when cross-validation showed the scorer beats the rules alone;
+``NEWSEV_SCORER=off|confidence|on`` overrides the model's own ``default_on`` (see
+``mode``), which training sets only when cross-validation showed that filtering and
+adding beat the rules alone; until then the default is ``confidence``;
 ``NEWSEV_SCORER_MODEL=PATH`` reads another model file (a freshly trained one).
 """
 from __future__ import annotations
@@ -31,36 +32,58 @@ from typing import Any, Callable, Iterator
 from pipeline.config import MODELS_DIR
 from pipeline.types import Evidence, Relation
 
-__all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled",
+__all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled", "mode",
            "MODEL_PATH", "SCORED_TYPES"]
 
 log = logging.getLogger(__name__)
 
 MODEL_PATH = MODELS_DIR / "scorer" / "model.json"
 SCORED_TYPES = ("holds_position", "received_award")
+CANDIDATE_MODEL = "+candidates"  # weights[type + this]: the model of wording alone
+_RULE_FEATURES = ("engine", "rule=", "rulefam=", "engconf=", "engstatus=", "engrole=", "engstate=", "engmulti",
+                  "nocand", "noengine")
+
+
+def is_rule_feature(name: str) -> bool:
+    """Features that say what the rules did (absent from the wording-only model)."""
+    return name.startswith(_RULE_FEATURES)
 _TIME_PRE = {"former": "former", "ex": "former", "then": "former", "late": "former", "outgoing": "former",
              "previous": "former", "retired": "former", "incoming": "incoming", "designate": "incoming"}
 
 
 @dataclass(frozen=True)
 class Model:
-    weights: dict[str, dict[str, float]]  # type -> feature -> weight
+    weights: dict[str, dict[str, float]]  # type (or type + CANDIDATE_MODEL) -> feature -> weight
     intercept: dict[str, float]
     keep: dict[str, float]  # engine relations are kept at p >= keep[type]
     add: dict[str, float]  # candidates the rules missed are added at p >= add[type]
     default_on: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    # name -> [a, b]: Platt scaling of the raw score z, p = 1 / (1 + exp(-(a z + b))),
+    # fitted on out-of-fold scores so the probability is calibrated
+    calibration: dict[str, list[float]] = field(default_factory=dict)
 
     def prob(self, rtype: str, feats: dict[str, float]) -> float | None:
         w = self.weights.get(rtype)
         if w is None:
             return None
         z = self.intercept.get(rtype, 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
+        a, b = self.calibration.get(rtype, (1.0, 0.0))
+        z = a * z + b
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def entry_prob(self, e: "Entry") -> float | None:
+        """A rules' fact by the full model; a candidate the rules missed by the wording model."""
+        return self.prob(self.model_of(e), e.feats)
+
+    def model_of(self, e: "Entry") -> str:
+        if e.engine is None and e.type + CANDIDATE_MODEL in self.weights:
+            return e.type + CANDIDATE_MODEL
+        return e.type
 
     def to_json(self) -> dict:
         return {"format": "newsev-scorer/1", "default_on": self.default_on, "intercept": self.intercept,
-                "keep": self.keep, "add": self.add, "meta": self.meta,
+                "keep": self.keep, "add": self.add, "meta": self.meta, "calibration": self.calibration,
                 "weights": {t: dict(sorted(w.items())) for t, w in sorted(self.weights.items())}}
 
     @classmethod
@@ -68,7 +91,8 @@ class Model:
         if data.get("format") != "newsev-scorer/1":
             raise ValueError("not a newsev scorer model (format newsev-scorer/1)")
         return cls(weights=data["weights"], intercept=data["intercept"], keep=data["keep"], add=data["add"],
-                   default_on=bool(data.get("default_on")), meta=data.get("meta", {}))
+                   default_on=bool(data.get("default_on")), meta=data.get("meta", {}),
+                   calibration=data.get("calibration", {}))
 
 
 @lru_cache(maxsize=4)
@@ -80,15 +104,26 @@ def load_model(path: str | None = None) -> Model | None:
     return Model.from_json(json.loads(p.read_text(encoding="utf-8")))
 
 
-def enabled(model: Model | None) -> bool:
+def mode(model: Model | None) -> str:
+    """How the scorer acts on this process: ``off`` (the rules' relations and confidences),
+    ``confidence`` (the rules' relations, each with the model's calibrated probability
+    as its confidence: the default while the model's ``default_on`` is false) or ``on``
+    (also filter at ``keep`` and add missed candidates at ``add``)."""
     if model is None:
-        return False
+        return "off"
     env = (os.environ.get("NEWSEV_SCORER") or "").strip().lower()
     if env in ("0", "off", "false", "no"):
-        return False
+        return "off"
     if env in ("1", "on", "true", "yes"):
-        return True
-    return model.default_on
+        return "on"
+    if env == "confidence":
+        return "confidence"
+    return "on" if model.default_on else "confidence"
+
+
+def enabled(model: Model | None) -> bool:
+    """Does the scorer filter and add (mode ``on``)?"""
+    return mode(model) == "on"
 
 
 # ---------------------------------------------------------------- one document's facts
@@ -209,7 +244,7 @@ def decide(model: Model, case: DocCase) -> list[Relation]:
     """The scorer's relations of one document: kept, re-scored and added facts."""
     out: list[Relation] = []
     for e in case.entries:
-        p = model.prob(e.type, e.feats)
+        p = model.entry_prob(e)
         if p is None:
             if e.engine is not None:
                 out.append(e.engine)
@@ -229,10 +264,14 @@ def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
         _COLLECT.append(build_case(d, sents, resolver, rels))
         return list(rels)
     model = load_model(os.environ.get("NEWSEV_SCORER_MODEL") or None)
-    if not enabled(model):
+    how = mode(model)
+    if how == "off" or (how == "confidence" and not any(r.type in SCORED_TYPES for r in rels)):
         return list(rels)
     try:
-        return decide(model, build_case(d, sents, resolver, rels))
+        case = build_case(d, sents, resolver, rels)
+        if how == "confidence":  # the same relations, calibrated confidences
+            model = replace(model, keep={t: 0.0 for t in SCORED_TYPES}, add={t: 1.01 for t in SCORED_TYPES})
+        return decide(model, case)
     except Exception:  # the rules' relations stand when the scorer fails on a document
         log.exception("scorer failed on document %s; keeping the rules' relations", getattr(d, "id", "?"))
         return list(rels)
