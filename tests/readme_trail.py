@@ -49,7 +49,8 @@ def base_url() -> str:
 
     con = sqlite3.connect(f"file:{rc.workdir() / 'data' / 'demo.db'}?mode=ro", uri=True)
     try:
-        url = con.execute("SELECT url FROM articles WHERE url LIKE 'http://127.0.0.1:%' LIMIT 1").fetchone()[0]
+        url = con.execute("SELECT url FROM articles WHERE url LIKE 'http://127.0.0.1:%' GROUP BY"
+                          " substr(url, 1, instr(substr(url, 18), '/') + 17) ORDER BY count(*) DESC").fetchone()[0]
     finally:
         con.close()
     return url.split("/pages/", 1)[0]
