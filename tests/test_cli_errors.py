@@ -111,3 +111,13 @@ def test_counts_in_words(counts, expected):
 def test_user_text_in_messages_is_printed_as_written(db, tmp_path, args, shown):
     proc = _run(*[a.replace("{tmp}", str(tmp_path)) for a in args], "--db", db)
     assert shown in proc.stdout + proc.stderr, (proc.stdout, proc.stderr)
+
+
+@pytest.mark.slow
+def test_rerun_of_a_loopback_url_says_what_to_do(tmp_path):
+    proc = _run("rerun", "http://127.0.0.1:9/pages/x.html", "--db", str(tmp_path / "e.db"), columns="200")
+    assert proc.returncode == 2, proc.stderr
+    assert "BlockedAddress" in proc.stderr
+    # one line says it all (Prefect may log its own lines around it)
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("error: could not re-run"))
+    assert "BlockedAddress" in line and "pass --allow-private" in line and "never in production" in line
