@@ -130,8 +130,10 @@ def test_min_delay_between_requests_to_one_host(web, delay):
             t.join()
     assert len(arrivals) == 5
     arrivals.sort()
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-    assert min(gaps) >= delay * 0.9, gaps
+    # The client spaces request starts; a loaded machine may deliver one late and the next
+    # on time, so the k-th request must arrive at least k delays after the first (never early).
+    since_first = [t - arrivals[0] for t in arrivals]
+    assert all(s >= k * delay * 0.9 for k, s in enumerate(since_first)), since_first
 
 
 @pytest.mark.parametrize("max_per_host", [1, 2])
