@@ -74,37 +74,40 @@ def _is_plural(r: Span) -> bool:
 
 
 def _titles(doc) -> dict:
-    """Per sentence, once: the title spans by their last token, by kind."""
+    """Per sentence, once: the title spans by their last token (``end``: what token patterns
+    meet next to a name) and by their syntactic head (``head``: "Chairman" in "Chairman of
+    the Board", what dependency patterns meet), for singular, plural and deputy titles."""
     key = "newsev.titles"
     got = doc.user_data.get(key)
     if got is None:
-        ends: dict[int, Span] = {}
-        plural: dict[int, Span] = {}
-        deputy: dict[int, Span] = {}
-        chain: set[int] = set()
+        got = {k: {} for k in ("end", "head", "plural_end", "plural_head", "deputy_end", "deputy_head")}
+        inside: set[int] = set()
         for r in _roles(doc):
-            if _blocked(doc, r):
-                deputy[r.end - 1] = r
+            kind = "deputy_" if _blocked(doc, r) else "plural_" if _is_plural(r) else ""
+            if kind == "plural_" and r.label_ == "other":
                 continue
-            chain.update(range(r.start, r.end))
-            if _is_plural(r):
-                if r.label_ != "other":
-                    plural[r.end - 1] = r
-            else:
-                ends[r.end - 1] = r
+            got[kind + "end"][r.end - 1] = r
+            got[kind + "head"][r.root.i] = r
+            if not kind or kind == "plural_":
+                inside.update(range(r.start, r.end))
         glue = _cfg()["coordination_glue"] | _cfg()["title_modifiers"]
-        chain.update(t.i for t in doc if _glue(t, glue) and t.lower_ not in ("a", "an", "as"))
-        got = {"end": ends, "plural": plural, "deputy": deputy, "chain": chain}
+        got["inside"] = inside
+        got["chain"] = inside | {t.i for t in doc if _glue(t, glue) and t.lower_ not in ("a", "an", "as")}
         doc.user_data[key] = got
     return got
 
 
-for _name, _get in (("title_end", lambda t: t.i in _titles(t.doc)["end"]),
-                    ("titles_end", lambda t: t.i in _titles(t.doc)["plural"]),
-                    ("deputy_title_end", lambda t: t.i in _titles(t.doc)["deputy"]),
-                    ("title_chain", lambda t: t.i in _titles(t.doc)["chain"])):
+def _title_at(tok: Token, kind: str = "") -> Span | None:
+    t = _titles(tok.doc)
+    return t[kind + "end"].get(tok.i) or t[kind + "head"].get(tok.i)
+
+
+for _name, _kind, _part in (("title_end", "end", None), ("titles_end", "plural_end", None),
+                            ("deputy_title_end", "deputy_end", None), ("title_head", "head", None),
+                            ("titles_head", "plural_head", None), ("deputy_title_head", "deputy_head", None),
+                            ("title_chain", None, "chain"), ("in_title", None, "inside")):
     if not Token.has_extension(_name):
-        Token.set_extension(_name, getter=_get)
+        Token.set_extension(_name, getter=(lambda k: (lambda t: t.i in _titles(t.doc)[k]))(_kind or _part))
 
 
 def _glue(tok: Token, glue: frozenset) -> bool:
@@ -176,14 +179,14 @@ def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
     return bool(words & _cfg()["not_chair_words"])
 
 
-def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str:
+def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str | None:
     """The closed-list role of a title: its label, except for the vague leader words."""
     low = span.text.lower()
     prev = span.doc[span.start - 1] if span.start > 0 else None
     if low in _cfg()["leader_roles"]:
         if prev is not None and prev.pos_ == "NOUN" and prev.is_lower and prev.lower_ not in ORG_NOUNS \
                 and prev.lower_ not in _cfg()["blockers"]:
-            return "other"  # "communications head at Warner Bros.": a department, not the organisation
+            return None  # "communications head at Warner Bros.": a department's head, not the organisation's
         return "other" if _company_like(org, org_ents, ctx) or _not_chair_body(org, org_ents) else "chair"
     return span.label_
 
@@ -250,7 +253,7 @@ def _title_label(nodes: dict, spec: dict) -> str | None:
     t = nodes.get(spec.get("title", "role"))
     if t is None:
         return None
-    span = _titles(t.doc)["end"].get(t.i) or _titles(t.doc)["plural"].get(t.i) or _titles(t.doc)["deputy"].get(t.i)
+    span = _title_at(t) or _title_at(t, "plural_") or _title_at(t, "deputy_")
     return span.label_ if span is not None else None
 
 
@@ -307,8 +310,7 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The role of the title ending at ``tok`` and of the titles coordinated with it; each
     read where it stands (its own modifiers date it). ``plural``: a plural title;
     ``deputy``: the title a deputy serves under ("deputy leader": leader)."""
-    t = _titles(tok.doc)
-    span = (t["plural"] if spec.get("plural") else t["deputy"] if spec.get("deputy") else t["end"]).get(tok.i)
+    span = _title_at(tok, "plural_" if spec.get("plural") else "deputy_" if spec.get("deputy") else "")
     if span is None:
         return None
     org = args.get("organization")
@@ -318,7 +320,7 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     out, seen = [], set()
     for r in group:
         v = _role_value(r, org_ents, org, ctx)
-        if v not in seen:
+        if v is not None and v not in seen:
             seen.add(v)
             out.append(SlotValue(v, r.end - 1))
     return out
@@ -430,6 +432,23 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
 
 
 def _org_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | None:
+    name = _org_named_before(doc, j, ctx, title)
+    if name and " " in name:
+        # "Ousted Vexor Inc. CEO X" read as one name: the time word is no part of it
+        words = name.split(" ")
+        while len(words) > 1 and words[0].lower() in _time_words():
+            words.pop(0)
+        name = " ".join(words)
+    return name
+
+
+@lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    t = load_json("time.json")
+    return frozenset(w for k in ("former", "acting", "incoming") for w in t[k])
+
+
+def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | None:
     """The organisation named by the mention ending at token ``j``, right before a title:
     "Xiaomi('s)", "the company's", "its" (the organisation it is coordinated with, else the
     passage's), an unlabelled proper name ("Orvane co-founder")."""
