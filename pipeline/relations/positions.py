@@ -39,7 +39,7 @@ from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 def _cfg() -> dict:
     cfg = dict(load_json("roles.json"))
     for k in ("blockers", "leader_roles", "chair_org_words", "not_chair_words", "party_names", "coordination_glue",
-              "title_modifiers", "appoint_verbs", "company_words"):
+              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies"):
         cfg[k] = frozenset(cfg.get(k, ()))
     return cfg
 
@@ -182,6 +182,8 @@ def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
 def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str | None:
     """The closed-list role of a title: its label, except for the vague leader words."""
     low = span.text.lower()
+    if low in _cfg()["chair_at_bodies"] and _chair_body(org, org_ents):
+        return "chair"  # off by default: the role is what the text says (models/roles.json)
     prev = span.doc[span.start - 1] if span.start > 0 else None
     if low in _cfg()["leader_roles"]:
         if prev is not None and prev.pos_ == "NOUN" and prev.is_lower and prev.lower_ not in ORG_NOUNS \
@@ -470,6 +472,8 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
             e = ent_of(head.head)
             if e is not None and e.label_ in ORGISH:
                 return ctx.resolver.org_name(e)
+            if e is not None and e.label_ in ("NORP", "PERSON", "FAC", "WORK_OF_ART"):
+                return fold_org(e.text)  # "Sendero Luminoso and its leader X" (the name read as a person)
             if e is None and head.head.pos_ == "PROPN":
                 return fold_org(noun_phrase(head.head).text)
         return local_org(ctx, tok.i)
