@@ -39,7 +39,7 @@ from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
 def _cfg() -> dict:
     cfg = dict(load_json("roles.json"))
     for k in ("blockers", "leader_roles", "chair_org_words", "not_chair_words", "party_names", "coordination_glue",
-              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies"):
+              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs"):
         cfg[k] = frozenset(cfg.get(k, ()))
     return cfg
 
@@ -108,6 +108,11 @@ for _name, _kind, _part in (("title_end", "end", None), ("titles_end", "plural_e
                             ("title_chain", None, "chain"), ("in_title", None, "inside")):
     if not Token.has_extension(_name):
         Token.set_extension(_name, getter=(lambda k: (lambda t: t.i in _titles(t.doc)[k]))(_kind or _part))
+if not Token.has_extension("personish"):  # a name, or he/she: what a person slot may start from
+    Token.set_extension("personish", getter=lambda t: t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
+                        or t.lower_ in ("he", "she"))
+if not Token.has_extension("own_of"):  # a title with its own "of"/"at" phrase
+    Token.set_extension("own_of", getter=lambda t: any(c.dep_ == "prep" and c.lower_ in ("of", "at") for c in t.children))
 
 
 def _glue(tok: Token, glue: frozenset) -> bool:
@@ -231,6 +236,27 @@ def read_subject(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     if cand is None:
         return None
     return read_person(cand, ctx, nodes, spec, args)
+
+
+@slot_reader("holder")
+def read_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """Who holds the title at ``tok`` coordinated into a description: up through the nouns
+    it is coordinated with or set beside ("an Italian businessman, chairman of X, and
+    former president of Y") to the person they describe or the clause ("is", "serves as")."""
+    t = tok
+    for _ in range(6):
+        if t.dep_ not in ("conj", "appos") or t.head is t or t.head.pos_ not in ("NOUN", "PROPN"):
+            break
+        t = t.head
+        if t.ent_type_ == "PERSON":
+            return read_person(t, ctx, nodes, spec, args)
+    if t is tok:
+        return None
+    if t.dep_ == "attr" and t.head.lemma_ in ("be", "become", "remain"):
+        return read_subject(t.head, ctx, nodes, spec, args)
+    if t.dep_ == "pobj" and t.head.lower_ == "as" and t.head.head.lemma_ in _cfg()["as_verbs"]:
+        return read_subject(t.head.head, ctx, nodes, spec, args)
+    return None
 
 
 def _board_owner(tok: Token) -> Token:
