@@ -291,8 +291,10 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
     label = _title_label(nodes, spec)
     if ent is not None and ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP", "LOC", "FAC") \
             and not ctx.resolver.is_known_org(ent.text):
-        if ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
-            return ctx.resolver.org_name(ent)  # "CEO of Sabex": an unknown one-word name read as a person
+        if ent.label_ == "PERSON" and not _known_person(ent, ctx):
+            # "CEO of Sabex", "president and CFO of Brightline Grocers": after a title's "of" an
+            # unknown name the model read as a person is the organisation
+            return ctx.resolver.org_name(ent)
         if ent.label_ == "GPE" and len(ent) <= 2 and label in ("ceo", "cfo", "cto"):
             return ctx.resolver.org_name(ent)  # "chief executive officer of Sanofi": only companies have these
         if ent.label_ in ("NORP",) and spec.get("norp"):
@@ -519,11 +521,18 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
         return None
     if ent.label_ in ORGISH:
         return ctx.resolver.org_name(ent)
-    if ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
-        # the small model reads unknown one-word company names as people ("X co-founder Y"),
+    if ent.label_ == "PERSON" and not _known_person(ent, ctx) and (len(ent) == 1 or doc[ent.end].text not in ("'s", "’s")):
+        # the small model reads unknown company names as people ("Brixo Labs CFO Y"),
         # but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent)
     return None
+
+
+def _known_person(ent: Span, ctx: SentCtx) -> bool:
+    """A name met as a person in an earlier sentence of the article (or a word of one)."""
+    words = {w for w in ent.text.split(" ") if w[:1].isupper()}
+    before = getattr(ctx.resolver, "_sent_people", ())
+    return any(words & set(name.split(" ")) for start, people in before if start < ctx.start for _, name in people)
 
 
 
