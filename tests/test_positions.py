@@ -331,3 +331,36 @@ def test_directors_and_commanders_are_not_chairs(text):
 def test_nominal_founding(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+# --- plainly stated titles (issue 9): before or after the name, coordinated, lists, "of both"
+@pytest.mark.parametrize("text, expected", [
+    ("Mara Quist, Vexor's CEO, opened the show.", {("Mara Quist", "Vexor", "ceo")}),
+    ("Dana Whitcombe, president and CFO of Brightline Grocers, said margins improved.",
+     {("Dana Whitcombe", "Brightline Grocers", "president"), ("Dana Whitcombe", "Brightline Grocers", "cfo")}),
+    ("Jonas Keel, Chairman, President and CEO of Quandry Corp., spoke on Monday.",
+     {("Jonas Keel", "Quandry", "chair"), ("Jonas Keel", "Quandry", "president"), ("Jonas Keel", "Quandry", "ceo")}),
+    ("Jonas Keel is CEO of both Vexor Inc. and Quandry Corp.", {("Jonas Keel", "Vexor", "ceo"), ("Jonas Keel", "Quandry", "ceo")}),
+    ("Lena Frost, who is chief financial officer of Brixo Labs, spoke.", {("Lena Frost", "Brixo Labs", "cfo")}),
+    ("Brixo Labs chief financial officer Lena Frost said revenue rose.", {("Lena Frost", "Brixo Labs", "cfo")}),
+    ("Vexor CEO Ana Lopes, Quandry CFO Jonas Keel and Brixo Labs founder Lena Frost signed the letter.",
+     {("Ana Lopes", "Vexor", "ceo"), ("Jonas Keel", "Quandry", "cfo"), ("Lena Frost", "Brixo Labs", "founder")}),
+    ("The chief executive of Vexor Inc., Ana Lopes, declined to comment.", {("Ana Lopes", "Vexor", "ceo")}),
+    ("Vexor Inc. President Ana Lopes said the deal would close in May.", {("Ana Lopes", "Vexor", "president")}),
+    ("According to Ana Lopes, Vexor's chief technology officer, the chip ships next year.", {("Ana Lopes", "Vexor", "cto")}),
+    ("Ana Lopes, 54, the chief executive of Vexor Inc., spoke.", {("Ana Lopes", "Vexor", "ceo")}),
+    ("Ana Lopes is an Italian engineer, founder and chief executive of Kestrel Robotics.",
+     {("Ana Lopes", "Kestrel Robotics", "founder"), ("Ana Lopes", "Kestrel Robotics", "ceo")}),
+    ("Ana Lopes joined Quandry Corp. as president in 2019.", {("Ana Lopes", "Quandry", "president")}),
+])
+def test_plainly_stated_titles(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+def test_every_position_rule_is_a_pattern():
+    """Wordings are data: no position rule is a Python filler (models/rules/positions.json)."""
+    from pipeline.relations.engine import rules
+
+    pos = [r for r in rules() if r.type == "holds_position"]
+    assert pos and all((r.pattern or r.tokens) and r.filler is None for r in pos)

@@ -360,7 +360,7 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
 def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """What leading/heading a body means: a company's leader is its chief executive
     (``company``), a state body's a director (other), a named body's or a party's its chair;
-    anything else ("led the team", "headed the committee") is too loose: None."""
+    anything else ("led the team", "headed the committee") is too loose: ``default`` (None)."""
     org = args.get("organization")
     org_tok = nodes.get(spec.get("org", "org"))
     if org_tok is None or not org:
@@ -375,7 +375,7 @@ def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         org_tok.pos_ == "NOUN" and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in org_tok.children)
     if _chair_body(org, ents) or named or org == ctx.resolver.topic_org() and org_tok.pos_ == "NOUN":
         return "chair"
-    return None
+    return spec.get("default")  # "the New Whigs, led by X": a named body's leader (chair)
 
 
 # ---------------------------------------------------------------- mentions
