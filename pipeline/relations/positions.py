@@ -541,3 +541,22 @@ def read_word(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The name as written at ``tok`` ("Liberal" in "Liberal chief X")."""
     ent = ent_of(tok)
     return fold_org(ent.text if ent is not None and len(ent) <= 3 else tok.text)
+
+
+@slot_reader("office")
+def read_office(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The body or role a title names by itself (models/roles.json title_orgs: "Pope")."""
+    office = _cfg().get("title_orgs", {}).get(tok.text)
+    return office.get(spec.get("arg", "organization")) if office else None
+
+
+@slot_reader("office_holder")
+def read_office_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The name after an office title, with its regnal numeral ("Leo XIV"); not a place or date."""
+    doc = tok.doc
+    k = tok.i
+    while k < len(doc) and doc[k].pos_ == "PROPN" and (doc[k].is_title or doc[k].text.isupper()) and doc[k].ent_type_ not in ("GPE", "DATE"):
+        k += 1
+    if k == tok.i or tok.text.isupper():
+        return None
+    return ctx.resolver.person_name(doc[tok.i:k])
