@@ -244,9 +244,13 @@ def read_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     it is coordinated with or set beside ("an Italian businessman, chairman of X, and
     former president of Y") to the person they describe or the clause ("is", "serves as")."""
     t = tok
+    doc = tok.doc
     for _ in range(6):
         if t.dep_ not in ("conj", "appos") or t.head is t or t.head.pos_ not in ("NOUN", "PROPN"):
             break
+        lo, hi = sorted((t.head.i, t.i))
+        if any(doc[k].ent_type_ == "PERSON" for k in range(lo + 1, hi)):
+            return None  # "A, founder of X, and B, CEO of Y": a name in between takes the title
         t = t.head
         if t.ent_type_ == "PERSON":
             return read_person(t, ctx, nodes, spec, args)
@@ -521,15 +525,19 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
         return None
     if ent.label_ in ORGISH:
         return ctx.resolver.org_name(ent)
-    if ent.label_ == "PERSON" and not _known_person(ent, ctx) and (len(ent) == 1 or doc[ent.end].text not in ("'s", "’s")):
-        # the small model reads unknown company names as people ("Brixo Labs CFO Y"),
-        # but "Nixon's vice president" is a person's
+    if ent.label_ == "PERSON" and not _known_person(ent, ctx) and (len(ent) == 1 or (
+            doc[ent.end].text not in ("'s", "’s") and ent.root.head.i >= ent.end
+            and ent.root.dep_ in ("compound", "nmod", "amod", "npadvmod"))):
+        # the small model reads unknown company names as people ("Brixo Labs CFO Y": a
+        # longer one only as a modifier of the title), but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent)
     return None
 
 
 def _known_person(ent: Span, ctx: SentCtx) -> bool:
     """A name met as a person in an earlier sentence of the article (or a word of one)."""
+    if ctx.resolver.is_known_org(ent.text):
+        return False  # "Kagami" after "Kagami Sensor Systems"
     words = {w for w in ent.text.split(" ") if w[:1].isupper()}
     before = getattr(ctx.resolver, "_sent_people", ())
     return any(words & set(name.split(" ")) for start, people in before if start < ctx.start for _, name in people)
