@@ -49,8 +49,9 @@ def test_open_db_creates_parent_and_sets_pragmas(tmp_path):
 
 @pytest.mark.parametrize("raw, norm", [
     ("Xiaomi Corp.", "xiaomi"), ("Xiaomi's", "xiaomi"), ("XIAOMI", "xiaomi"), ("Xiaomi Co., Ltd.", "xiaomi"),
-    ("The Qinghe Semiconductor Ltd", "qinghe semiconductor"), ("Huawei Technologies Co. Ltd", "huawei technologies"),
-    ("Xiaomi\u2019s", "xiaomi"), ("Inc", "inc"),
+    ("The Qinghe Semiconductor Ltd", "qinghe semiconductor"), ("Huawei Technologies Co. Ltd", "huawei"),
+    ("Xiaomi\u2019s", "xiaomi"), ("Inc", "inc"), ("Alibaba Group Holding Limited", "alibaba"),
+    ("Robert Bosch GmbH", "robert bosch"),
 ])
 def test_normalize_name(raw, norm):
     assert normalize_name(raw) == norm
