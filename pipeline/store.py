@@ -905,14 +905,19 @@ def _ensure_typed_table(conn: sqlite3.Connection, rt: registry.RelationType) -> 
     """The columns of a type's table, creating the table (and a list argument's side table)
     when missing: a new type needs no schema change."""
     have = {r[1] for r in conn.execute(f'PRAGMA table_info("{rt.table}")')}
+    cols = _typed_columns(rt)
     if not have:
-        cols = _typed_columns(rt)
         decl = ", ".join(f'"{c}" {t}' for c, t in cols.items())
         conn.execute(f'CREATE TABLE IF NOT EXISTS "{rt.table}" (claim_id INTEGER PRIMARY KEY'
                      f' REFERENCES claims(id) ON DELETE CASCADE, {decl})')
-        for arg in rt.entity_args:
-            conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{rt.table}_{arg}" ON "{rt.table}"("{arg}_key")')
-        have = {"claim_id", *cols}
+    for c, t in cols.items():  # an argument the registry added to a type: its column
+        if have and c not in have:
+            conn.execute(f'ALTER TABLE "{rt.table}" ADD COLUMN "{c}" {t}')
+    new = set(cols) - have
+    for arg in rt.entity_args:
+        if f"{arg}_key" in new:
+            conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{rt.table}_{arg}_key" ON "{rt.table}"("{arg}_key")')
+    have = have | {"claim_id", *cols}
     for arg, spec in rt.args.items():
         if rt.is_list(arg) and spec.get("table"):
             conn.execute(f'CREATE TABLE IF NOT EXISTS "{spec["table"]}" (claim_id INTEGER NOT NULL REFERENCES'

@@ -248,7 +248,7 @@ def describe(rel, status: str | None = None) -> str:
     """The claim as a short sentence ("Lei Jun is CEO of Xiaomi"), from the type's template
     for its case: 'former' when its time says so, else its status, else 'default'."""
     rtype, args, time, st = _parts(rel)
-    rt = get(rtype)
+    rt = lookup(rtype, args)
     status = status or st
     state = (time or {}).get("state") if isinstance(time, Mapping) else None
     tpl = (rt.templates.get(state or "") or rt.templates.get(status or "") or rt.template)
