@@ -217,3 +217,34 @@ def test_reviewed_and_unreviewed_filters(reviewed):
     assert len(unrev) == total - 2 and not unrev & {ceo, award}
     table = _cli("query", "claims", "--reviewed", "--db", p).stdout
     assert "accepted by ben on" in table
+
+
+def test_a_verdict_follows_its_claim_when_a_name_is_rekeyed(tmp_path):
+    """A claim naming a bare "Korvane" is reviewed; a later article defines Korvane as an
+    alias of "Korvane Systems", so the claim's key changes: the verdict moves with it."""
+    from pipeline.store import write_article
+    from pipeline.types import Article, DocResult, Entity, Evidence, Relation
+
+    sent1 = "Ilse Marten, who runs Korvane as chief executive, spoke at the fair in Leipzig on Tuesday."
+    sent2 = "Korvane Systems (Korvane) said it will open a second plant near Dresden next spring."
+    pad = " The company makes sensors for trains and trams and employs about nine hundred people in two countries."
+
+    def article(n, sentence, relations, entities=()):
+        text = sentence + pad
+        art = Article(url=f"https://paper{n}.example/korvane", text=text, title="Korvane", published="2021-05-0" + str(n),
+                      site=f"Paper {n}", language="en", fetched_at="2021-05-09T10:00:00Z")
+        return art, DocResult(id=art.url, entities=tuple(entities), relations=tuple(
+            Relation(type=t, args=a, evidence=(Evidence(sentence=sentence, start=0, end=len(sentence)),),
+                     confidence=0.8, status="asserted", extractor_version="test") for t, a in relations))
+
+    db = open_db(tmp_path / "e.db")
+    write_article(db, *article(1, sent1, [("holds_position", {"person": "Ilse Marten", "organization": "Korvane",
+                                                              "role": "ceo"})]))
+    cid = _claim_id(db, "holds_position", organization="Korvane")
+    old_key = db.execute("SELECT key FROM claims WHERE id = ?", [cid]).fetchone()[0]
+    review.review(db, cid, "reject", note="wrong company", by="ana", at="2021-05-05T00:00:00Z")
+    write_article(db, *article(2, sent2, [], [Entity("Korvane Systems", "ORG", ("Korvane",))]))
+    new_key = db.execute("SELECT key FROM claims WHERE id = ?", [cid]).fetchone()[0]
+    assert new_key != old_key and "korvane systems" in new_key
+    assert review.verdicts_for(db, [cid])[cid]["verdict"] == "rejected"
+    assert [h["note"] for h in review.history(db, cid)] == ["wrong company"]
