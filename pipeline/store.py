@@ -214,7 +214,7 @@ CREATE INDEX IF NOT EXISTS idx_positions_role ON positions(role);
 CREATE TABLE IF NOT EXISTS awards (
     claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     recipient TEXT, award TEXT, conferred_by TEXT, year INTEGER,
-    recipient_key TEXT, conferred_by_key TEXT
+    recipient_key TEXT, conferred_by_key TEXT, award_key TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_awards_recipient ON awards(recipient_key);
 CREATE INDEX IF NOT EXISTS idx_awards_conferred_by ON awards(conferred_by_key);
@@ -222,7 +222,7 @@ CREATE TABLE IF NOT EXISTS investments (
     claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     investor TEXT, amount_value REAL, currency TEXT, approximate INTEGER, amount_text TEXT,
     technology TEXT, period TEXT, target TEXT,
-    investor_key TEXT, target_key TEXT
+    investor_key TEXT, target_key TEXT, object TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_investments_investor ON investments(investor_key);
 CREATE INDEX IF NOT EXISTS idx_investments_target ON investments(target_key);
@@ -853,6 +853,22 @@ def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
         normalize_name(v) and _resolve_arg(conn, v, label)[1]))
     key = rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False, default=str)
     return key, display, names
+
+
+def claim_key_of(db_or_conn, rtype: str, args: dict[str, Any]) -> str:
+    """The claim key a relation has in this database, read only: names resolved through
+    the aliases known here (an unknown name by its normalized form), nothing created."""
+    conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
+    rt = registry.lookup(rtype, args)
+
+    def entity(value: str, label: str) -> str:
+        norm = normalize_name(value)
+        row = conn.execute("SELECT e.normalized FROM aliases a JOIN entities e ON e.id = a.entity_id"
+                           " WHERE a.normalized = ?", [norm]).fetchone() if norm else None
+        return row[0] if row else norm
+
+    key_args = registry.key_args(rt.name, args, entity=entity)
+    return rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _empty(v: Any) -> bool:

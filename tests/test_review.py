@@ -248,3 +248,22 @@ def test_a_verdict_follows_its_claim_when_a_name_is_rekeyed(tmp_path):
     assert new_key != old_key and "korvane systems" in new_key
     assert review.verdicts_for(db, [cid])[cid]["verdict"] == "rejected"
     assert [h["note"] for h in review.history(db, cid)] == ["wrong company"]
+
+
+def test_imported_verdicts_find_their_claim_by_type_and_arguments(tmp_path):
+    """A verdict exported under an older claim key (v4 keyed an award with its year) is
+    imported onto the claim its type and arguments make here."""
+    from store_fixtures import build_seed_db
+
+    db = build_seed_db(tmp_path / "a.db")
+    award = _claim_id(db, "received_award", recipient="Lei Jun")
+    review.review(db, award, "reject", by="ben", at="2021-02-01T00:00:00Z")
+    out = tmp_path / "reviews.jsonl"
+    assert review.export_reviews(db, out) == 1
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    rec["claim_key"] = rec["claim_key"].replace("}", ', "year": 2019}')  # the v4 form
+    out.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    other = build_seed_db(tmp_path / "b.db")
+    assert review.import_reviews(other, out) == (1, 0)
+    cid = _claim_id(other, "received_award", recipient="Lei Jun")
+    assert review.verdicts_for(other, [cid])[cid]["verdict"] == "rejected"
