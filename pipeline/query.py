@@ -393,8 +393,9 @@ def _csv_rows(c: dict) -> Iterator[dict]:
 def describe_claim(c: dict) -> str:
     """One-line human reading of a claim ("Lei Jun is CEO of Xiaomi"), from its type's
     template in the registry; an investment's verb follows the claim's status (invests,
-    plans to invest, may invest)."""
-    return registry.describe(c)
+    plans to invest, may invest), a post its latest quote states former reads "was"."""
+    held = (c.get("times") or {}).get("held")
+    return registry.describe({**c, "time": c.get("time") or held})
 
 
 __all__ = ["claims", "claim", "chain_ceo_award_agency", "chain_investments", "search", "export_claims",

@@ -62,6 +62,8 @@ def test_claim_key(a, b, same):
     ({"type": "investment", "status": "hedged", "args": {"investor": "Xiaomi", "amount": None, "target": "Deepwater"}},
      "Xiaomi may invest an undisclosed amount in Deepwater"),
     ({"type": "holds_position", "args": {"person": "A B", "organization": "X", "role": "other"}}, "A B is an officer of X"),
+    ({"type": "holds_position", "args": {"person": "A B", "organization": "X", "role": "cfo"},
+      "time": {"state": "incoming"}}, "A B is to become CFO of X"),
 ])
 def test_describe(rel, text):
     assert registry.describe(rel) == text
