@@ -151,10 +151,12 @@ def _subtree_awards(tok: Token) -> list[Span]:
             or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
     if kept:
         # a list goes on even where the parser lost it: "A, B, and the C Hall of Fame"
-        glue = {",", "and", "the", "a", "an", "or", "as", "well"}
+        glue = {",", "and", "the", "a", "an", "or", "as", "well", "(", ")"}
         for sp in award_spans(doc, kept[-1].end, len(doc)):
             last = kept[-1]
-            if sp.start > last.end and all(doc[i].lower_ in glue for i in range(last.end, sp.start)):
+            # "A (1983), B (1971), and C": a year in brackets after a name is glue too
+            if sp.start > last.end and all(doc[i].lower_ in glue or (doc[i].like_num and doc[i - 1].text == "(")
+                                           for i in range(last.end, sp.start)):
                 kept.append(sp)
             elif sp.start >= last.end:
                 break
@@ -239,7 +241,12 @@ def read_award_names(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
             return []
         spans = _subtree_awards(tok)
     out = []
+    nominations = set(_rules()["nomination_nouns"]) | {"candidate", "candidates"}
     for s in spans:
+        if s.start > 0 and s.end < len(doc) and doc[s.start - 1].is_quote and doc[s.end].is_quote:
+            continue  # '"Hero of the Day"': a quoted title is a work, not an honour
+        if s[-1].lower_ in nominations:
+            continue  # "a World Championship Candidate", "a Nobel Prize nominee"
         a = _award_text(s)
         if a and a not in out:
             out.append(a)
@@ -252,7 +259,7 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
     the subject of the verb ``tok`` (borrowed from the head clause where it has none)."""
     toks = _subjects(tok) if spec.get("subject_of_verb") else [tok]
     if spec.get("subject_of_verb") and any(
-            (c.lower_ == "on" and any(p.lower_ == "behalf" for p in c.children)) or c.dep_ == "dative"
+            (c.lower_ == "on" and any(p.lower_ == "behalf" for p in c.children)) or (c.dep_ == "dative" and c.pos_ != "ADP")
             for c in tok.children):
         # "accepted the A on behalf of X": who collects it is not the winner;
         # "her role won her the A": the indirect object is (award.won_for)
