@@ -135,12 +135,24 @@ def _conj_all(tok: Token, depth: int = 0) -> list[Token]:
     return out
 
 
+def _connected(span: Span) -> bool:
+    """One phrase: a single token of the span has its head outside it ("Daniel Okafor the
+    National Builder Award" after "awarded" is two phrases)."""
+    return sum(1 for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i) == 1
+
+
 def _subtree_awards(tok: Token) -> list[Span]:
     """The award names a phrase is about: names its head (or a conjunct, or the words a
     list noun introduces: "several awards, including A and B") sits in."""
     doc = tok.doc
-    # scan past the subtree: the parser may hang the end of a long name on the verb
-    spans = [s for s in award_spans(doc, tok.left_edge.i, len(doc)) if s.start <= tok.right_edge.i]
+    # whole-sentence names: a phrase inside a longer name ("with Chinese Characteristics award"
+    # in "the Outstanding Builder of Socialism with ...") is that name; the parser may also
+    # hang the end of a long name outside the phrase
+    whole = [s for s in award_spans(doc, 0, len(doc))
+             if s.end > tok.left_edge.i and s.start <= tok.right_edge.i and _connected(s)]
+    local = [s for s in award_spans(doc, tok.left_edge.i, len(doc)) if s.start <= tok.right_edge.i
+             and not any(w.start <= s.start and s.end <= w.end for w in whole)]
+    spans = sorted(whole + local, key=lambda s: s.start)
     heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
     if tok.lower_ in _rules()["honour_nouns"]:
         for c in tok.children:
