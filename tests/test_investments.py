@@ -158,7 +158,6 @@ def test_coordinated_investors_each_get_a_relation():
     "Will Xiaomi invest in AI?",
     "Horizon Telecom denied a report that it would invest $500 million in satellite internet.",
     "Acme took a $50m investment last year.",  # Acme received it
-    "The startup raised $40 million in a funding round led by Horizon Telecom.",  # the startup is not named
     "Orvane has invested heavily in South Carolina.",  # a place is no company invested in
     "Quandry's shares rose 4% after the investment was announced.",
 ])
@@ -205,6 +204,25 @@ def _doc_investments(text: str):
     ("Pfizer plans to invest $2 billion in its oncology pipeline.",
      {("Pfizer", 2e9, (), None, "its oncology pipeline")}),
     ("Samsung plans capital spending of $35 billion this year.", {("Samsung", 35e9, (), None, None)}),
+    # the round's company unnamed: the lead investor still invests; "the startup" is not the investor
+    ("The startup raised $40 million in a funding round led by Horizon Telecom.",
+     {("Horizon Telecom", 40e6, (), None, None)}),
+    ("Kinetix Motors led a $300 million round in the delivery startup.", {("Kinetix Motors", 300e6, (), None, None)}),
+    ("Tencent participated in the $40 million round for Acme Robotics.",
+     {("Tencent", 40e6, (), "Acme Robotics", None)}),
+    ("Orvane invested in the Series C round of Acme Robotics.",
+     {("Orvane", None, (), "Acme Robotics", None)}),
+    # capital spending plans with what the money is for, kept as text
+    ("Orvane will spend $1.2 billion expanding its packaging plant in Ohio.",
+     {("Orvane", 1.2e9, (), None, "its packaging plant")}),
+    ("Orvane plans to invest more than $3 billion to build a battery factory.",
+     {("Orvane", 3e9, ("batteries",), None, None)}),
+    ("Orvane plans to boost capital spending to as much as $25 billion next year.", {("Orvane", 25e9, (), None, None)}),
+    ("Orvane expects capex of about $4 billion next year.", {("Orvane", 4e9, (), None, None)}),
+    # investing in a named company is an investment, with or without an amount
+    ("Microsoft has invested heavily in OpenAI.", {("Microsoft", None, (), "OpenAI", None)}),
+    ("Tencent increased its stake in Acme Robotics to 12%.", {("Tencent", None, (), "Acme Robotics", None)}),
+    ("Zentro injected $1 billion into its Kinetix Motors unit.", {("Zentro", 1e9, (), "Kinetix Motors", None)}),
     # holding shares, dividends, prices, revenue and buybacks are not investing
     ("Tencent holds a 5% stake in Acme Robotics.", set()),
     ("BlackRock owns a 7% stake in Apple.", set()),
@@ -213,6 +231,11 @@ def _doc_investments(text: str):
     ("Apple spent $20 billion buying back shares.", set()),
     ("Acme Robotics raised prices from Monday.", set()),
     ("Acme Robotics raised $50 million from investors.", set()),
+    ("Vanguard holds a 7% stake in Orvane.", set()),
+    ("Orvane shares rose 2% after the company announced a $90 billion buyback.", set()),
+    ("Investors valued Acme Robotics at $2 billion.", set()),
+    ("Orvane's revenue grew 11% to $143 billion.", set()),
+    ("Orvane said its stake in Acme Robotics is worth $3 billion.", set()),
 ])
 def test_rounds_stakes_objects(text, expected):
     assert _doc_investments(text) == expected

@@ -143,6 +143,9 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
             continue
         if t.dep_ == "acl" and t.head.pos_ == "PROPN" and any(c.lower_ == "to" for c in t.children):
             return t.head, nouns  # headline style: "Intel to pour $20 billion into ..."
+        if t.dep_ == "acl" and t.head.dep_ == "ROOT" and t.head.i == t.i - 1 and t.head.text[:1].isupper() \
+                and not any(c.dep_ == "det" for c in t.head.children):
+            return t.head, nouns  # "Orvane invested in ..." misread as a noun with a clause
         if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
             noun = t.head
             nouns.append(noun)
@@ -218,6 +221,10 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                 for p in c.children:
                     if p.dep_ != "pobj" or p.pos_ not in ("PROPN", "NOUN"):
                         continue
+                    if p.lemma_.lower() in ROUND_NOUNS:  # "in the Series C round of Acme": the company
+                        p = _round_company(p) or p
+                        if p.lemma_.lower() in ROUND_NOUNS:
+                            continue
                     span = _np(p)
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
@@ -228,6 +235,18 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                     if name and name != investor:
                         return name, span
     return None, None
+
+
+def _round_company(round_: Token) -> Token | None:
+    """The company a funding round is for: "the round of / for Acme", "Acme's round"."""
+    for c in round_.children:
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "in", "into"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
 
 
 def _object(heads: list[Token], tech_spans) -> str | None:
@@ -241,6 +260,21 @@ def _object(heads: list[Token], tech_spans) -> str | None:
                 if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
+                    continue
+                left = min([p.i] + [k.left_edge.i for k in p.lefts])
+                right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
+                return p.doc[left:right + 1].text
+    for h in heads:
+        # "spend $1.2bn expanding its plant", "invest $3bn to build a factory": the purpose's object
+        for c in h.children:
+            purpose = c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and (
+                c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+            if not purpose:
+                continue
+            for p in c.children:
+                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_:
+                    continue
+                if any(s.start <= p.i < s.end for s in tech_spans):
                     continue
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
@@ -303,8 +337,11 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
         return {}
     investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
     scope = {trigger.i} | {n.i for n in nouns} | {t.i for t in extra}
-    if trigger.lemma_.lower() in STAKE_NOUNS and trigger.dep_ == "dobj":
-        scope.add(trigger.head.i)  # "took a 10% stake in Y for $300 million": the price hangs on the verb
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj" and (
+            trigger.lemma_.lower() in STAKE_NOUNS or trigger.head.lemma_.lower() in INVESTOR_VERBS):
+        # "took a 10% stake in Y for $300 million", "boost capital spending to $25bn":
+        # the amount hangs on the verb
+        scope.add(trigger.head.i)
     amount, amount_root, amount_toks, units = _money(sent, scope)
     # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
     tech_scope = scope | amount_toks
@@ -389,10 +426,10 @@ def _pobj_list(prep: Token) -> list[Token]:
     return [q for p in prep.children if p.dep_ == "pobj" for q in [p] + list(p.conjuncts)]
 
 
-@slot_reader("orgs")
+@slot_reader("invest_orgs")
 def read_orgs(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]:
     """The organisations a slot names, conjuncts included ("led by Accel and GV"); a vague
-    noun ("investors", "an unnamed fund") names nobody; never the target itself."""
+    noun ("investors", "an unnamed fund") names nobody."""
     if not _satisfies(args, spec.get("needs", [])):
         return []
     out: list[str] = []
@@ -400,14 +437,24 @@ def read_orgs(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]
         if _vague(t):
             continue
         name = ctx.resolver.resolve_org(_np(t))
-        if name and name not in out and name != args.get("target"):
+        if name and name not in out:
             out.append(name)
     return out
 
 
-@slot_reader("org")
+@slot_reader("invest_org")
 def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
-    return None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
+    """A named organisation (the target); never the investor ("the startup" that resolves
+    to the investor names no target)."""
+    name = None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
+    return None if name is not None and name == args.get("investor") else name
+
+
+@slot_reader("round_company")
+def read_round_company(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The company a round named by ``tok`` is for ("the round of Acme", "Acme's round")."""
+    company = _round_company(tok)
+    return read_org(company, ctx, nodes, spec, args) if company is not None else None
 
 
 @slot_reader("round_amount")
