@@ -297,6 +297,11 @@ def test_recipient_lists_and_general_wordings(text, expected):
      {("Jonas Keel", "Turing Award", None, None)}),
     ("Grace Holm, a recipient of the Presidential Medal of Freedom, spoke first.",
      {("Grace Holm", "Presidential Medal of Freedom", None, None)}),
+    ("Pulitzer Prize-winning journalist Anna Berg joined the paper in 2019.",
+     {("Anna Berg", "Pulitzer Prize", None, 2019)}),
+    ("Anna Berg, the Emmy Award-winning producer, spoke.", {("Anna Berg", "Emmy Award", None, None)}),
+    ("Kinetix Motors won the Harbor Innovation award at the Lisbon summit.",
+     {("Kinetix Motors", "Harbor Innovation award", None, None)}),
     ("The State Council gave the Outstanding Entrepreneur Award to Lin Bo and Wu Fei in 2019.",
      {("Lin Bo", "Outstanding Entrepreneur Award", "State Council", 2019),
       ("Wu Fei", "Outstanding Entrepreneur Award", "State Council", 2019)}),
@@ -313,6 +318,9 @@ def test_tech_news_award_wordings(text, expected):
     "Mei Tanaka hopes to win the Robotics Award next year.",
     "Mei Tanaka was shortlisted for the Innovator of the Year award.",
     "Jonas Keel presented the Turing Award at the ceremony.",
+    "The award-winning chef Anna Berg opened a restaurant.",
+    "Mr. Varga was nominated for an Academy Award in 1992.",
+    "She was a finalist for the Pulitzer Prize.",
 ])
 def test_tech_news_award_negatives(text):
     assert _awards(text) == []
