@@ -394,7 +394,10 @@ def _investor_name(tok: Token, ctx) -> str | None:
         return name
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     if ent is not None and ent.label_ == "PERSON" and tok.pos_ == "PROPN":
-        return ctx.resolver.person_name(ent)
+        # a person met before keeps their full name; else the name as written, registered
+        # as nobody (the resolver's person list must not learn "Kagami Sensor Systems")
+        known = ctx.resolver.known_person(ent[-1].text)
+        return known or fold_org(ent.text)
     if ent is not None and ent.label_ == "NORP" and tok.pos_ == "PROPN" and len(ent) == 1 and tok.is_title:
         return fold_org(ent.text)  # "Zentro bought a stake": a name, not a nationality
     return None
