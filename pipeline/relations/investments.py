@@ -45,6 +45,7 @@ STAKE_NOUNS = frozenset(_LEX["stake_nouns"])
 STAKE_VERBS = frozenset(_LEX["stake_verbs"])
 NOT_OBJECTS = frozenset(_LEX["not_objects"])
 ROUND_NOUNS = frozenset(_LEX["round_nouns"])
+BODY_NOUNS = frozenset(_LEX["body_nouns"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -214,7 +215,8 @@ def _tokens(sent: Span, start: int, end: int) -> Span | None:
     return sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
 
 
-def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans) -> tuple[str | None, Span | None]:
+def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans,
+            lenient: bool = False) -> tuple[str | None, Span | None]:
     for h in heads:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "into"):
@@ -225,6 +227,8 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                         p = _round_company(p) or p
                         if p.lemma_.lower() in ROUND_NOUNS:
                             continue
+                    if p.pos_ == "NOUN":  # "in the display maker Corvina": the name beside the noun
+                        p = next((c for c in p.children if c.dep_ == "appos" and c.pos_ == "PROPN"), p)
                     span = _np(p)
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
@@ -232,6 +236,11 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                     if in_tech and not named:
                         continue  # "invest in AI": a technology, not a company
                     name = resolve_org(span)
+                    if not name and p.pos_ == "PROPN" and (p.ent_type_ == "PERSON" or (
+                            lenient and p.ent_type_ in ("GPE", "NORP"))):
+                        # "put $50m into Velora", "a stake in Velora": money goes into companies,
+                        # not people; a stake is in a company, whatever the model read
+                        name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
     return None, None
@@ -254,7 +263,7 @@ def _object(heads: list[Token], tech_spans) -> str | None:
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
         for c in h.children:
-            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward"):
+            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward", "for"):
                 continue
             for p in c.children:
                 if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS:
@@ -366,10 +375,14 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             speaker = _speaker(trigger)
             if speaker is not None:
                 name = resolve_org(_np(speaker))
+        if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
+            # "Orvane's board approved capex of $3bn": the company its board speaks for
+            tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
         name = name or _investor_name(tok, ctx)
         if not name or name in out:
             continue
-        target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
+        target, target_span = _target(sent, heads, resolve_org, name, tech_spans,
+                                      lenient=trigger.lemma_.lower() in STAKE_NOUNS)
         # "Seoryung Semiconductor, a maker of chips": who invests, not in what
         own = {d.i for d in tok.subtree}
         if trigger.i in own:  # "Xiaomi, which invested $1bn in AI": the clause is not the name
