@@ -390,7 +390,10 @@ def run_sentence(ctx) -> list:
             found += _tag(rels, rule)
     except Exception:
         log.exception("pattern rules failed on a sentence")
-    return merge_sentence(found)
+    out = merge_sentence(found)
+    for rel in out:  # what a later sentence may point back to ("other recipients include ...")
+        ctx.state.setdefault("last", {})[rel.type] = dict(rel.args)
+    return out
 
 
 def merge_sentence(rels: list) -> list:
