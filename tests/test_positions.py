@@ -126,8 +126,11 @@ def test_chair_of_bodies_negatives(text):
     assert {g for g in got if g[2] in ("chair", "founder")} == set(), got
 
 
-# --- "founded a small company": an organisation with no name gives no claim
+# --- "founded a small company": the article's subject, when its opening defines it as one
 @pytest.mark.parametrize("text, expected", [
+    ("Brenta was an Italian manufacturer of scooters active between 1950 and 1990. "
+     "In 1950, the racing driver Paolo Ferri founded a small company in Padua that built frames. "
+     "Brenta later made engines.", {("Paolo Ferri", "Brenta", "founder")}),
     # a biography: the company has no name, so no claim
     ("Paolo Ferri (born 1930) is an Italian racing driver. In 1960 he founded a small company in Padua.", set()),
     # no founding date: an employee founding some other company

@@ -307,8 +307,20 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return None
         return fold_org(ent.text)
     if tok.pos_ == "NOUN" and ent is None:
+        if spec.get("indefinite_topic") and tok.lower_ in ORG_NOUNS and _indefinite(tok) \
+                and any(e.label_ == "DATE" for e in tok.doc.ents):
+            # "In 1937, X founded a small company in Bologna" in an article that opens by defining
+            # its subject as a company ("Y was an Italian manufacturer"): that company
+            return ctx.resolver.topic_organisation()
         tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
     return _org_arg(tok, ctx, spec.get("propn", True))
+
+
+def _indefinite(tok: Token) -> bool:
+    """"a small company" with no name of its own (no apposition, no "called X")."""
+    det = [c for c in tok.children if c.dep_ == "det"]
+    named = any(c.dep_ in ("appos", "acl") or c.pos_ == "PROPN" for c in tok.children)
+    return bool(det) and det[0].lower_ in ("a", "an") and not named
 
 
 @slot_reader("org")
