@@ -71,7 +71,7 @@ def test_a_signal_stops_polling_and_keeps_the_outcomes(tmp_path, sig, returncode
             assert len(_rows(db_path)) == 10, proc.stderr.read() if proc.poll() is not None else "no rows"
             assert all(len(h.requests) == 1 for h in hung)  # the hanging feeds are in flight
             proc.send_signal(sig)
-            rc = proc.wait(timeout=15)  # the hanging requests would hold it for 120 s
+            rc = proc.wait(timeout=40)  # the hanging requests would hold it for 120 s
         finally:
             if proc.poll() is None:
                 proc.kill()
