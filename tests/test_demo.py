@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from processes import as_from_a_terminal
+
 NEWSEV = [sys.executable, "-m", "pipeline.cli"]
 
 
@@ -149,7 +151,7 @@ def test_sample_served_by_hand_ingests_from_its_feeds_file(tmp_path):
 def test_demo_serve_keeps_the_sample_up_until_interrupted(tmp_path):
     port = _free_port()
     proc = subprocess.Popen(NEWSEV + ["demo", "--serve", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
+                            stderr=subprocess.STDOUT, text=True, preexec_fn=as_from_a_terminal,
                             env=dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false"))
     try:
         base = f"http://127.0.0.1:{port}"
