@@ -161,7 +161,12 @@ def test_demo_serve_keeps_the_sample_up_until_interrupted(tmp_path):
         assert "Lei Jun" in page and "{{" not in page
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        try:
+            out, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # not left serving after a failure
+            out, _ = proc.communicate()
+            raise AssertionError(f"`demo --serve` did not stop on SIGINT:\n{out}") from None
     assert proc.returncode == 0, out
     assert f"serving data/sample at http://127.0.0.1:{port} until Ctrl-C" in out
     with socket.socket() as s:  # stopped: nothing listens any more
