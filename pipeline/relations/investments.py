@@ -405,6 +405,17 @@ def _investor_name(tok: Token, ctx) -> str | None:
     name = ctx.resolver.resolve_org(span)
     if name:
         return name
+    if tok.pos_ == "NOUN":
+        # "the sovereign fund Almarai Capital", "the Japanese conglomerate Tamura": the name beside the noun
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is None and nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ in ("ORG", "") \
+                and (nxt.head.i == tok.i or nxt.head.i == tok.head.i or nxt.head.head.i == tok.i):
+            named = nxt
+        if named is not None:
+            if named.dep_ == "compound" and named.head.pos_ == "PROPN":
+                named = named.head
+            return ctx.resolver.resolve_org(_np(named))
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     if ent is not None and ent.label_ == "PERSON" and tok.pos_ == "PROPN":
         # a person met before keeps their full name; else the name as written, registered
@@ -463,6 +474,8 @@ def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None
     """A named organisation (the target); never the investor ("the startup" that resolves
     to the investor names no target)."""
     name = None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
+    if name is None and tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON":
+        name = fold_org(_np(tok).text)  # "Osprey Bio raised $60m": a company the model read as a person
     return None if name is not None and name == args.get("investor") else name
 
 
