@@ -300,6 +300,8 @@ def test_recipient_lists_and_general_wordings(text, expected):
     ("Pulitzer Prize-winning journalist Anna Berg joined the paper in 2019.",
      {("Anna Berg", "Pulitzer Prize", None, 2019)}),
     ("Anna Berg, the Emmy Award-winning producer, spoke.", {("Anna Berg", "Emmy Award", None, None)}),
+    ("Anna Berg has won three Grammy Awards.", {("Anna Berg", "Grammy Award", None, None)}),
+    ("Anna Berg won two Oscars and an Emmy.", {("Anna Berg", "Oscar", None, None), ("Anna Berg", "Emmy", None, None)}),
     ("Kinetix Motors won the Harbor Innovation award at the Lisbon summit.",
      {("Kinetix Motors", "Harbor Innovation award", None, None)}),
     ("The State Council gave the Outstanding Entrepreneur Award to Lin Bo and Wu Fei in 2019.",
@@ -319,6 +321,8 @@ def test_tech_news_award_wordings(text, expected):
     "Mei Tanaka was shortlisted for the Innovator of the Year award.",
     "Jonas Keel presented the Turing Award at the ceremony.",
     "The award-winning chef Anna Berg opened a restaurant.",
+    "Anna Berg took the Nobel Prize committee to court.",
+    "Anna Berg hosted the Grammy Awards in 2019.",
     "Mr. Varga was nominated for an Academy Award in 1992.",
     "She was a finalist for the Pulitzer Prize.",
 ])

@@ -36,7 +36,7 @@ from pipeline.resolve import fold_org
 def _rules() -> dict:
     r = dict(load_json("awards.json"))
     cues = sorted(r["cues"], key=len, reverse=True)
-    r["cue_re"] = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
+    r["cue_re"] = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")s?\b", re.IGNORECASE)
     return r
 
 
@@ -159,7 +159,9 @@ def _subtree_awards(tok: Token) -> list[Span]:
             if c.dep_ == "prep" and c.lower_ in ("including", "like", "as"):
                 heads |= {q.i for p in c.children if p.dep_ == "pobj" for q in _conj_all(p)}
     dropped = set(_rules()["dropped_trailing_nouns"])
-    kept = [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
+    # the phrase's head sits in the name ("took the Nobel Prize committee to court" names no prize
+    # taken), or is a dropped trailing noun ("the Prix de Rome competition")
+    kept = [s for s in spans if any(s.start <= h < s.end for h in heads)
             or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
     if kept:
         # a list goes on even where the parser lost it: "A, B, and the C Hall of Fame"
@@ -176,7 +178,14 @@ def _subtree_awards(tok: Token) -> list[Span]:
 
 
 def _award_text(span: Span) -> str:
-    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
+    text = re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
+    doc = span.doc
+    # "won three Grammy Awards": a count of one award
+    if span.start > 0 and (doc[span.start - 1].like_num or doc[span.start - 1].lower_ in ("several", "many", "multiple")):
+        singular = _rules()["plural_cues"].get(span[-1].lower_)
+        if singular:
+            text = text[: len(text) - len(span[-1].text)] + (singular.capitalize() if span[-1].text[:1].isupper() else singular)
+    return text
 
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
