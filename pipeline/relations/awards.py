@@ -279,8 +279,10 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
     """Everyone a slot names: the token and its conjuncts; ``"subject_of_verb": true`` reads
     the subject of the verb ``tok`` (borrowed from the head clause where it has none)."""
     toks = _subjects(tok) if spec.get("subject_of_verb") else [tok]
+    proxies = _rules()["proxy_phrases"]
     if spec.get("subject_of_verb") and any(
-            (c.lower_ == "on" and any(p.lower_ == "behalf" for p in c.children)) or (c.dep_ == "dative" and c.pos_ != "ADP")
+            (c.dep_ == "prep" and any(p.lower_ in proxies.get(c.lower_, ()) for p in c.children))
+            or (c.dep_ == "dative" and c.pos_ != "ADP")
             for c in tok.children):
         # "accepted the A on behalf of X": who collects it is not the winner;
         # "her role won her the A": the indirect object is (award.won_for)
