@@ -160,6 +160,9 @@ def test_coordinated_investors_each_get_a_relation():
     "Acme took a $50m investment last year.",  # Acme received it
     "Orvane has invested heavily in South Carolina.",  # a place is no company invested in
     "Quandry's shares rose 4% after the investment was announced.",
+    "We will continue to invest in both Standard and Enhanced Browsing, the team wrote.",  # "we" unnamed
+    "The campaign has invested a ton of resources in Ohio, not just on TV.",  # a field, not an object
+
 ])
 def test_hard_negatives(sentence):
     assert _investments(sentence) == []

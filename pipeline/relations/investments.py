@@ -270,6 +270,8 @@ def _object(heads: list[Token], tech_spans) -> str | None:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
+                if not any(k.dep_ in ("det", "poss") for k in p.lefts):
+                    continue  # "on TV", "in research": a field, not a thing the money builds
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
                 return p.doc[left:right + 1].text
@@ -375,6 +377,8 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             speaker = _speaker(trigger)
             if speaker is not None:
                 name = resolve_org(_np(speaker))
+            if name is None and tok.lower_ not in ("it", "its"):
+                continue  # "we will continue to invest": only a named speaker says who "we" is
         if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
             # "Orvane's board approved capex of $3bn": the company its board speaks for
             tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
