@@ -178,14 +178,8 @@ def _subtree_awards(tok: Token) -> list[Span]:
 
 
 def _award_text(span: Span) -> str:
-    text = re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
-    doc = span.doc
-    # "won three Grammy Awards": a count of one award
-    if span.start > 0 and (doc[span.start - 1].like_num or doc[span.start - 1].lower_ in ("several", "many", "multiple")):
-        singular = _rules()["plural_cues"].get(span[-1].lower_)
-        if singular:
-            text = text[: len(text) - len(span[-1].text)] + (singular.capitalize() if span[-1].text[:1].isupper() else singular)
-    return text
+    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do)."""
+    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
 
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
