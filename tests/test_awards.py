@@ -302,6 +302,8 @@ def test_recipient_lists_and_general_wordings(text, expected):
     ("Anna Berg, the Emmy Award-winning producer, spoke.", {("Anna Berg", "Emmy Award", None, None)}),
     ("Anna Berg has won three Grammy Awards.", {("Anna Berg", "Grammy Awards", None, None)}),
     ("Anna Berg won two Oscars and an Emmy.", {("Anna Berg", "Oscars", None, None), ("Anna Berg", "Emmy", None, None)}),
+    ("Oscar winner Helena Voss will star in the new production.", {("Helena Voss", "Oscar", None, None)}),
+    ("Mia Stern took home the Palme d'Or for her second feature.", {("Mia Stern", "Palme d'Or", None, None)}),
     ("Kinetix Motors won the Harbor Innovation award at the Lisbon summit.",
      {("Kinetix Motors", "Harbor Innovation award", None, None)}),
     ("The State Council gave the Outstanding Entrepreneur Award to Lin Bo and Wu Fei in 2019.",

@@ -305,9 +305,9 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         cands.append(h.head)
     elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
         cands += [c for c in h.head.children if c.dep_ == "nsubj"]
-    elif h.dep_ == "compound" and h.head.ent_type_ == "PERSON":
-        cands.append(h.head)
-    if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ == "PERSON":
+    elif h.dep_ == "compound" and (h.head.ent_type_ == "PERSON" or h.head.pos_ == "PROPN"):
+        cands.append(h.head)  # "Oscar winner Helena Voss", whatever label the model gave the name
+    if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ in ("PERSON", "ORG"):
         cands.append(e.root)
     k = h.left_edge.i
     if k >= 2 and doc[k - 1].text == "," and (e := ent_of(doc[k - 2])) is not None and e.label_ == "PERSON":
