@@ -233,6 +233,9 @@ def _doc_investments(text: str):
     ("Pfizer is investing in its oncology pipeline, the company said.", {("Pfizer", None, (), None, "its oncology pipeline")}),
     # investing in a named company is an investment, with or without an amount
     ("Microsoft has invested heavily in OpenAI.", {("Microsoft", None, (), "OpenAI", None)}),
+    # a name the model tags as a place is a company when it is no known place; a known place stays one
+    ("Google is making a $2 billion investment in Anthropic.", {("Google", 2e9, (), "Anthropic", None)}),
+    ("Orvane will invest $2 billion in India over five years.", {("Orvane", 2e9, (), None, None)}),
     ("Tencent increased its stake in Acme Robotics to 12%.", {("Tencent", None, (), "Acme Robotics", None)}),
     ("Zentro injected $1 billion into its Kinetix Motors unit.", {("Zentro", 1e9, (), "Kinetix Motors", None)}),
     # holding shares, dividends, prices, revenue and buybacks are not investing

@@ -32,6 +32,7 @@ from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
 from pipeline.relations.engine import slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
+from pipeline.nlp import _places
 from pipeline.resolve import fold_org
 
 # Word lists are data (models/investments.json); names below are the loaded sets.
@@ -237,9 +238,10 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                         continue  # "invest in AI": a technology, not a company
                     name = resolve_org(span)
                     if not name and p.pos_ == "PROPN" and (p.ent_type_ == "PERSON" or (
-                            lenient and p.ent_type_ in ("GPE", "NORP"))):
-                        # "put $50m into Velora", "a stake in Velora": money goes into companies,
-                        # not people; a stake is in a company, whatever the model read
+                            p.ent_type_ in ("GPE", "NORP") and (lenient or span.text not in _places()))):
+                        # "put $50m into Velora", "a $2bn investment in Anthropic": money goes into
+                        # companies, not people, and a name that is no known place (models/places.txt)
+                        # is a company; a stake is in a company, whatever the model read
                         name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
