@@ -210,6 +210,12 @@ def test_known_places_stay_places(text, place):
     assert (place, "GPE") in _ents(text)
 
 
+def test_a_word_before_the_noun_of_the_slot_is_not_the_organisation():
+    # "the founder of the Norwich school": the school is the object of "of", not Norwich
+    assert not any(t == "Norwich" and label == "ORG"
+                   for t, label in _ents("It is named after John Crome, the founder of the Norwich school of painters."))
+
+
 def test_places_list_is_built_from_data():
     from pipeline.nlp import _places
 
