@@ -276,8 +276,8 @@ def _repair_org_names(doc: Doc) -> Doc:
             if tok.lower_ in _CONNECTORS and j > 0 and _name_token(doc[j - 1], role_tokens):
                 if tok.text == "-" and (tok.whitespace_ or doc[j - 1].whitespace_):
                     break
-                if tok.lower_ == "of" and doc[j - 1].pos_ != "PROPN":
-                    break  # "Shares of Orvane Systems"
+                if tok.lower_ == "of" and (doc[j - 1].pos_ != "PROPN" or doc[j - 1].ent_type_ == "PERSON"):
+                    break  # "Shares of Orvane Systems", "Anna Wirth of Velora Inc."
                 if tok.lower_ in ("and", "&") and not all(doc[k].lower_ in generic for k in range(j + 1, h)):
                     break  # "Ana Lopes and Vexor Systems": two names
                 j -= 1
