@@ -186,6 +186,8 @@ def test_two_names_are_not_merged(text, kept, not_merged):
     ("Ana Lopes, Head of Mobile Products at Vexor, said the launch went well.", "Mobile Products", None),
     ("The Marketing Department of Vexor hired Ana Lopes.", "Marketing Department of Vexor", "Vexor"),
     ("The Board of Directors of Kestrel met on Monday.", "Board of Directors of Kestrel", "Kestrel"),
+    ("Transportation chief Eulois Cleckley, who is now suspended by the mayor, pledged to the trust.",
+     "Transportation", None),
 ])
 def test_departments_are_not_companies(text, gone, org):
     ents = _ents(text)

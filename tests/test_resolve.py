@@ -112,3 +112,17 @@ def test_initials_stand_for_a_name_seen_before(text, org):
 def test_relative_clause_after_kin_apposition(text, person):
     got = {r.args["person"] for r in _result(text).relations if r.type == "holds_position"}
     assert got == {person}
+
+
+@pytest.mark.parametrize("name, folded", [
+    ("German East Africa Company", "German East Africa Company"),  # without "Company" it is a place
+    ("the Dutch East India Company", "Dutch East India Company"),
+    ("Xiaomi Corporation", "Xiaomi"),
+    ("Ford Motor Company", "Ford Motor"),
+    ("Bank of America Corporation", "Bank of America"),  # a listed company folds as before
+    ("Orvane Corp.", "Orvane"),
+])
+def test_company_named_after_a_place_keeps_its_company(name, folded):
+    from pipeline.resolve import fold_org
+
+    assert fold_org(name) == folded
