@@ -28,9 +28,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import httpx
 
@@ -38,6 +39,7 @@ from pipeline.lifetime import die_with_parent
 
 STARTUP_TIMEOUT_S = float(os.environ.get("NEWSEV_PREFECT_STARTUP_TIMEOUT", "90"))
 START_ATTEMPTS = 2
+DRAIN_TIMEOUT_S = 10.0
 
 
 class PrefectUnavailable(RuntimeError):
@@ -169,18 +171,25 @@ def _sweep_stale_homes() -> None:
             pass
 
 
+def prepared_home(prefix: str = "newsev-prefect") -> Path:
+    """A fresh PREFECT_HOME for one server, holding a copy of the migrated template
+    database (removed by the caller; a killed command's is swept by the next one)."""
+    _sweep_stale_homes()
+    template = template_database()
+    home = Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-"))
+    shutil.copy(template, home / "prefect.db")
+    memo = template.parent / "memo_store.toml"
+    if memo.is_file():
+        shutil.copy(memo, home / "memo_store.toml")
+    return home
+
+
 @contextlib.contextmanager
 def temporary_server(timeout: float = STARTUP_TIMEOUT_S, attempts: int = START_ATTEMPTS) -> Iterator[str]:
     """Run a temporary Prefect API for the duration of the block; yields its API URL."""
-    _sweep_stale_homes()
-    template = template_database()
-    home = Path(tempfile.mkdtemp(prefix=f"newsev-prefect-{os.getpid()}-"))
+    home = prepared_home()
     proc = None
     try:
-        shutil.copy(template, home / "prefect.db")
-        memo = template.parent / "memo_store.toml"
-        if memo.is_file():
-            shutil.copy(memo, home / "memo_store.toml")
         log = open(home / "server.log", "wb")
         failures = []
         for _ in range(attempts):
@@ -208,9 +217,9 @@ def temporary_server(timeout: float = STARTUP_TIMEOUT_S, attempts: int = START_A
         shutil.rmtree(home, ignore_errors=True)
 
 
-def drain_prefect_workers() -> None:
+def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:
     """Send this process's queued logs and events before its server goes away (else
-    they fail later with "All connection attempts failed")."""
+    Python's exit waits while each one retries the dead server, about 8 s an event)."""
     import inspect
 
     try:
@@ -222,10 +231,10 @@ def drain_prefect_workers() -> None:
 
     async def drain() -> None:
         with contextlib.suppress(RuntimeError):
-            result = APILogWorker.instance().drain()
+            result = APILogWorker.drain_all(timeout=timeout)
             if inspect.isawaitable(result):
                 await result
-        result = EventsWorker.drain_all()
+        result = EventsWorker.drain_all(timeout=timeout)
         if inspect.isawaitable(result):
             await result
 
@@ -248,17 +257,65 @@ def prefect_api() -> Iterator[str]:
         yield api_url
 
 
-@contextlib.contextmanager
-def signals_end_the_command() -> Iterator[None]:
-    """SIGTERM (and SIGHUP) end the command like Ctrl-C does: by an exception in the main
-    thread, so the run records its end and the temporary server is stopped. Python's
-    default for SIGTERM ends the process at once, leaving both behind."""
-    def interrupt(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+def _end_like_ctrl_c(signum: int, frame) -> None:
+    """Handle a termination signal as Ctrl-C is handled at this moment: inside
+    ``asyncio.run`` (a Prefect runner) its SIGINT handler cancels the main task, an
+    orderly stop; elsewhere a KeyboardInterrupt in the main thread."""
+    ctrl_c = signal.getsignal(signal.SIGINT)
+    if callable(ctrl_c) and ctrl_c is not signal.default_int_handler:
+        ctrl_c(signal.SIGINT, frame)
+        return
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
-    old = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+
+@contextlib.contextmanager
+def signals_end_the_command(on_signal: Callable[[int], None] | None = None) -> Iterator[Callable]:
+    """SIGTERM (and SIGHUP) end the command like Ctrl-C does, so the run records its end
+    and the temporary server is stopped; Python's default for SIGTERM ends the process at
+    once, leaving both behind. ``on_signal(signum)`` is called first. Yields the handler,
+    for code that must put it back after a library installed its own (a Prefect Runner)."""
+    def end(signum, frame):
+        if on_signal is not None:
+            on_signal(signum)
+        _end_like_ctrl_c(signum, frame)
+
+    old = {s: signal.signal(s, end) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        yield
+        yield end
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+class ShutdownDeadline:
+    """Once started (by the first end signal), the command has ``grace`` seconds to stop
+    in order; then its Prefect server's process group is killed and the process exits,
+    its other children following it (parent-death signal). An orderly stop waits on
+    Prefect's clients, which retry an unanswering server for minutes."""
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace
+        self._groups: list[int] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def kill_group_on_expiry(self, pid: int) -> None:
+        self._groups.append(pid)
+
+    def start(self, signum: int = signal.SIGTERM) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._expire, args=(signum,), name="newsev-shutdown-deadline",
+                                            daemon=True)
+            self._thread.start()
+
+    def _expire(self, signum: int) -> None:
+        time.sleep(self.grace)
+        for pid in self._groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.write(2, f"newsev: not stopped {self.grace:.0f} s after {signal.Signals(signum).name}; "
+                        "ending now\n".encode())
+        os._exit(128 + signum)

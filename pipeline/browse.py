@@ -17,9 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pipeline.relations import registry
+
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "claims": ("One row per fact (a relation with normalized arguments), however many articles state it.", {
-        "type": "holds_position, received_award or investment",
+        "type": "The relation type (models/relations.json)",
         "key": "Relation type plus normalized arguments; identical facts share it",
         "args": "The arguments (JSON, canonical names), shown as a sentence",
         "first_seen": "Earliest publication date of an article quoting it",
@@ -59,12 +61,6 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     }),
     "aliases": ("Other names of an entity (abbreviations, short forms); each resolves to one entity.", {
         "alias": "The name as written", "normalized": "Its normalized form (lookup key)",
-    }),
-    "positions": ("holds_position claims as columns.", {"role": "ceo, founder, chair, president, cto, cfo, other"}),
-    "awards": ("received_award claims as columns.", {"conferred_by": "The state body that gave it (null if unnamed)"}),
-    "investments": ("investment claims as columns.", {
-        "amount_value": "Amount in units of currency", "approximate": "1 if the text says around/about",
-        "technology": "JSON list of canonical technology names", "target": "Organization invested in, if any",
     }),
     "feeds": ("Polled feeds and their conditional-GET validators.", {}),
     "runs": ("Ingestion runs with their counts; a running ingest holds a lease.", {
@@ -152,17 +148,51 @@ def _start_here_html(db_name: str) -> str:
             "sentences, outlets and dates that support it. Read-only.</p></div>")
 
 
+_AMOUNT_DOCS = {"value": "Amount in units of currency", "currency": "ISO currency code",
+                "approximate": "1 if the text says around/about", "text": "The amount as the text writes it"}
+
+
+def typed_tables() -> dict[str, tuple[str, dict[str, str]]]:
+    """The description of each relation type's table, from the registry: a new type's
+    table is described without code."""
+    out = {}
+    for rt in registry.all_types():
+        if not rt.table:
+            continue
+        cols: dict[str, str] = {}
+        for arg, spec in rt.args.items():
+            kind = rt.kind(arg)
+            if kind == "amount":
+                names = spec.get("columns") or {}
+                cols.update({names.get(f, f"{arg}_{f}"): d for f, d in _AMOUNT_DOCS.items()})
+                continue
+            doc = spec.get("doc") or {
+                "entity": f"Canonical name ({', '.join(spec.get('labels', ()))})",
+                "values": ", ".join(spec.get("values", ())),
+                "technologies": "JSON list of canonical technology names",
+                "year": "Year, when the text states it",
+            }.get(kind, "As the text says it")
+            cols[arg] = doc + (" (null if not stated)" if spec.get("optional") and "null" not in doc else "")
+        cols.update({f"{arg}_key": f"Normalized canonical name of {arg} (join key)" for arg in rt.entity_args})
+        out[rt.table] = (f"{rt.name} claims as columns ({rt.title.lower()}).", cols)
+    return out
+
+
+def _side_tables() -> list[str]:
+    return [spec["table"] for rt in registry.all_types() for arg, spec in rt.args.items()
+            if rt.is_list(arg) and spec.get("table")]
+
+
 def metadata(db_path: str | Path) -> dict:
     """Datasette metadata for one evidence database file."""
     name = Path(db_path).stem
-    tables = {t: {"description": d, "columns": cols} for t, (d, cols) in TABLES.items()}
+    tables = {t: {"description": d, "columns": cols} for t, (d, cols) in {**TABLES, **typed_tables()}.items()}
     tables["evidence"].update({"fts_table": "evidence_fts", "fts_pk": "id"})
     tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id"})
     tables["claims"].update({"sort_desc": "sources"})
     for table, column in LABEL_COLUMNS.items():
         tables[table]["label_column"] = column
-    for hidden in ("evidence_fts", "articles_fts", "article_bands", "claim_names", "investment_technologies",
-                   "article_urls"):
+    for hidden in ("evidence_fts", "articles_fts", "article_bands", "claim_names", "article_urls", *_side_tables()):
         tables.setdefault(hidden, {})["hidden"] = True
     from pipeline.datasette_trail import extend_metadata  # issue 12: times, checks, reviews, alerts
 

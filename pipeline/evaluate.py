@@ -2,16 +2,16 @@
 
 Our own implementation of the same matching rules, so `newsev eval` agrees with reviews:
 
-1. Each relation becomes scoring tuples of normalised arguments:
-   holds_position (person, organization, role); received_award (recipient, award,
-   conferred_by); investment (investor, amount, technology), one tuple per technology
-   (a relation without technologies gives one tuple with technology unset). Year and
-   period are not scored.
+1. Each relation becomes scoring tuples of normalised arguments, the registry's
+   ``scored`` (models/relations.json): holds_position (person, organization, role);
+   received_award (recipient, award, conferred_by); investment (investor, amount,
+   technology), one tuple per technology (a relation without technologies gives one
+   tuple with technology unset). Year and period are not scored.
 2. Strings are normalised: NFKC, curly quotes straightened, case-folded, "'s" dropped,
    quotes/brackets/commas/full stops/colons/semicolons/!/? turned into spaces, spaces
-   collapsed, a leading "the" dropped, then trailing corporate suffixes (inc, corp,
-   corporation, co, ltd, limited, group, holdings, plc, llc, sa, ag, company,
-   technologies) dropped while more than one word is left. Roles map through a synonym
+   collapsed, a leading "the" dropped, then trailing corporate suffixes (the one list
+   of models/names.json, less the words the referee keeps) dropped while more than one
+   word is left. Roles map through a synonym
    table (chief executive -> ceo, co-founder -> founder, chairman -> chair ...); an
    award loses one trailing "award", "prize", "medal" or "honour".
 3. A gold argument may be a list of alternatives; the prediction must equal one of them.
@@ -31,6 +31,7 @@ often it fired and how often it was right or wrong (``newsev eval --by-rule``).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -39,19 +40,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-CORP_SUFFIXES = frozenset({"inc", "corp", "corporation", "co", "ltd", "limited", "group", "holdings",
-                           "plc", "llc", "sa", "ag", "company", "technologies", "technology co"})
+from pipeline.store import corporate_suffixes
+
 ROLE_SYNONYMS = {
     "chief executive officer": "ceo", "chief executive": "ceo", "ceo": "ceo",
     "founder": "founder", "co-founder": "founder", "cofounder": "founder", "co founder": "founder",
     "chairman": "chair", "chairwoman": "chair", "chairperson": "chair", "chair": "chair",
     "president": "president",
 }
-SCORED = {
-    "holds_position": ("person", "organization", "role"),
-    "received_award": ("recipient", "award", "conferred_by"),
-    "investment": ("investor", "amount", "technology"),
-}
+
+
+def scored(rtype: str) -> tuple[str, ...] | None:
+    """The arguments eval compares for a type (the registry's ``scored``), None if unknown."""
+    from pipeline.relations import registry
+
+    return registry.get(rtype).scored if rtype in registry.types() else None
+
+
+def _kind(key: str, rtype: str | None) -> str:
+    """How an argument is compared: 'amount', 'role' (a closed list, through the synonyms),
+    'award' (loses a trailing award/prize...), else 'text'; read from the registry."""
+    from pipeline.relations import registry
+
+    rts = [registry.get(rtype)] if rtype in registry.types() else registry.all_types()
+    rt = next((t for t in rts if key in t.args), None)
+    if rt is None:
+        return "text"
+    kind = rt.kind(key)
+    if kind == "amount":
+        return "amount"
+    if kind == "values":
+        return "role"
+    if "AWARD" in rt.labels(key):
+        return "award"
+    return "text"
 
 
 def normalize(value: Any) -> str:
@@ -63,7 +85,8 @@ def normalize(value: Any) -> str:
     if s.startswith("the "):
         s = s[4:]
     words = s.split()
-    while len(words) > 1 and words[-1] in CORP_SUFFIXES:
+    suffixes = corporate_suffixes(scoring=True)
+    while len(words) > 1 and words[-1] in suffixes:
         words = words[:-1]
     return " ".join(words)
 
@@ -72,11 +95,12 @@ def _alternatives(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def normalize_arg(key: str, value: Any):
+def normalize_arg(key: str, value: Any, rtype: str | None = None):
     """frozenset of normalised alternatives; amounts as ('amount', frozenset((value, CUR)))."""
     if value is None:
         return None
-    if key == "amount":
+    kind = _kind(key, rtype)
+    if kind == "amount":
         amounts = set()
         for alt in _alternatives(value):
             if isinstance(alt, dict) and alt.get("value") is not None:
@@ -86,27 +110,33 @@ def normalize_arg(key: str, value: Any):
     out = set()
     for alt in _alternatives(value):
         n = normalize(alt)
-        if key == "role":
+        if kind == "role":
             n = ROLE_SYNONYMS.get(n, n)
-        elif key == "award":
+        elif kind == "award":
             n = re.sub(r" (?:award|prize|medal|honou?r)$", "", n)
         out.add(n)
     return frozenset(out)
 
 
 def scoring_tuples(rel: dict) -> list[tuple]:
+    """(type, *scored arguments normalised); a list-valued argument (technologies) gives
+    one tuple per item, or one with it unset when empty."""
+    from pipeline.relations import registry
+
     rtype = rel.get("type")
-    if rtype not in SCORED:
+    keys = scored(rtype) if isinstance(rtype, str) else None
+    if keys is None:
         return []
+    rt = registry.get(rtype)
     args = rel.get("args") or {}
-    if rtype == "investment":
-        techs = args.get("technology")
-        if not isinstance(techs, list) or not techs:
-            techs = [None]
-        inv = normalize_arg("investor", args.get("investor"))
-        amt = normalize_arg("amount", args.get("amount"))
-        return [(rtype, inv, amt, normalize_arg("technology", t)) for t in techs]
-    return [(rtype, *(normalize_arg(k, args.get(k)) for k in SCORED[rtype]))]
+    choices = []
+    for k in keys:
+        v = args.get(k)
+        if rt.is_list(k):
+            choices.append([normalize_arg(k, t, rtype) for t in (v if isinstance(v, list) and v else [None])])
+        else:
+            choices.append([normalize_arg(k, v, rtype)])
+    return [(rtype, *combo) for combo in itertools.product(*choices)]
 
 
 def _arg_ok(gold, pred) -> bool:
@@ -135,8 +165,8 @@ def _in_scope(rel: dict, scope: dict | None) -> bool:
     if rtype not in scope:
         return False
     for key, allowed in scope[rtype].items():
-        val = normalize_arg(key, (rel.get("args") or {}).get(key))
-        if val is None or not (val & normalize_arg(key, allowed)):
+        val = normalize_arg(key, (rel.get("args") or {}).get(key), rtype)
+        if val is None or not (val & normalize_arg(key, allowed, rtype)):
             return False
     return True
 

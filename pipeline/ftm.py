@@ -17,7 +17,10 @@ entity a line (the format ``ftm`` and Aleph read):
 * sources: one ``Article`` per article (title, URL, date, outlet); every claim entity
   carries its ``sourceUrl``s, its articles as ``proof`` and its quotes in
   ``description``; ``Documentation`` links each article to the award or project it
-  documents, with the quote as ``summary``.
+  documents, with the quote as ``summary``;
+* a type added to the registry (models/relations.json) without a mapping here: an
+  ``Event`` named by the claim's sentence, with its PERSON/ORG/GOV arguments
+  ``involved``.
 
 Ids are derived from canonical names and claim identities, so a rebuilt database
 exports the same ids. Rejected claims are left out unless asked for.
@@ -118,7 +121,8 @@ def _documentation(thing: EntityProxy, quotes: list[tuple[EntityProxy, dict]]) -
 def iter_entities(db, *, include_rejected: bool = False) -> Iterator[EntityProxy]:
     """Every FtM entity of the export: people and organizations, then links, then articles."""
     from pipeline import review as reviews
-    from pipeline.query import iter_claims
+    from pipeline.query import describe_claim, iter_claims
+    from pipeline.relations import registry
     from pipeline.timeline import position_time
 
     b = _Builder(db)
@@ -202,6 +206,18 @@ def iter_entities(db, *, include_rejected: bool = False) -> Iterator[EntityProxy
                 pp.add("role", role)
                 links.append(pp)
             links.extend(_documentation(p, _quotes(p, b, c, review)))
+        else:  # a type the registry added: an Event read as its sentence, its entities involved
+            rt = registry.lookup(c["type"], a)
+            ev = _make("Event", c["type"], key)
+            ev.add("name", describe_claim(c))
+            ev.add("summary", describe_claim(c))
+            for arg, label in rt.entity_args.items():
+                who = b.entity(a.get(arg), label) if label in LABEL_SCHEMA else None
+                if who is not None:
+                    ev.add("involved", who.id)
+            ev.add("keywords", c["type"])
+            links.append(ev)
+            links.extend(_documentation(ev, _quotes(ev, b, c, review)))
     yield from b.entities.values()
     yield from links
     yield from b.articles.values()

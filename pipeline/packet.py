@@ -17,13 +17,16 @@ import sqlite_utils
 
 from pipeline import timeline as _trail  # issue 12: when it held, reviews, checks at the source
 from pipeline.query import claim, claims, describe_claim
+from pipeline.relations import registry
 from pipeline.store import entity_norms, resolve
 
-TYPE_TITLES = {
-    "holds_position": "Positions held",
-    "received_award": "Awards received",
-    "investment": "Investments and spending plans",
-}
+
+
+def type_titles() -> dict[str, str]:
+    """Section heading of each relation type, in the registry's order."""
+    return {t.name: t.title for t in registry.all_types()}
+
+
 STATUS_TEXT = {
     "asserted": "stated as fact",
     "planned": "stated as a plan or intention",
@@ -129,16 +132,18 @@ def packet_data(db: sqlite_utils.Database, entity: str, include_rejected: bool =
 
 def _ordered(found: list[dict]) -> list[dict]:
     """Claims in the order the packet prints them: by type section, then as found."""
-    order = list(TYPE_TITLES) + sorted({c["type"] for c in found} - set(TYPE_TITLES))
+    titles = type_titles()
+    order = list(titles) + sorted({c["type"] for c in found} - set(titles))
     return sorted(found, key=lambda c: order.index(c["type"]))
 
 
 def _sections(data: dict) -> list[tuple[str, list[dict]]]:
     out = []
-    for rtype in list(TYPE_TITLES) + sorted({c["type"] for c in data["claims"]} - set(TYPE_TITLES)):
+    titles = type_titles()
+    for rtype in list(titles) + sorted({c["type"] for c in data["claims"]} - set(titles)):
         group = [c for c in data["claims"] if c["type"] == rtype]
         if group:
-            out.append((TYPE_TITLES.get(rtype, rtype), group))
+            out.append((titles.get(rtype, rtype), group))
     return out
 
 

@@ -13,16 +13,30 @@ import io
 import json
 import re
 from pathlib import Path
+from collections.abc import Sequence
 from typing import IO, Any, Iterator
 
 import sqlite_utils
 
 from pipeline import review as _review, timeline as _trail  # issue 12: times, reviews, checks
+from pipeline.relations import registry
 from pipeline.store import entity_norms, normalize_name, resolve, translate_errors
 
 ASSERTED = "asserted"
-# The relation types of DESIGN.md; a filter naming anything else is refused with this list.
-RELATION_TYPES = ("holds_position", "received_award", "investment")
+
+
+class _RelationTypes(Sequence):
+    """The relation types of the registry (read when used, so $NEWSEV_RELATIONS counts); a
+    filter naming anything else is refused with this list."""
+
+    def __getitem__(self, i):
+        return registry.types()[i]
+
+    def __len__(self) -> int:
+        return len(registry.types())
+
+
+RELATION_TYPES = _RelationTypes()
 MAX_TEXT = 500  # longer filter strings are cut: no real name or phrase is that long
 
 _EVIDENCE_SQL = """
@@ -94,7 +108,7 @@ def claims(db: sqlite_utils.Database, *, type: str | None = None, entity: str | 
     of evidence from such an article (dates: publication, else fetch date)."""
     where, params = [], []
     if type is not None:
-        check_choice(type, RELATION_TYPES, "claim type")
+        check_choice(type, tuple(RELATION_TYPES), "claim type")
         where.append("c.type = ?")
         params.append(_clean(type))
     if entity is not None:
@@ -377,32 +391,11 @@ def _csv_rows(c: dict) -> Iterator[dict]:
 
 
 def describe_claim(c: dict) -> str:
-    """One-line human reading of a claim ("Lei Jun is CEO of Xiaomi"); an investment's verb
-    follows the claim's status (invests, plans to invest, may invest)."""
-    a = c["args"]
-    if c["type"] == "holds_position":
-        role = a.get("role") or "other"
-        role = role.upper() if role in ("ceo", "cto", "cfo") else role
-        return f"{a.get('person')} is {role} of {a.get('organization')}"
-    if c["type"] == "received_award":
-        giver = f" from {a['conferred_by']}" if a.get("conferred_by") else ""
-        year = f" ({a['year']})" if a.get("year") else ""
-        return f"{a.get('recipient')} received {a.get('award')}{giver}{year}"
-    if c["type"] == "investment":
-        amt = a.get("amount") or {}
-        money = amt.get("text") or (f"{amt.get('value'):,.0f} {amt.get('currency') or ''}".strip()
-                                    if amt.get("value") is not None else "an undisclosed amount")
-        techs = ", ".join(a.get("technology") or [])
-        verb = {"planned": "plans to invest", "hedged": "may invest"}.get(c.get("status") or "", "invests")
-        parts = [f"{a.get('investor')} {verb} {money}"]
-        if techs:
-            parts.append(f"in {techs}")
-        if a.get("target"):
-            parts.append(f"in {a['target']}")
-        if a.get("period"):
-            parts.append(f"({a['period']})")
-        return " ".join(parts)
-    return f"{c['type']}: " + ", ".join(f"{k}={v}" for k, v in a.items())
+    """One-line human reading of a claim ("Lei Jun is CEO of Xiaomi"), from its type's
+    template in the registry; an investment's verb follows the claim's status (invests,
+    plans to invest, may invest), a post its latest quote states former reads "was"."""
+    held = (c.get("times") or {}).get("held")
+    return registry.describe({**c, "time": c.get("time") or held})
 
 
 __all__ = ["claims", "claim", "chain_ceo_award_agency", "chain_investments", "search", "export_claims",

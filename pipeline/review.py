@@ -16,7 +16,8 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.store import immediate, translate_errors
+from pipeline.relations import registry
+from pipeline.store import claim_key_of, immediate, translate_errors
 
 VERDICTS = {"accept": "accepted", "accepted": "accepted", "reject": "rejected", "rejected": "rejected"}
 EXPORT_KEYS = ("claim_key", "type", "args", "verdict", "note", "by", "at")
@@ -116,8 +117,9 @@ def export_reviews(db, path: str | Path) -> int:
 
 
 def import_reviews(db, path: str | Path) -> tuple[int, int]:
-    """Read verdicts written by ``export_reviews``; (added, already there). A bad line
-    stops the import before anything is written."""
+    """Read verdicts written by ``export_reviews``; (added, already there). A verdict is
+    keyed by the identity its claim's type and arguments have in this database. A bad
+    line stops the import before anything is written."""
     recs = []
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -130,7 +132,12 @@ def import_reviews(db, path: str | Path) -> tuple[int, int]:
                 raise ReviewError(f"{path}:{lineno}: not a review record ({type(exc).__name__}: {exc})") from None
             if not isinstance(key, str) or "|" not in key or verdict is None or not isinstance(at, str):
                 raise ReviewError(f"{path}:{lineno}: needs claim_key, verdict (accepted|rejected) and at")
-            recs.append((key, r.get("type") or key.split("|", 1)[0],
+            rtype = r.get("type") or key.split("|", 1)[0]
+            if isinstance(r.get("args"), dict) and rtype in registry.types():
+                # the identity of this database (a file exported before claim keys changed, or
+                # before a name was re-keyed, still finds its claim)
+                key = claim_key_of(db, rtype, r["args"])
+            recs.append((key, rtype,
                          json.dumps(r["args"], ensure_ascii=False, sort_keys=True) if r.get("args") is not None else None,
                          verdict, r.get("note"), r.get("by") or "unknown", at))
     added = 0

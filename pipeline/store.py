@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import os
@@ -37,9 +38,10 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from pipeline.relations import registry
 from pipeline.types import Article, DocResult, FeedPoll, FetchError
 
-SCHEMA_VERSION = 4  # v4: evidence trail (issue 12)
+SCHEMA_VERSION = 5  # v4: evidence trail (issue 12); v5: claim keys from the relation registry (issue 9)
 BUSY_TIMEOUT_S = 10.0  # >= 5 s by house rule; a long NLP batch never holds the lock anyway
 
 # -- errors -----------------------------------------------------------------------------
@@ -212,7 +214,7 @@ CREATE INDEX IF NOT EXISTS idx_positions_role ON positions(role);
 CREATE TABLE IF NOT EXISTS awards (
     claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     recipient TEXT, award TEXT, conferred_by TEXT, year INTEGER,
-    recipient_key TEXT, conferred_by_key TEXT
+    recipient_key TEXT, conferred_by_key TEXT, award_key TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_awards_recipient ON awards(recipient_key);
 CREATE INDEX IF NOT EXISTS idx_awards_conferred_by ON awards(conferred_by_key);
@@ -220,7 +222,7 @@ CREATE TABLE IF NOT EXISTS investments (
     claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     investor TEXT, amount_value REAL, currency TEXT, approximate INTEGER, amount_text TEXT,
     technology TEXT, period TEXT, target TEXT,
-    investor_key TEXT, target_key TEXT
+    investor_key TEXT, target_key TEXT, object TEXT
 );
 CREATE INDEX IF NOT EXISTS idx_investments_investor ON investments(investor_key);
 CREATE INDEX IF NOT EXISTS idx_investments_target ON investments(target_key);
@@ -377,11 +379,14 @@ def open_db(path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S, check: 
     if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
         with immediate(db):
             # re-check under the write lock: another process may have won the race
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
                 _migrate(db.conn)
                 for stmt in _split_sql(SCHEMA):
                     db.conn.execute(stmt)
                 _extend_for_trail(db.conn)  # issue 12
+                if version < 5:
+                    _rekey_claims(db.conn)
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return db
 
@@ -466,6 +471,17 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE articles SET date = substr(coalesce(published, fetched_at), 1, 10)")
     if cols and "run_id" not in cols:  # v2 -> v3: the run that last changed the article
         conn.execute("ALTER TABLE articles ADD COLUMN run_id INTEGER")
+
+
+def _rekey_claims(conn: sqlite3.Connection) -> None:
+    """v4 -> v5: claim identity is the registry's key (an award's year and giver, an
+    investment's period and object are no longer part of it): every claim is re-keyed,
+    claims now equal are merged, verdicts and checks follow their claim."""
+    touched: set[int] = set()
+    known = set(registry.types())
+    ids = [r[0] for r in conn.execute("SELECT id, type FROM claims ORDER BY id") if r[1] in known]
+    _rekey(conn, set(), touched, ids=ids)
+    refresh_claims(conn, touched)
 
 
 # -- evidence trail (issue 12): selectors, times, verifications, reviews, watchlist ------
@@ -619,10 +635,19 @@ def _iso_in(seconds: float) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc",
-    "plc", "gmbh", "ag", "sa", "nv", "bv", "holdings", "holding", "group",
-}
+@functools.lru_cache(maxsize=2)
+def corporate_suffixes(scoring: bool = False) -> frozenset[str]:
+    """The one list of company-form words folded off names (``models/names.json``
+    ``corporate_suffixes``): by the store's normalized names, the resolver and eval.
+    ``scoring=True`` leaves out those ../shared/eval/score.py keeps (``scorer_keeps``), so
+    that eval's figures are the referee's."""
+    from pipeline.config import MODELS_DIR
+
+    data = json.loads((MODELS_DIR / "names.json").read_text(encoding="utf-8"))
+    words = frozenset(data["corporate_suffixes"])
+    return words - frozenset(data.get("scorer_keeps", ())) if scoring else words
+
+
 _PUNCT = re.compile(r"[.,;:!?\"()\[\]{}]")
 _SPACES = re.compile(r"\s+")
 
@@ -639,7 +664,8 @@ def normalize_name(name: str) -> str:
     words = s.split(" ")
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
-    while len(words) > 1 and words[-1] in _SUFFIXES:
+    suffixes = corporate_suffixes()
+    while len(words) > 1 and words[-1] in suffixes:
         words = words[:-1]
     return " ".join(words)
 
@@ -711,13 +737,6 @@ def _similarity(sig1: list[int], sig2: list[int]) -> float:
 
 
 # -- entities and aliases ---------------------------------------------------------------
-
-ENTITY_ARGS: dict[str, dict[str, str]] = {
-    "holds_position": {"person": "PERSON", "organization": "ORG"},
-    "received_award": {"recipient": "PERSON", "award": "AWARD", "conferred_by": "GOV"},
-    "investment": {"investor": "ORG", "target": "ORG"},
-}
-
 
 def resolve(db: sqlite_utils.Database, name: str) -> tuple[int, str, str] | None:
     """(entity id, canonical name, canonical normalized name) for a name or alias."""
@@ -816,59 +835,59 @@ def _resolve_arg(conn: sqlite3.Connection, value: str, label: str) -> tuple[str,
     return value.strip(), norm
 
 
-_AWARD_TAIL = re.compile(r"\s+(award|prize|honou?r|title|medal)$")  # lowercase only: "Grand Award" is a name
-
-
 def _canonical(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]):
-    """Claim key, display args and per-role normalized names of one relation."""
+    """Claim key, display args and per-role normalized names of one relation.
+
+    The key is the registry's identity (``registry.key_args``) with entities resolved to
+    their canonical names; every entity argument (in the key or not) is shown by its
+    canonical name and listed in ``claim_names`` for lookups by name."""
+    rt = registry.lookup(rtype, args)
     display = dict(args)
-    key_args: dict[str, Any] = {}
     names: dict[str, str] = {}
-    ent = ENTITY_ARGS.get(rtype, {})
-    for k in sorted(args):
-        v = args[k]
-        if k == "award" and isinstance(v, str):  # "X award" (common noun appended) is the award X
-            v = _AWARD_TAIL.sub("", v).strip() or v
-        if isinstance(v, str) and (k in ent or rtype not in ENTITY_ARGS):
-            if k in ent:
-                shown, kv = _resolve_arg(conn, v, ent[k])
-                display[k] = shown
-                names[k] = kv
-            else:
-                kv = normalize_name(v)
-            key_args[k] = kv
-        elif k == "year" and v is not None:
-            try:
-                key_args[k] = int(v)
-            except (TypeError, ValueError):
-                key_args[k] = str(v)
-        elif k == "role" and isinstance(v, str):
-            key_args[k] = v.strip().casefold()
-        elif k == "amount" and isinstance(v, dict):
-            try:
-                val = float(f"{float(v.get('value')):.4g}")
-            except (TypeError, ValueError):
-                val = None
-            key_args[k] = [val, str(v.get("currency") or "").upper()]
-        elif k == "technology":
-            techs = v if isinstance(v, (list, tuple)) else ([v] if v else [])
-            key_args[k] = sorted({str(t).casefold() for t in techs})
-        elif k == "period":
-            # An attribute, not identity (as in the scorer): "$1.2bn over three years" and
-            # "$1.2bn" in another outlet are one plan; the first wording is displayed.
-            continue
-        elif isinstance(v, str):
-            key_args[k] = normalize_name(v)
-        else:
-            key_args[k] = v
+    for arg, label in rt.entity_args.items():
+        v = registry.clean_value(rt, arg, args.get(arg))
+        if isinstance(v, str):
+            display[arg], names[arg] = _resolve_arg(conn, v, label)
+    known = {registry.clean_value(rt, arg, display[arg]): norm for arg, norm in names.items()}
+    key_args = registry.key_args(rtype, display, entity=lambda v, label: known[v] if v in known else (
+        normalize_name(v) and _resolve_arg(conn, v, label)[1]))
     key = rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False, default=str)
     return key, display, names
 
 
+def claim_key_of(db_or_conn, rtype: str, args: dict[str, Any]) -> str:
+    """The claim key a relation has in this database, read only: names resolved through
+    the aliases known here (an unknown name by its normalized form), nothing created."""
+    conn = db_or_conn.conn if isinstance(db_or_conn, sqlite_utils.Database) else db_or_conn
+    rt = registry.lookup(rtype, args)
+
+    def entity(value: str, label: str) -> str:
+        norm = normalize_name(value)
+        row = conn.execute("SELECT e.normalized FROM aliases a JOIN entities e ON e.id = a.entity_id"
+                           " WHERE a.normalized = ?", [norm]).fetchone() if norm else None
+        return row[0] if row else norm
+
+    key_args = registry.key_args(rt.name, args, entity=entity)
+    return rtype + "|" + json.dumps(key_args, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == "" or v == [] or v == {}
+
+
 def _claim_id_for(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]) -> int:
+    """The claim of this relation, created when new. A claim found again takes the
+    arguments its first quote left open (the giver, the year) from this one."""
     key, display, names = _canonical(conn, rtype, args)
-    row = conn.execute("SELECT id FROM claims WHERE key = ?", [key]).fetchone()
+    row = conn.execute("SELECT id, args FROM claims WHERE key = ?", [key]).fetchone()
     if row:
+        old = json.loads(row[1])
+        filled = {k: v for k, v in display.items() if _empty(old.get(k)) and not _empty(v)}
+        if filled:
+            _, merged, merged_names = _canonical(conn, rtype, old | filled)
+            conn.execute("UPDATE claims SET args = ? WHERE id = ?",
+                         [json.dumps(merged, ensure_ascii=False, sort_keys=True, default=str), row[0]])
+            _write_typed(conn, row[0], rtype, merged, merged_names)
         return row[0]
     cid = conn.execute(
         "INSERT INTO claims (type, key, args) VALUES (?, ?, ?)",
@@ -878,57 +897,119 @@ def _claim_id_for(conn: sqlite3.Connection, rtype: str, args: dict[str, Any]) ->
     return cid
 
 
+# -- typed tables: one row per claim, for easy SQL (DESIGN.md) -------------------------------
+# positions, awards and investments are in SCHEMA; a type added to the registry with a
+# ``table`` gets one made from its arguments the first time a claim of it is stored.
+
+
+def _typed_columns(rt: registry.RelationType) -> dict[str, str]:
+    """Column -> SQL type of a type's table, from its arguments."""
+    cols: dict[str, str] = {}
+    for arg, spec in rt.args.items():
+        kind = rt.kind(arg)
+        if kind == "amount":
+            c = spec.get("columns") or {}
+            cols.update({c.get("value", f"{arg}_value"): "REAL", c.get("currency", f"{arg}_currency"): "TEXT",
+                         c.get("approximate", f"{arg}_approximate"): "INTEGER", c.get("text", f"{arg}_text"): "TEXT"})
+        else:
+            cols[arg] = "INTEGER" if kind == "year" else "TEXT"
+    cols.update({f"{arg}_key": "TEXT" for arg in rt.entity_args})
+    return cols
+
+
+def _ensure_typed_table(conn: sqlite3.Connection, rt: registry.RelationType) -> set[str]:
+    """The columns of a type's table, creating the table (and a list argument's side table)
+    when missing: a new type needs no schema change."""
+    have = {r[1] for r in conn.execute(f'PRAGMA table_info("{rt.table}")')}
+    cols = _typed_columns(rt)
+    if not have:
+        decl = ", ".join(f'"{c}" {t}' for c, t in cols.items())
+        conn.execute(f'CREATE TABLE IF NOT EXISTS "{rt.table}" (claim_id INTEGER PRIMARY KEY'
+                     f' REFERENCES claims(id) ON DELETE CASCADE, {decl})')
+    for c, t in cols.items():  # an argument the registry added to a type: its column
+        if have and c not in have:
+            conn.execute(f'ALTER TABLE "{rt.table}" ADD COLUMN "{c}" {t}')
+    new = set(cols) - have
+    for arg in rt.entity_args:
+        if f"{arg}_key" in new:
+            conn.execute(f'CREATE INDEX IF NOT EXISTS "idx_{rt.table}_{arg}_key" ON "{rt.table}"("{arg}_key")')
+    have = have | {"claim_id", *cols}
+    for arg, spec in rt.args.items():
+        if rt.is_list(arg) and spec.get("table"):
+            conn.execute(f'CREATE TABLE IF NOT EXISTS "{spec["table"]}" (claim_id INTEGER NOT NULL REFERENCES'
+                         f' claims(id) ON DELETE CASCADE, "{arg}" TEXT NOT NULL, PRIMARY KEY ("{arg}", claim_id))'
+                         " WITHOUT ROWID")
+    return have
+
+
+def _typed_row(rt: registry.RelationType, a: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for arg, spec in rt.args.items():
+        v, kind = a.get(arg), rt.kind(arg)
+        if kind == "amount":
+            m = v if isinstance(v, dict) else {}
+            c = spec.get("columns") or {}
+            row[c.get("value", f"{arg}_value")] = m.get("value")
+            row[c.get("currency", f"{arg}_currency")] = m.get("currency")
+            row[c.get("approximate", f"{arg}_approximate")] = (None if m.get("approximate") is None
+                                                               else int(bool(m.get("approximate"))))
+            row[c.get("text", f"{arg}_text")] = m.get("text")
+        elif kind == "technologies":
+            items = list(v) if isinstance(v, (list, tuple)) else ([v] if v else [])
+            row[arg] = json.dumps(items, ensure_ascii=False)
+        elif kind == "year":
+            try:
+                row[arg] = int(v) if v is not None else None
+            except (TypeError, ValueError):
+                row[arg] = None
+        elif kind == "values":
+            row[arg] = (v or "").casefold() or None if isinstance(v, str) or v is None else v
+        else:
+            row[arg] = v if v is None or isinstance(v, (str, int, float)) else json.dumps(v, ensure_ascii=False)
+    row.update({f"{arg}_key": names.get(arg) for arg in rt.entity_args})
+    return row
+
+
 def _write_typed(conn: sqlite3.Connection, cid: int, rtype: str, a: dict[str, Any], names: dict[str, str]) -> None:
     conn.execute("DELETE FROM claim_names WHERE claim_id = ?", [cid])
     for role, norm in names.items():
         if norm:
             conn.execute("INSERT INTO claim_names (claim_id, role, norm) VALUES (?, ?, ?)", [cid, role, norm])
-    if rtype == "holds_position":
-        conn.execute(
-            "INSERT OR REPLACE INTO positions (claim_id, person, organization, role, person_key, organization_key)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [cid, a.get("person"), a.get("organization"), (a.get("role") or "").casefold() or None,
-             names.get("person"), names.get("organization")])
-    elif rtype == "received_award":
-        year = a.get("year")
-        try:
-            year = int(year) if year is not None else None
-        except (TypeError, ValueError):
-            year = None
-        conn.execute(
-            "INSERT OR REPLACE INTO awards (claim_id, recipient, award, conferred_by, year, recipient_key,"
-            " conferred_by_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [cid, a.get("recipient"), a.get("award"), a.get("conferred_by"), year,
-             names.get("recipient"), names.get("conferred_by")])
-    elif rtype == "investment":
-        amount = a.get("amount") if isinstance(a.get("amount"), dict) else {}
-        techs = a.get("technology")
-        techs = list(techs) if isinstance(techs, (list, tuple)) else ([techs] if techs else [])
-        conn.execute(
-            "INSERT OR REPLACE INTO investments (claim_id, investor, amount_value, currency, approximate,"
-            " amount_text, technology, period, target, investor_key, target_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [cid, a.get("investor"), amount.get("value"), amount.get("currency"),
-             None if amount.get("approximate") is None else int(bool(amount.get("approximate"))),
-             amount.get("text"), json.dumps(techs, ensure_ascii=False), a.get("period"), a.get("target"),
-             names.get("investor"), names.get("target")])
-        conn.execute("DELETE FROM investment_technologies WHERE claim_id = ?", [cid])
-        for t in {str(t).casefold() for t in techs}:
-            conn.execute("INSERT OR IGNORE INTO investment_technologies (claim_id, technology) VALUES (?, ?)", [cid, t])
-
-
-def _rekey(conn: sqlite3.Connection, changed: set[str], touched: set[int]) -> None:
-    """Re-key claims that named an entity whose canonical form just changed; merge a claim
-    into an existing one when the new key collides."""
-    if not changed:
+    rt = registry.lookup(rtype, a)
+    if not rt.table:
         return
-    ids = [r[0] for r in conn.execute(
-        "SELECT DISTINCT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(changed))])]
+    have = _ensure_typed_table(conn, rt)
+    row = {k: v for k, v in _typed_row(rt, a, names).items() if k in have}
+    cols = ", ".join(f'"{c}"' for c in row)
+    # UPSERT, not REPLACE: columns kept by others (a position's state and years) stay
+    conn.execute(f'INSERT INTO "{rt.table}" (claim_id, {cols}) VALUES (?{", ?" * len(row)})'
+                 f' ON CONFLICT(claim_id) DO UPDATE SET ' + ", ".join(f'"{c}" = excluded."{c}"' for c in row),
+                 [cid, *row.values()])
+    for arg, spec in rt.args.items():
+        if rt.is_list(arg) and spec.get("table"):
+            conn.execute(f'DELETE FROM "{spec["table"]}" WHERE claim_id = ?', [cid])
+            items = a.get(arg)
+            items = items if isinstance(items, (list, tuple)) else ([items] if items else [])
+            for t in {str(t).casefold() for t in items}:
+                conn.execute(f'INSERT OR IGNORE INTO "{spec["table"]}" (claim_id, "{arg}") VALUES (?, ?)', [cid, t])
+
+
+def _rekey(conn: sqlite3.Connection, changed: set[str], touched: set[int], ids: Iterable[int] | None = None) -> None:
+    """Re-key claims that named an entity whose canonical form just changed (or the claims
+    ``ids``); merge a claim into an existing one when the new key collides. Analyst
+    verdicts and source checks are keyed by the claim key: they follow it."""
+    if ids is None:
+        if not changed:
+            return
+        ids = [r[0] for r in conn.execute(
+            "SELECT DISTINCT claim_id FROM claim_names WHERE norm IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(changed))])]
+    trail = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name IN ('reviews', 'verifications')")}
     for cid in ids:
-        row = conn.execute("SELECT type, args FROM claims WHERE id = ?", [cid]).fetchone()
+        row = conn.execute("SELECT type, args, key FROM claims WHERE id = ?", [cid]).fetchone()
         if row is None:
             continue
-        rtype, args = row[0], json.loads(row[1])
+        rtype, args, old_key = row[0], json.loads(row[1]), row[2]
         key, display, names = _canonical(conn, rtype, args)
         other = conn.execute("SELECT id FROM claims WHERE key = ? AND id != ?", [key, cid]).fetchone()
         if other:
@@ -941,6 +1022,9 @@ def _rekey(conn: sqlite3.Connection, changed: set[str], touched: set[int]) -> No
                          [key, json.dumps(display, ensure_ascii=False, sort_keys=True, default=str), cid])
             _write_typed(conn, cid, rtype, display, names)
             touched.add(cid)
+        if key != old_key:
+            for table in sorted(trail):
+                conn.execute(f"UPDATE OR IGNORE {table} SET claim_key = ? WHERE claim_key = ?", [key, old_key])
 
 
 _REFRESH_SQL = """

@@ -22,8 +22,6 @@ import json
 import sqlite3
 from typing import Any, Iterable
 
-ROLE_TITLES = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "chair": "chair", "president": "president",
-               "founder": "founder", "other": "officer"}
 STATES = ("current", "former", "incoming")
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
@@ -68,9 +66,18 @@ def merge_times(times_oldest_first: Iterable[str | dict | None]) -> dict[str, An
     return merged
 
 
+def role_title(role: str | None) -> str:
+    """A role as a title, from the registry's role_text without its article: 'CEO', 'officer'."""
+    from pipeline.relations import registry
+
+    role = (role or "other").casefold()
+    text = registry.get("holds_position").role_text.get(role, role)
+    return text.removeprefix("an ").removeprefix("a ")
+
+
 def describe_held(role: str | None, time: dict | None) -> str:
     """'CEO (since 2010)', 'former chair (until 2019)', 'acting CFO', 'incoming CEO (from 2027)'."""
-    title = ROLE_TITLES.get((role or "other").casefold(), role or "officer")
+    title = role_title(role)
     t = parse_time(time)
     words = []
     if t["state"] == "former":

@@ -45,6 +45,17 @@ def prefect_harness():
 
 
 @pytest.fixture(scope="session")
+def sample_feeds(tmp_path_factory) -> Path:
+    """The bundled sample (data/sample) served on 127.0.0.1 for the whole session, on a
+    free port; yields a feeds file that names it."""
+    from pipeline.demo import sample_feeds_file, serve_directory
+
+    root = tmp_path_factory.mktemp("sample")
+    with serve_directory() as base:
+        yield sample_feeds_file(base, root / "feeds.toml")
+
+
+@pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """`newsev demo` run once as a user runs it (a subprocess with its own temporary
     Prefect server); yields (database path, printed output)."""

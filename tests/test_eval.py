@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import normalize, normalize_arg, score
+from pipeline.evaluate import normalize, normalize_arg, score, scoring_tuples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,3 +80,36 @@ def test_agrees_with_shared_scorer(shared_dir, tmp_path):
     for row in theirs["types"]:
         mine = ours_json["types"][row["type"]]
         assert (mine["tp"], mine["fp"], mine["fn"]) == (row["tp"], row["fp"], row["fn"])
+
+
+def _referee(shared_dir):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("referee_score", shared_dir / "eval" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_one_suffix_list_folds_what_the_referee_folds(shared_dir):
+    """The store folds the one list of models/names.json; eval folds it less the words the
+    referee keeps, which leaves exactly the referee's list."""
+    from pipeline.store import corporate_suffixes
+
+    ref = _referee(shared_dir)
+    assert corporate_suffixes(scoring=True) == frozenset(ref.SUFFIXES)
+    assert corporate_suffixes(scoring=True) < corporate_suffixes()
+
+
+@pytest.mark.parametrize("rel", [
+    {"type": "holds_position", "args": {"person": "Ana Lopes", "organization": "Bosch GmbH", "role": "Chairwoman"}},
+    {"type": "holds_position", "args": {"person": "Ana Lopes", "organization": ["ASML Holding", "ASML"], "role": "ceo"}},
+    {"type": "received_award", "args": {"recipient": "The Velora Co.", "award": "Harbor Prize", "conferred_by": None}},
+    {"type": "investment", "args": {"investor": "Velora Technologies", "amount": {"value": 5e8, "currency": "eur"},
+                                    "technology": ["AI", "5G"]}},
+    {"type": "investment", "args": {"investor": "Velora", "amount": None, "technology": "AI"}},
+    {"type": "owns", "args": {"owner": "X"}},
+])
+def test_scoring_tuples_are_the_referees(shared_dir, rel):
+    ref = _referee(shared_dir)
+    assert scoring_tuples(rel) == ref.tuples(rel)

@@ -347,3 +347,30 @@ def test_xhtml_and_bom_encoded_pages(variant):
     article = extract_article(page)
     assert article.skip_reason is None
     assert STORY[0] in article.text
+
+
+JSON_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+           '"headline": "Lanternfish Robotics plans research campus", "author": {"@type": "Person", "name": '
+           '"Priya Ramanathan"}, "datePublished": "2024-03-04"}</script>')
+
+
+@pytest.mark.parametrize("name", ["(ours)", "(ours, json-ld)"] + REAL_PAGES)
+def test_page_metadata_is_trafilaturas_for_the_fields_we_keep(corpora_dir, name):
+    """page_metadata skips what we never use (categories, tags, licence) and must find the
+    title, author, date and site name exactly as trafilatura's extract_metadata does."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from pipeline.extract import _date_params, decode_html, page_metadata
+
+    if name.startswith("(ours"):
+        page = page_of(article_html(extra_head=JSON_LD if "json" in name else ""))
+    else:
+        url = f"https://pages.example.com/{name}"
+        page = Page(url=url, final_url=url, status=200, content_type="text/html",
+                    body=(corpora_dir / "pages" / name).read_bytes())
+    html = decode_html(page)
+    ours, theirs = page_metadata(load_html(html), page.url), extract_metadata(load_html(html), page.url, _date_params())
+    assert [ours.title, ours.author, ours.date, ours.sitename] == [theirs.title, theirs.author, theirs.date, theirs.sitename]
+    if name.startswith("(ours"):
+        assert ("Priya Ramanathan" if "json" in name else "Dana Whitlock") in ours.author and ours.date[:7] == "2024-03"

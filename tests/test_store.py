@@ -49,8 +49,9 @@ def test_open_db_creates_parent_and_sets_pragmas(tmp_path):
 
 @pytest.mark.parametrize("raw, norm", [
     ("Xiaomi Corp.", "xiaomi"), ("Xiaomi's", "xiaomi"), ("XIAOMI", "xiaomi"), ("Xiaomi Co., Ltd.", "xiaomi"),
-    ("The Qinghe Semiconductor Ltd", "qinghe semiconductor"), ("Huawei Technologies Co. Ltd", "huawei technologies"),
-    ("Xiaomi\u2019s", "xiaomi"), ("Inc", "inc"),
+    ("The Qinghe Semiconductor Ltd", "qinghe semiconductor"), ("Huawei Technologies Co. Ltd", "huawei"),
+    ("Xiaomi\u2019s", "xiaomi"), ("Inc", "inc"), ("Alibaba Group Holding Limited", "alibaba"),
+    ("Robert Bosch GmbH", "robert bosch"),
 ])
 def test_normalize_name(raw, norm):
     assert normalize_name(raw) == norm
@@ -395,3 +396,53 @@ def test_syndication_detection(tmp_path, second_text, linked):
     # re-running the first copy never makes it a copy of its own syndicated copy
     write_article(db, replace(first, title="changed title"), None)
     assert db.execute("SELECT syndication_of FROM articles WHERE id = ?", [a]).fetchone()[0] is None
+
+
+def test_v4_file_is_rekeyed_by_the_registry(tmp_path):
+    """v4 keyed an award with its giver and year: two quotes of one award in different
+    years were two claims. Opened by v5 they are one, and the verdict follows its claim."""
+    from pipeline import query, review
+
+    path = tmp_path / "old.db"
+    db = build_seed_db(path)
+    cid, args = db.execute("SELECT id, args FROM claims WHERE type = 'received_award'").fetchone()
+    new_key = db.execute("SELECT key FROM claims WHERE id = ?", [cid]).fetchone()[0]
+    a = json.loads(args)
+
+    def v4_key(year):
+        return "received_award|" + json.dumps({"award": normalize_name(a["award"]), "conferred_by": "miit",
+                                               "recipient": "lei jun", "year": year}, sort_keys=True)
+    with store.immediate(db):
+        c = db.conn
+        c.execute("UPDATE claims SET key = ? WHERE id = ?", [v4_key(2019), cid])
+        other = c.execute("INSERT INTO claims (type, key, args) VALUES ('received_award', ?, ?)",
+                          [v4_key(2018), json.dumps(a | {"year": 2018})]).lastrowid
+        c.execute("UPDATE evidence SET claim_id = ? WHERE id = (SELECT max(id) FROM evidence WHERE claim_id = ?)",
+                  [other, cid])
+        store.refresh_claims(c, [cid, other])
+        c.execute("INSERT INTO reviews (claim_key, claim_type, verdict, reviewer, at) VALUES (?, 'received_award',"
+                  " 'rejected', 'ana', '2021-01-20T00:00:00Z')", [v4_key(2018)])
+        c.execute("PRAGMA user_version = 4")
+    assert db.execute("SELECT count(*) FROM claims WHERE type = 'received_award'").fetchone()[0] == 2
+    db.close()
+    db = open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
+    rows = db.execute("SELECT id, key, evidence_count, sources FROM claims WHERE type = 'received_award'").fetchall()
+    assert [(r[1], r[2], r[3]) for r in rows] == [(new_key, 2, 2)]
+    assert review.verdicts_for(db, [rows[0][0]])[rows[0][0]]["verdict"] == "rejected"
+    assert query.claims(db, type="received_award") == []
+    assert [c["id"] for c in query.claims(db, type="received_award", include_rejected=True)] == [rows[0][0]]
+    assert db.execute("SELECT count(*) FROM reviews WHERE claim_key = ?", [new_key]).fetchone()[0] == 1
+
+
+def test_a_claim_found_again_fills_what_its_first_quote_left_open(tmp_path):
+    """The giver is not part of an award's identity: a second outlet naming it completes the
+    claim, its typed row and the headline chain."""
+    db = open_db(tmp_path / "e.db")
+    (a1, r1), (a2, r2) = seed_articles()[:2]
+    award = next(r for r in r2.relations if r.type == "received_award")
+    write_article(db, a2, replace(r2, relations=(replace(award, args=award.args | {"conferred_by": None}),)))
+    assert db.execute("SELECT conferred_by FROM awards").fetchall() == [(None,)]
+    write_article(db, a1, r1)
+    assert db.execute("SELECT count(*), max(conferred_by) FROM awards").fetchone() == (1, MIIT)
+    assert db.execute("SELECT count(*) FROM ceo_award_agency WHERE agency = ?", [MIIT]).fetchone()[0] >= 1

@@ -300,3 +300,12 @@ def test_time_stated_in_a_fetched_page_reaches_packets_and_filters(web, prefect_
     _cli("packet", "Korvane Networks", "-o", str(out), "--db", str(path))
     text = out.read_text(encoding="utf-8")
     assert "CEO (since 2010)" in text and "former chair (until 2019)" in text
+
+
+def test_a_former_post_reads_in_the_past(tmp_path):
+    from pipeline.query import claims, describe_claim
+
+    d = _trail_db(tmp_path / "e.db")
+    got = sorted(describe_claim(c) for c in claims(d, type="holds_position"))
+    assert got == ["Ilse Marchetti is CEO of Korvane Networks", "Tomas Berg was CEO of Korvane Networks",
+                   "Tomas Berg was chair of Korvane Networks"]

@@ -95,6 +95,9 @@ def register(app: typer.Typer) -> None:
         processes: int = typer.Option(1, "--processes", "-p", help="Worker processes for the NLP."),
         by_rule_: bool = typer.Option(False, "--by-rule", help="Per rule id: fires, right, wrong, precision."),
         scorer: Optional[str] = typer.Option(None, "--scorer", metavar="on|confidence|off", help=SCORER_HELP),
+        predictions: Optional[Path] = typer.Option(
+            None, "--predictions", help="Score this JSONL of predictions (`newsev extract` output) instead of "
+                                        "running the extraction."),
     ) -> None:
         """Run extraction over a gold file and print precision, recall and F1 per type.
 
@@ -102,6 +105,7 @@ def register(app: typer.Typer) -> None:
         With --by-rule, also one row per rule id found in the evidence of the predictions.
 
         Example: newsev eval ../shared/eval/dev/redocred_dev.jsonl --by-rule
+        Example: newsev eval gold.jsonl --predictions pred.jsonl
         """
         from pipeline.evaluate import by_rule, load_jsonl, predict, score, show_tuple
 
@@ -112,8 +116,16 @@ def register(app: typer.Typer) -> None:
             gold_docs = load_jsonl(gold)
         except (ValueError, KeyError) as exc:
             raise UserError(str(exc)) from None
-        with err_console.status(f"extracting {len(gold_docs)} documents..."):
-            pred = predict(gold_docs.values(), n_process=processes)
+        if predictions is not None:
+            if not predictions.is_file():
+                raise UserError(f"no such file: {predictions}")
+            try:
+                pred = load_jsonl(predictions)
+            except (ValueError, KeyError) as exc:
+                raise UserError(str(exc)) from None
+        else:
+            with err_console.status(f"extracting {len(gold_docs)} documents..."):
+                pred = predict(gold_docs.values(), n_process=processes)
         res = score(gold_docs, pred)
         rules = by_rule(gold_docs, pred) if by_rule_ else None
         if as_json:

@@ -18,12 +18,22 @@ from rich.table import Table
 from pipeline.cli.common import UserError, console, db_option_default, open_readonly, rows_table
 
 
-class ClaimType(str, Enum):
-    """The relation types of DESIGN.md (``pipeline.query.RELATION_TYPES``)."""
+def _claim_type(value: Optional[str]) -> Optional[str]:
+    """A relation type of the registry (models/relations.json, or $NEWSEV_RELATIONS)."""
+    from pipeline.relations import registry
 
-    holds_position = "holds_position"
-    received_award = "received_award"
-    investment = "investment"
+    if value is not None and value not in registry.types():
+        raise typer.BadParameter(f"{value!r} is not a relation type: use one of {', '.join(registry.types())}")
+    return value
+
+
+def _types_help() -> str:
+    from pipeline.relations import registry
+
+    try:
+        return " | ".join(registry.types()) + "."
+    except ValueError:  # an unreadable registry is reported when a command needs it
+        return "a relation type of models/relations.json."
 
 
 class Fmt(str, Enum):
@@ -86,7 +96,7 @@ def _claims_table(rows: list[dict], title: str) -> Table:
 
 
 def claims_cmd(
-    type: Optional[ClaimType] = typer.Option(None, "--type", help="holds_position | received_award | investment."),
+    type: Optional[str] = typer.Option(None, "--type", callback=_claim_type, help=_types_help()),
     entity: Optional[str] = typer.Option(None, "--entity", help="Company, person, agency or award; any alias, any case."),
     since: Optional[str] = typer.Option(None, "--since", help="Only claims with evidence published on/after this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only claims with evidence published on/before this date."),
@@ -114,7 +124,7 @@ def claims_cmd(
     if fmt is Fmt.table and limit is None:
         shown = TABLE_LIMIT + 1  # a terminal table of every claim helps nobody; say so below
     try:
-        rows = claims(d, type=type.value if type else None, entity=entity, since=since, until=until, min_sources=min_sources,
+        rows = claims(d, type=type, entity=entity, since=since, until=until, min_sources=min_sources,
                       site=site, asserted_only=asserted_only, limit=shown, current=current, reviewed=reviewed,
                       include_rejected=include_rejected)
     except ValueError as exc:

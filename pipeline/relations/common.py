@@ -334,8 +334,9 @@ def _doc_year(d: str | None) -> int | None:
         return int(m.group(1)) if m else None
 
 
-def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confidence: float):
-    """A Relation with evidence and modality, or None when the sentence denies it."""
+def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confidence: float, time_i: int | None = None):
+    """A Relation with evidence and modality (read at the clause of ``trigger_i``), or None
+    when the sentence denies it; a position's time is read at ``time_i`` (its title)."""
     from pipeline.nlp import extractor_version
     from pipeline.types import Relation
 
@@ -348,7 +349,7 @@ def make_relation(rtype: str, args: dict, ctx: SentCtx, trigger_i: int, confiden
     if "time" in registry.get(rtype).attributes:
         from pipeline.relations.tenure import read_time
 
-        time = read_time(ctx.doc, trigger_i, ctx.doc_date)
+        time = read_time(ctx.doc, trigger_i if time_i is None else time_i, ctx.doc_date)
     return Relation(type=rtype, args=args, evidence=(ctx.evidence(),), confidence=confidence,
                     status=mod.status, attributed_to=mod.attributed_to,
                     extractor_version=extractor_version(), time=time)

@@ -9,9 +9,17 @@ for a lexicon), and how it reads its arguments:
 - ``pattern``: a spaCy ``DependencyMatcher`` pattern (lexicons referenced as
   ``{"IN": "@roles"}``); ``slots`` maps each argument to a node and the reader that turns
   the node's token into a value (``person``, ``org``, ``role``...: ``SLOT_READERS``);
-  ``const`` gives fixed argument values;
+  ``const`` gives fixed argument values, ``time`` fixed parts of a position's time
+  (``{"state": "former"}`` for the predecessor in "A succeeded B as CEO");
+- ``tokens``: a spaCy token ``Matcher`` pattern (a list of token specs, lexicons as
+  ``@name``); an element with ``"_slot": "P"`` names the token it matched (the last one,
+  for an element that matches several) so ``slots`` can refer to it as ``"node": "P"``;
 - ``filler``: the name of a small slot filler (``@filler``-registered function) for what
-  a pattern cannot say (lists that point back to an award, coordinated titles...).
+  a pattern cannot say (lists that point back to an award...).
+
+A slot reader may return a list (with ``"each": true`` one relation per item, ``"min"``
+items at least) and a ``SlotValue`` to say where the value was read (the token whose
+words date a position: "former chairman and CEO").
 
 Per sentence the engine runs every rule, tags each relation's evidence with the rule ids
 that produced it, and merges what several rules found (claim identity from the registry):
@@ -52,6 +60,14 @@ def slot_reader(name: str):
 
 
 @dataclass(frozen=True)
+class SlotValue:
+    """A slot's value and the token it was read at (that token's words give the time)."""
+
+    value: Any
+    at: int
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     type: str
@@ -62,8 +78,11 @@ class Rule:
     keywords: tuple[str, ...] = ()
     filler: str | None = None
     pattern: tuple[dict, ...] | None = None
+    tokens: tuple[dict, ...] | None = None
+    token_slots: tuple[tuple[int, str], ...] = ()
     slots: dict[str, Any] = field(default_factory=dict)
     const: dict[str, Any] = field(default_factory=dict)
+    time: dict[str, Any] = field(default_factory=dict)
     doc: str = ""
 
 
@@ -116,13 +135,17 @@ def rules() -> tuple[Rule, ...]:
             if any(not (t if isinstance(t, str) else t["regex"]).startswith("@") for t in r.get("triggers", ())) \
                     and not r.get("keywords"):
                 raise ValueError(f"rule {r['id']}: a regex trigger needs 'keywords' (the prefilter's literals)")
-            if bool(r.get("filler")) == bool(r.get("pattern")):
-                raise ValueError(f"rule {r['id']}: give exactly one of 'filler' or 'pattern'")
+            if sum(bool(r.get(k)) for k in ("filler", "pattern", "tokens")) != 1:
+                raise ValueError(f"rule {r['id']}: give exactly one of 'filler', 'pattern' or 'tokens'")
+            toks = [dict(t) for t in r.get("tokens", ())]
+            token_slots = tuple((n, t.pop("_slot")) for n, t in enumerate(toks) if "_slot" in t)
             out.append(Rule(id=r["id"], type=r["type"], example=r["example"], expect=tuple(r.get("expect", ())),
                             prior=float(r.get("prior", 0.8)), triggers=tuple(r.get("triggers", ())),
                             keywords=tuple(k.lower() for k in r.get("keywords", ())),
                             filler=r.get("filler"), pattern=tuple(_expand(r["pattern"])) if r.get("pattern") else None,
-                            slots=r.get("slots", {}), const=r.get("const", {}), doc=r.get("doc", "")))
+                            tokens=tuple(_expand(toks)) if toks else None, token_slots=token_slots,
+                            slots=r.get("slots", {}), const=r.get("const", {}), time=r.get("time", {}),
+                            doc=r.get("doc", "")))
     return tuple(out)
 
 
@@ -198,10 +221,14 @@ def _matcher(vocab, rule: Rule):
     key = (id(vocab), rule.id)
     m = _MATCHERS.get(key)
     if m is None:
-        from spacy.matcher import DependencyMatcher
+        from spacy.matcher import DependencyMatcher, Matcher
 
-        m = DependencyMatcher(vocab)
-        m.add(rule.id, [list(rule.pattern)])
+        if rule.tokens:
+            m = Matcher(vocab)
+            m.add(rule.id, [list(rule.tokens)])
+        else:
+            m = DependencyMatcher(vocab)
+            m.add(rule.id, [list(rule.pattern)])
         _MATCHERS[key] = m
     return m
 
@@ -211,9 +238,11 @@ def anchor_words(rule_id: str) -> frozenset[str] | None:
     """Lower-case words one of which a sentence must contain for the pattern to match: the
     words of the pattern's first node that names its LOWER, ORTH or LEMMA, else None (always run)."""
     rule = next(r for r in rules() if r.id == rule_id)
-    for node in rule.pattern or ():
+    nodes = [n.get("RIGHT_ATTRS", {}) for n in rule.pattern or ()] + \
+        [t for t in rule.tokens or () if t.get("OP") in (None, "+", "!") and t.get("OP") != "!"]
+    for node in nodes:
         for attr in ("LOWER", "ORTH", "LEMMA"):
-            spec = node.get("RIGHT_ATTRS", {}).get(attr)
+            spec = node.get(attr)
             if isinstance(spec, str):
                 return frozenset({spec.lower()})
             if isinstance(spec, dict) and isinstance(spec.get("IN"), list):
@@ -229,6 +258,23 @@ def _tag(rels: list, rule: Rule) -> list:
     return out
 
 
+def _match(doc, rule: Rule) -> list[tuple[Rule, dict]]:
+    """A rule's matches, each as its named nodes (slot name -> token)."""
+    out = []
+    if rule.tokens:
+        names = dict(rule.token_slots)
+        for _id, start, _end, align in _matcher(doc.vocab, rule)(doc, with_alignments=True):
+            nodes = {}
+            for k, a in enumerate(align):
+                if a in names:
+                    nodes[names[a]] = doc[start + k]
+            out.append((rule, nodes))
+    else:
+        for _id, toks in _matcher(doc.vocab, rule)(doc):
+            out.append((rule, {p["RIGHT_ID"]: doc[i] for p, i in zip(rule.pattern, toks)}))
+    return out
+
+
 def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
     from pipeline.relations.common import make_relation
 
@@ -237,15 +283,16 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
     words = {t.lower_ for t in doc} | {t.lemma_.lower() for t in doc}
     matches = []
     for rule in by_id.values():
-        if not rule.pattern:
+        if not (rule.pattern or rule.tokens):
             continue
         need = anchor_words(rule.id)
         if need is not None and not (need & words):
             continue
-        matches += _matcher(doc.vocab, rule)(doc)
-    for match_id, toks in matches:
-        rule = by_id[doc.vocab.strings[match_id]]
-        nodes = {p["RIGHT_ID"]: doc[i] for p, i in zip(rule.pattern, toks)}
+        try:
+            matches += _match(doc, rule)
+        except Exception:
+            log.exception("rule %s failed on a sentence", rule.id)
+    for rule, nodes in matches:
         rtype = registry.get(rule.type)
         partial: list[dict[str, Any]] = [dict(rule.const)]
         for arg, spec in rule.slots.items():
@@ -255,22 +302,36 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
             nxt = []
             for args in partial:
                 val = reader(nodes[spec["node"]], ctx, nodes, spec, args)
+                if isinstance(val, list) and len(val) < spec.get("min", 0):
+                    continue
                 # an "each" slot gives one relation per item of a list ("A, B and C")
                 for v in (val if spec.get("each") and isinstance(val, list) else [val]):
+                    at = {}
+                    if isinstance(v, SlotValue):
+                        v, at = v.value, {"_at": v.at}
                     if v in (None, "", []) and not rtype.args.get(arg, {}).get("optional"):
                         continue
-                    nxt.append({**args, arg: v})
+                    nxt.append({**args, **at, arg: v})
             partial = nxt
-        anchor = nodes[rule.slots.get("_anchor", {}).get("node", rule.pattern[0]["RIGHT_ID"])]
+        default = rule.pattern[0]["RIGHT_ID"] if rule.pattern else \
+            ("role" if "role" in nodes else next(iter(nodes), None))
+        anchor_name = rule.slots.get("_anchor", {}).get("node", default)
+        if anchor_name not in nodes:
+            continue
+        anchor = nodes[anchor_name]
         rels = []
         for args in partial:
+            at = args.pop("_at", anchor.i)
+            args = {k: v for k, v in args.items() if not k.startswith("_")}
             for a in rtype.arg_names:
                 args.setdefault(a, None)
             if rule.type == "received_award" and args.get("year") is None:
                 from pipeline.relations.common import year_of
 
                 args["year"] = year_of(anchor, ctx)
-            rel = make_relation(rule.type, args, ctx, anchor.i, rule.prior)
+            rel = make_relation(rule.type, args, ctx, anchor.i if "_anchor" in rule.slots else at, rule.prior, time_i=at)
+            if rel is not None and rule.time and rel.time is not None:
+                rel = replace(rel, time={**rel.time, **rule.time})  # "succeeded X as CEO": X is a former CEO
             if rel is not None and _valid(rel):
                 rels.append(rel)
         if rels:
@@ -321,11 +382,14 @@ def run_sentence(ctx) -> list:
         except Exception:
             log.exception("rule %s failed on a sentence", r.id)
     try:
-        for rule, rels in (_pattern_relations(ctx, by_id) if any(r.pattern for r in by_id.values()) else ()):
+        for rule, rels in (_pattern_relations(ctx, by_id) if any(r.pattern or r.tokens for r in by_id.values()) else ()):
             found += _tag(rels, rule)
     except Exception:
         log.exception("pattern rules failed on a sentence")
-    return merge_sentence(found)
+    out = merge_sentence(found)
+    for rel in out:  # what a later sentence may point back to ("other recipients include ...")
+        ctx.state.setdefault("last", {})[rel.type] = dict(rel.args)
+    return out
 
 
 def merge_sentence(rels: list) -> list:

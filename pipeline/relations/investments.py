@@ -1,70 +1,55 @@
-"""Investment candidates: who puts how much into which technologies, from one sentence.
+"""investment: the slot readers the investment rules of ``models/rules/investments.json`` use.
 
-Triggers are verbs (invest, spend, pour, earmark, commit, allocate...) and nouns
-("an investment of $X in Y"). The investor comes from the dependency parse: the
-subject, the subject of a governing "plans to / is expected to", or the owner of a
-governing noun ("the company's plan to invest", "Xiaomi's ambition to invest"); it is
-resolved by the caller's ``resolve_org`` and a sentence whose investor does not resolve
-yields nothing (precision first: "an unnamed fund invested $50m in Acme" names no
-investor, and Acme is the target, never the investor). Amounts, technologies and the
-period are found by characters (``amounts``) and kept only when the parse attaches them
-to the trigger's own clause. Negated, denied and hypothetical sentences yield nothing.
+The wordings are the rules' patterns (spaCy ``DependencyMatcher`` over a trigger word:
+"invest", "spend", "earmark", "a stake", "capital spending", "raised ... led by"; word
+lists in ``models/investments.json`` through ``models/rules/lexicons.json``). This module
+turns a matched trigger into argument values, the same way for every rule:
+
+- ``investor``: who invests. The trigger's subject, the subject of a governing "plans
+  to / is expected to", the owner of a governing noun ("the company's plan to invest",
+  "Xiaomi's $3bn investment"), the speaker of "X said it would invest"; resolved by the
+  document's resolver, so an unnamed or vague investor ("an unnamed fund", "investors")
+  gives nothing. A rule's ``needs`` lists which arguments must be present (alternatives:
+  ``[["amount"], ["technology"], ["target"]]``): evidence must say more than "X invests".
+- ``invest_arg`` (``"arg"``: amount, technology, period, target, object): found by
+  characters (``amounts``) and kept only when the parse attaches them to the trigger's
+  own clause ("invested in X's $6bn round" sizes the round, not the investment).
+  ``target`` is the company invested in; ``object`` what the money goes into as the text
+  says it when no technology or company names it ("a new fulfilment centre").
+- ``round_investors`` / ``org`` / ``round_amount``: funding rounds ("Y raised $50m in a
+  round led by X, with participation from Z": X and Z invest in Y).
+
+Negated, denied and hypothetical sentences give nothing (``make_relation``).
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Callable
 
 from spacy.tokens import Span, Token
 
 from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
-from pipeline.relations.modality import REPORTING_VERBS, sentence_modality
-
-__all__ = ["InvestmentCandidate", "extract_investments"]
+from pipeline.relations.engine import slot_reader
+from pipeline.relations.modality import REPORTING_VERBS
+from pipeline.resolve import fold_org
 
 # Word lists are data (models/investments.json); names below are the loaded sets.
 _LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
-TRIGGER_VERBS = frozenset(_LEX["trigger_verbs"])
-TRIGGER_NOUNS = frozenset(_LEX["trigger_nouns"])
-PHRASAL_TRIGGERS = dict(_LEX["phrasal_triggers"])
 INVESTOR_VERBS = frozenset(_LEX["investor_verbs"])
 PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
 NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
-INVEST_WORDS = frozenset(_LEX["invest_words"])
 STAKE_NOUNS = frozenset(_LEX["stake_nouns"])
 STAKE_VERBS = frozenset(_LEX["stake_verbs"])
-CAPITAL_MODIFIERS = frozenset(_LEX["capital_modifiers"])
-CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
 NOT_OBJECTS = frozenset(_LEX["not_objects"])
 ROUND_NOUNS = frozenset(_LEX["round_nouns"])
-RAISE_VERBS = frozenset(_LEX["raise_verbs"])
+BODY_NOUNS = frozenset(_LEX["body_nouns"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|as well as)|&|/)\s*", re.I)
-
-
-@dataclass(frozen=True)
-class InvestmentCandidate:
-    args: dict  # investor, amount, technology, period, target (DESIGN.md, "Relations")
-    confidence: float
-    trigger_i: int  # token index in sent.doc, for sentence_modality
-
-
-def _is_trigger(t: Token) -> bool:
-    lemma = t.lemma_.lower()
-    if t.pos_ == "VERB" and (lemma in TRIGGER_VERBS or t.lower_.startswith("invest")):
-        return True
-    particle = PHRASAL_TRIGGERS.get(lemma)
-    if t.pos_ == "VERB" and particle and any(c.dep_ in ("prt", "advmod") and c.lower_ == particle for c in t.children):
-        return True  # "set aside $1bn for"
-    return t.pos_ in ("NOUN", "PROPN") and (t.lower_ in TRIGGER_NOUNS or lemma in TRIGGER_NOUNS)
-
 
 def _np(t: Token) -> Span:
     """The name part of a noun phrase: modifiers up to the head, and its "'s"; no quotes."""
@@ -159,6 +144,9 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
             continue
         if t.dep_ == "acl" and t.head.pos_ == "PROPN" and any(c.lower_ == "to" for c in t.children):
             return t.head, nouns  # headline style: "Intel to pour $20 billion into ..."
+        if t.dep_ == "acl" and t.head.dep_ == "ROOT" and t.head.i == t.i - 1 and t.head.text[:1].isupper() \
+                and not any(c.dep_ == "det" for c in t.head.children):
+            return t.head, nouns  # "Orvane invested in ..." misread as a noun with a clause
         if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN"):
             noun = t.head
             nouns.append(noun)
@@ -227,13 +215,20 @@ def _tokens(sent: Span, start: int, end: int) -> Span | None:
     return sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
 
 
-def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans) -> tuple[str | None, Span | None]:
+def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans,
+            lenient: bool = False) -> tuple[str | None, Span | None]:
     for h in heads:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "into"):
                 for p in c.children:
                     if p.dep_ != "pobj" or p.pos_ not in ("PROPN", "NOUN"):
                         continue
+                    if p.lemma_.lower() in ROUND_NOUNS:  # "in the Series C round of Acme": the company
+                        p = _round_company(p) or p
+                        if p.lemma_.lower() in ROUND_NOUNS:
+                            continue
+                    if p.pos_ == "NOUN":  # "in the display maker Corvina": the name beside the noun
+                        p = next((c for c in p.children if c.dep_ == "appos" and c.pos_ == "PROPN"), p)
                     span = _np(p)
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
@@ -241,9 +236,26 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                     if in_tech and not named:
                         continue  # "invest in AI": a technology, not a company
                     name = resolve_org(span)
+                    if not name and p.pos_ == "PROPN" and (p.ent_type_ == "PERSON" or (
+                            lenient and p.ent_type_ in ("GPE", "NORP"))):
+                        # "put $50m into Velora", "a stake in Velora": money goes into companies,
+                        # not people; a stake is in a company, whatever the model read
+                        name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
     return None, None
+
+
+def _round_company(round_: Token) -> Token | None:
+    """The company a funding round is for: "the round of / for Acme", "Acme's round"."""
+    for c in round_.children:
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "in", "into"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
 
 
 def _object(heads: list[Token], tech_spans) -> str | None:
@@ -251,12 +263,27 @@ def _object(heads: list[Token], tech_spans) -> str | None:
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
         for c in h.children:
-            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward"):
+            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward", "for"):
                 continue
             for p in c.children:
                 if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
+                    continue
+                left = min([p.i] + [k.left_edge.i for k in p.lefts])
+                right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
+                return p.doc[left:right + 1].text
+    for h in heads:
+        # "spend $1.2bn expanding its plant", "invest $3bn to build a factory": the purpose's object
+        for c in h.children:
+            purpose = c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and (
+                c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+            if not purpose:
+                continue
+            for p in c.children:
+                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_:
+                    continue
+                if any(s.start <= p.i < s.end for s in tech_spans):
                     continue
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
@@ -285,206 +312,171 @@ def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tu
     return sorted(hits, key=lambda x: x[0].start_char)
 
 
-def _one(sent: Span, trigger: Token, resolve_org, doc_date: str | None) -> list[InvestmentCandidate]:
+def _money(sent: Span, scope: set[int]) -> tuple[dict | None, Token | None, set[int], frozenset[int]]:
+    """The first amount of money that hangs from the scope, its root and tokens; all amounts' tokens."""
+    found = [(amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
+    units = frozenset(t.i for _, span in found if span is not None for t in span)
+    for amt, span in found:
+        if span is not None and _span_reaches(span, scope, sent, money=True, units=units):
+            return amt, span.root, {t.i for t in span}, units
+    return None, None, set(), units
+
+
+_CACHE: dict = {}
+
+
+def _analyse(ctx, trigger: Token, extra: tuple[Token, ...] = ()) -> dict[str, dict]:
+    """Investor name -> the other arguments, for one trigger of one sentence (cached: every
+    slot of a match reads the same analysis)."""
+    key = (id(ctx.doc), trigger.i, tuple(t.i for t in extra))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is ctx.doc:
+        return hit[1]
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    out = _analyse_uncached(ctx, trigger, extra)
+    _CACHE[key] = (ctx.doc, out)
+    return out
+
+
+def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str, dict]:
+    sent, resolve_org = ctx.sent, ctx.resolver.resolve_org
     inv_tok, nouns = _investor(trigger)
     if inv_tok is None or _vague(inv_tok):
-        return []
+        return {}
     investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
-    scope = {trigger.i} | {n.i for n in nouns}
-    if trigger.lemma_.lower() in STAKE_NOUNS and trigger.dep_ == "dobj":
-        scope.add(trigger.head.i)  # "took a 10% stake in Y for $300 million": the price hangs on the verb
-
-    amount, amount_root, amount_toks = None, None, set()
-    found = [(start, end, amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
-    units = frozenset(t.i for *_, span in found if span is not None for t in span)
-    for start, end, amt, span in found:
-        if span is not None and _span_reaches(span, scope, sent, money=True, units=units):
-            amount, amount_root, amount_toks = amt, span.root, {t.i for t in span}
-            break
-
+    scope = {trigger.i} | {n.i for n in nouns} | {t.i for t in extra}
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj" and (
+            trigger.lemma_.lower() in STAKE_NOUNS or trigger.head.lemma_.lower() in INVESTOR_VERBS):
+        # "took a 10% stake in Y for $300 million", "boost capital spending to $25bn":
+        # the amount hangs on the verb
+        scope.add(trigger.head.i)
+    amount, amount_root, amount_toks, units = _money(sent, scope)
     # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
     tech_scope = scope | amount_toks
     tech_hits = _technologies(sent, tech_scope, units)
     tech_spans = [s for s, _ in tech_hits]
-
     period = None
     for start, end, text in find_periods(sent.text):
         span = _tokens(sent, start, end)
         if span is not None and _span_reaches(span, tech_scope, sent, units=units):
             period = text
             break
+    doc_date = ctx.doc_date
     if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
         period = f"{period} ({int(doc_date[:4]) + (period.lower() == 'next year')})"
-
-    lemma = trigger.lemma_.lower()
-    is_invest = lemma in INVEST_WORDS or trigger.lower_ in INVEST_WORDS or trigger.lower_.startswith("invest")
-    # "capital spending / expenditure of $35 billion": a capital spending plan is investing
-    is_invest = is_invest or (trigger.pos_ == "NOUN" and any(c.lower_ in CAPITAL_MODIFIERS for c in trigger.children))
-    stake = lemma in STAKE_NOUNS
-    heads = [trigger] + nouns + ([amount_root] if amount_root is not None else [])
-    out = []
+    heads = [trigger] + nouns + list(extra) + ([amount_root] if amount_root is not None else [])
+    out: dict[str, dict] = {}
     for tok in investors:
         if _vague(tok):
             continue
-        name, anaphor = None, tok.pos_ == "PRON" or (tok.pos_ == "NOUN" and tok.ent_type_ == "")
+        name = None
         if tok.pos_ == "PRON":  # "Apple said it would invest": the speaker, when it is named
             speaker = _speaker(trigger)
             if speaker is not None:
                 name = resolve_org(_np(speaker))
-                anaphor = anaphor and not name
-        name = name or resolve_org(_np(tok))
-        if not name:
+        if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
+            # "Orvane's board approved capex of $3bn": the company its board speaks for
+            tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
+        name = name or _investor_name(tok, ctx)
+        if not name or name in out:
             continue
-        target, target_span = _target(sent, heads, resolve_org, name, tech_spans)
-        obj = None if target else _object(heads, tech_spans)
-        techs_here: list[str] = []
+        target, target_span = _target(sent, heads, resolve_org, name, tech_spans,
+                                      lenient=trigger.lemma_.lower() in STAKE_NOUNS)
         # "Seoryung Semiconductor, a maker of chips": who invests, not in what
         own = {d.i for d in tok.subtree}
         if trigger.i in own:  # "Xiaomi, which invested $1bn in AI": the clause is not the name
             own -= {d.i for d in trigger.subtree}
+        techs: list[str] = []
         for s, n in tech_hits:  # "invest in Acme Robotics": a name, not a technology
             inside = target_span is not None and target_span.start <= s.start < target_span.end
-            if not inside and s.root.i not in own and n not in techs_here:
-                techs_here.append(n)
-        # Evidence must say something beyond "X invests": money or technology. A target
-        # alone is too weak ("has invested a ton of resources in South Carolina").
-        if not (techs_here or (amount and is_invest) or (stake and target)
-                or (amount and obj and lemma in CAPITAL_VERBS)):
-            continue
-        if not is_invest and amount is None:
-            continue  # "commit", "pour", "spend" without money are other senses
-        conf = 0.9
-        if anaphor:
-            conf -= 0.15  # "it", "the company": resolved by coreference, not named here
-        if amount is None:
-            conf -= 0.15
-        if not techs_here:
-            conf -= 0.1
-        if trigger.pos_ != "VERB":
-            conf -= 0.05
-        if not is_invest:
-            conf -= 0.05
-        out.append(InvestmentCandidate(
-            args={"investor": name, "amount": dict(amount) if amount else None,
-                  "technology": list(techs_here), "period": period, "target": target,
-                  "object": obj if not techs_here else None},
-            confidence=round(max(0.3, min(0.95, conf)), 3),
-            trigger_i=trigger.i,
-        ))
+            if not inside and s.root.i not in own and n not in techs:
+                techs.append(n)
+        obj = None if (target or techs) else _object(heads, tech_spans)
+        out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
+                     "target": target, "object": obj}
     return out
 
 
-def extract_investments(sent: Span, resolve_org: Callable[[Span], str | None],
-                        doc_date: str | None = None) -> list[InvestmentCandidate]:
-    """Investment candidates stated in ``sent``; ``resolve_org`` maps a noun phrase
-    ("the company's", "Xiaomi Corp.") to a canonical organization name or None."""
-    out: list[InvestmentCandidate] = []
-    seen = set()
-    for t in sent:
-        if not _is_trigger(t):
-            continue
-        if sentence_modality(sent, t.i).negated:
-            continue
-        for cand in _one(sent, t, resolve_org, doc_date):
-            a = cand.args
-            key = (a["investor"], a["amount"]["value"] if a["amount"] else None, tuple(a["technology"]))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(cand)
-    return out
+def _investor_name(tok: Token, ctx) -> str | None:
+    """An organisation, else a named person: the small model tags many company names
+    ("Kestrel Labs", "Paytm") as people, and a person may invest too (registry: PERSON)."""
+    span = _np(tok)
+    name = ctx.resolver.resolve_org(span)
+    if name:
+        return name
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    if ent is not None and ent.label_ == "PERSON" and tok.pos_ == "PROPN":
+        # a person met before keeps their full name; else the name as written, registered
+        # as nobody (the resolver's person list must not learn "Kagami Sensor Systems")
+        known = ctx.resolver.known_person(ent[-1].text)
+        return known or fold_org(ent.text)
+    if ent is not None and ent.label_ == "NORP" and tok.pos_ == "PROPN" and len(ent) == 1 and tok.is_title:
+        return fold_org(ent.text)  # "Zentro bought a stake": a name, not a nationality
+    return None
+
+
+def _extra(nodes: dict, spec: dict) -> tuple[Token, ...]:
+    return tuple(nodes[n] for n in spec.get("scope", ()) if n in nodes)
+
+
+def _satisfies(found: dict, needs: list[list[str]]) -> bool:
+    return not needs or any(all(found.get(a) not in (None, "", []) for a in alt) for alt in needs)
+
+
+@slot_reader("investor")
+def read_investor(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """The investors of the trigger ``tok`` whose arguments meet the rule's ``needs``."""
+    found = _analyse(ctx, tok, _extra(nodes, spec))
+    return [name for name, a in found.items() if _satisfies(a, spec.get("needs", []))]
+
+
+@slot_reader("invest_arg")
+def read_invest_arg(tok: Token, ctx, nodes: dict, spec: dict, args: dict):
+    """One argument (``spec["arg"]``) of the investment the trigger states for ``args["investor"]``."""
+    found = _analyse(ctx, tok, _extra(nodes, spec)).get(args.get("investor") or "", {})
+    return found.get(spec["arg"])
 
 
 def _pobj_list(prep: Token) -> list[Token]:
     return [q for p in prep.children if p.dep_ == "pobj" for q in [p] + list(p.conjuncts)]
 
 
-def _round_investors(tokens: list[Token]) -> list[Token]:
-    """Who puts money into a round: "led by X", "from X", "with participation from Y and Z"."""
-    out: list[Token] = []
-    for t in tokens:
-        for d in t.subtree:
-            if d.lower_ == "led":
-                out += [q for a in d.children if a.dep_ == "agent" for q in _pobj_list(a)]
-            if d.dep_ == "prep" and d.lower_ in ("from", "by") and d.head.lemma_.lower() in (
-                    RAISE_VERBS | {"participation", "investment", "backing", "funding"}) | ROUND_NOUNS:
-                out += _pobj_list(d)
-    return list({t.i: t for t in out}.values())
-
-
-def funding_rounds(sent: Span, resolve_org: Callable[[Span], str | None]) -> list[InvestmentCandidate]:
-    """Funding rounds: "Y raised $50m in a Series B round led by X (with participation from
-    Z)", "Y secured $20m from X", "X led a $50m round in Y": X invests in Y (the target)."""
-    out: list[InvestmentCandidate] = []
-    amounts = None
-    for v in sent:
-        lemma = v.lemma_.lower()
-        if v.pos_ != "VERB" or not (lemma in RAISE_VERBS or lemma == "lead") or sentence_modality(sent, v.i).negated:
+@slot_reader("invest_orgs")
+def read_orgs(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """The organisations a slot names, conjuncts included ("led by Accel and GV"); a vague
+    noun ("investors", "an unnamed fund") names nobody."""
+    if not _satisfies(args, spec.get("needs", [])):
+        return []
+    out: list[str] = []
+    for t in [tok] + list(tok.conjuncts):
+        if _vague(t):
             continue
-        if amounts is None:
-            amounts = [(a, _tokens(sent, s0, e0)) for s0, e0, a in find_amounts(sent.text)]
-            units = frozenset(t.i for _, sp in amounts if sp is not None for t in sp)
-        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-        dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
-        if subj is None or dobj is None:
-            continue
-        rounds = [t for t in dobj.subtree if t.lemma_.lower() in ROUND_NOUNS] + \
-            [t for c in v.children if c.dep_ == "prep" for t in c.subtree if t.lemma_.lower() in ROUND_NOUNS]
-        if lemma in RAISE_VERBS:
-            target_tok, inv_toks = subj, _round_investors([v])
-        elif lemma == "lead" and rounds:
-            target_tok = next((p for r in rounds for c in r.children if c.dep_ == "prep" and c.lower_ in ("in", "into")
-                               for p in c.children if p.dep_ == "pobj"), None)
-            target_tok = target_tok or next((c for r in rounds for c in r.children if c.dep_ == "poss"), None)
-            inv_toks = [subj] + list(subj.conjuncts) + _round_investors([dobj])
-        else:
-            continue
-        if target_tok is None or not inv_toks or (lemma in RAISE_VERBS and not rounds and not any(
-                c.dep_ == "prep" and c.lower_ == "from" for c in v.children)):
-            continue
-        target = resolve_org(_np(target_tok))
-        scope = {v.i, dobj.i} | {r.i for r in rounds}
-        amount = next((a for a, sp in amounts if sp is not None and _span_reaches(sp, scope, sent, units=units)), None)
-        if not target or (amount is None and not rounds):
-            continue
-        for t in inv_toks:
-            if _vague(t):
-                continue
-            name = resolve_org(_np(t))
-            if not name or name == target:
-                continue
-            out.append(InvestmentCandidate(
-                args={"investor": name, "amount": dict(amount) if amount else None, "technology": [],
-                      "period": None, "target": target, "object": None},
-                confidence=0.75 if amount else 0.65, trigger_i=v.i))
+        name = ctx.resolver.resolve_org(_np(t))
+        if name and name not in out:
+            out.append(name)
     return out
 
 
-def _register_filler():
-    from pipeline.relations.engine import filler
-
-    @filler("investment_triggers")
-    def investment_triggers(ctx) -> list:
-        """Investment verbs and nouns of models/investments.json, read by ``extract_investments``."""
-        from pipeline.relations.common import make_relation
-
-        out = []
-        for cand in extract_investments(ctx.sent, ctx.resolver.resolve_org, ctx.doc_date):
-            rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
-            if rel is not None:
-                out.append(rel)
-        return out
-
-    @filler("funding_rounds")
-    def funding_rounds_filler(ctx) -> list:
-        from pipeline.relations.common import make_relation
-
-        out = []
-        for cand in funding_rounds(ctx.sent, ctx.resolver.resolve_org):
-            rel = make_relation("investment", dict(cand.args), ctx, cand.trigger_i, cand.confidence)
-            if rel is not None:
-                out.append(rel)
-        return out
+@slot_reader("invest_org")
+def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """A named organisation (the target); never the investor ("the startup" that resolves
+    to the investor names no target)."""
+    name = None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
+    return None if name is not None and name == args.get("investor") else name
 
 
-_register_filler()
+@slot_reader("round_company")
+def read_round_company(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The company a round named by ``tok`` is for ("the round of Acme", "Acme's round")."""
+    company = _round_company(tok)
+    return read_org(company, ctx, nodes, spec, args) if company is not None else None
+
+
+@slot_reader("round_amount")
+def read_round_amount(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> dict | None:
+    """The money a round raises: an amount hanging from the verb or its object ("raised $50m",
+    "a $50m round"), never one inside the investors' names."""
+    scope = {tok.i} | {t.i for t in _extra(nodes, spec)}
+    amount, *_ = _money(ctx.sent, scope | {c.i for c in tok.children if c.dep_ == "dobj"})
+    return dict(amount) if amount else None

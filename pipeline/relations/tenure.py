@@ -7,7 +7,7 @@ Read around the relation's trigger (the title word or the verb), with the words 
 "outgoing", "acting", "interim", "incoming") or after it ("CEO-designate"); a leaving verb
 governing the title ("stepped down as CEO", "resigned as chairman of X"); a future start
 ("will take over as CEO", "is set to become chairman"); years ("since 2010", "until 2019",
-"from 2001 to 2005", "(2001–2005)"). A tenure with an end year before the article's year
+"from 2001 to 2005", "(2001–2005)", "became CEO in 2015"). A tenure with an end year before the article's year
 is former. ``state`` is ``current`` when the text gives no sign otherwise (DESIGN.md).
 """
 from __future__ import annotations
@@ -144,6 +144,17 @@ def _years(anchor: Token, verbs: list[Token]) -> tuple[int | None, int | None]:
     return since, until
 
 
+def _in_year(verbs: list[Token]) -> int | None:
+    """The year of "in 2019" on one of the verbs."""
+    return next((y for v in verbs for c in v.children if c.dep_ == "prep" and c.lower_ == "in"
+                 for p in c.children for y in [_year(p)] if y), None)
+
+
+def _starting(verbs: list[Token]) -> bool:
+    """A verb that starts a tenure ("became", "was appointed", "took over")."""
+    return any(v.lemma_.lower() in _lex()["start_verbs"] for v in verbs)
+
+
 def read_time(doc: Doc, anchor_i: int, doc_date: str | None = None) -> dict:
     """The tenure of the position whose trigger is token ``anchor_i`` of ``doc``."""
     anchor = doc[anchor_i]
@@ -156,9 +167,10 @@ def read_time(doc: Doc, anchor_i: int, doc_date: str | None = None) -> dict:
     if "former" in mods or _leaving(verbs):
         state = "former"
     if state == "former" and until is None and _leaving(verbs):
-        # "stepped down as CEO in 2019": the year of leaving ends the tenure
-        until = next((y for v in verbs for c in v.children if c.dep_ == "prep" and c.lower_ == "in"
-                      for p in c.children for y in [_year(p)] if y), None)
+        until = _in_year(verbs)  # "stepped down as CEO in 2019": the year of leaving ends the tenure
+    if since is None and state != "former" and _starting(verbs):
+        # "became CEO in 2015", "was appointed chairman in 2018": the year the tenure began
+        since = _in_year(verbs)
     if until is not None and state == "current":
         now = _doc_year(doc_date)
         if now is None or until < now or any(v.tag_ in ("VBD",) for v in verbs):
