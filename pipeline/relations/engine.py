@@ -368,6 +368,8 @@ def _title_only(name: str) -> bool:
 def _department(name: str) -> bool:
     from pipeline.nlp import load_json
 
+    if name.strip().lower() in set(load_json("roles.json").get("party_names", ())):
+        return False  # "Labor leader X": a party named by one word is no department
     words = set(load_json("names.json")["department_words"])
     toks = [w.strip(",.").lower() for w in name.replace("-", " ").split()]
     return bool(toks) and all(w in words for w in toks)
