@@ -83,12 +83,12 @@ def test_list_of_chief_executives():
     assert ("Anna Wirth", "Velora", "ceo") in got and ("Jonas Keel", "Quandry", "ceo") in got
 
 
-# --- a company's president is "president"; at a non-company body (party, university,
-# foundation: models/roles.json chair_at_bodies) the president, leader or chief presides (chair)
+# --- the role is what the text says: a president is "president", at a company or a university
+# (models/roles.json chair_at_bodies is empty); a party's leader or chief is its chair
 @pytest.mark.parametrize("text, expected", [
-    ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "chair")}),
+    ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "president")}),
     ("The current president of the Harlow Foundation is Maria Denton, who was appointed in 2004.",
-     {("Maria Denton", "Harlow Foundation", "chair")}),
+     {("Maria Denton", "Harlow Foundation", "president")}),
     # a title that names the office and its body
     ("The letter was promulgated by Pope Leo XIV in 2026.", {("Leo XIV", "Catholic Church", "chair")}),
     ("It was written at the request of Pope Gregory XVII and signed by Anna Weiss.",
@@ -176,11 +176,11 @@ def test_party_and_board_negatives(text):
 
 @pytest.mark.parametrize("text, expected", [
     ("The National Union of Farmers elected Ana Costa to replace Rui Lopes as president in 2009.",
-     {("Ana Costa", "National Union of Farmers", "chair"), ("Rui Lopes", "National Union of Farmers", "chair")}),
+     {("Ana Costa", "National Union of Farmers", "president"), ("Rui Lopes", "National Union of Farmers", "president")}),
     # the body is named by its initials after its full name
     ("The African Farmers Congress is a party in Ghana. In 2008, AFC chose deputy leader Ana Costa to replace "
      "Rui Lopes as president until 2009.",
-     {("Ana Costa", "African Farmers Congress", "chair"), ("Rui Lopes", "African Farmers Congress", "chair")}),
+     {("Ana Costa", "African Farmers Congress", "president"), ("Rui Lopes", "African Farmers Congress", "president")}),
     # a company's president stays "president"
     ("Vexor Inc. named Ana Costa to replace Rui Lopes as president.",
      {("Ana Costa", "Vexor", "president"), ("Rui Lopes", "Vexor", "president")}),
