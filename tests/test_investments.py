@@ -222,6 +222,8 @@ def _doc_investments(text: str):
      {("Orvane", 3e9, ("batteries",), None, None)}),
     ("Orvane plans to boost capital spending to as much as $25 billion next year.", {("Orvane", 25e9, (), None, None)}),
     ("Orvane expects capex of about $4 billion next year.", {("Orvane", 4e9, (), None, None)}),
+    ("Northwind, the logistics group, has set aside $750 million for new warehouses.",
+     {("Northwind", 750e6, (), None, "new warehouses")}),
     # rounds: the lead without the company, funding "from" hung on the round, participants
     ("Venture firm Harbor Capital led the $18 million round, with participation from Northgate Partners.",
      {("Harbor Capital", 18e6, (), None, None), ("Northgate Partners", 18e6, (), None, None)}),

@@ -267,7 +267,7 @@ def _round_company(round_: Token) -> Token | None:
     return None
 
 
-def _object(heads: list[Token], tech_spans) -> str | None:
+def _object(heads: list[Token], tech_spans, strict: bool = False) -> str | None:
     """What the money goes into, as the text says it, when no technology or company names
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
@@ -279,8 +279,8 @@ def _object(heads: list[Token], tech_spans) -> str | None:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
-                if not any(k.dep_ in ("det", "poss") for k in p.lefts):
-                    continue  # "on TV", "in research": a field, not a thing the money builds
+                if strict and not any(k.dep_ in ("det", "poss") for k in p.lefts):
+                    continue  # no money named: "on TV", "in research" is a field, not a thing built
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
                 return p.doc[left:right + 1].text
@@ -407,7 +407,7 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             inside = target_span is not None and target_span.start <= s.start < target_span.end
             if not inside and s.root.i not in own and n not in techs:
                 techs.append(n)
-        obj = None if (target or techs) else _object(heads, tech_spans)
+        obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None)
         out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
                      "target": target, "object": obj}
     return out
