@@ -7,7 +7,9 @@ transaction per article, a fresh database file in a temporary directory).
 Baseline: plain ``nlp.pipe`` with the full en_core_web_sm pipeline over the *same*
 extracted texts (extraction and writes not counted against it). Both single process
 on this machine, same run, so the ratio is meaningful on a noisy machine. Also reports
-newsev with 2 NLP processes and its speed-up over its own single-process rate.
+newsev with 2 NLP processes and its speed-up over its own single-process rate. ``ratio`` is
+wall time (the fastest of ``--rounds``); ``ratio_cpu`` the same runs' CPU seconds of this
+process, which a busy machine disturbs far less; ``load_average`` says how busy it was.
 """
 from __future__ import annotations
 
@@ -38,9 +40,10 @@ def _pages(pages):
                   status=200, content_type="text/html; charset=utf-8", body=body), None) for name, body in pages]
 
 
-def newsev_run(pages, n_process: int, db_path: Path, batch_size: int) -> tuple[float, int, int]:
-    """Returns (seconds, articles stored, relations) for the whole chain, as ingestion runs it:
-    extraction + NLP per batch (in ``n_process`` worker processes), then one write per article."""
+def newsev_run(pages, n_process: int, db_path: Path, batch_size: int) -> tuple[float, int, int, float]:
+    """Returns (seconds, articles stored, relations, CPU seconds of this process) for the whole
+    chain, as ingestion runs it: extraction + NLP per batch (in ``n_process`` worker
+    processes), then one write per article."""
     from pipeline import store
     from pipeline.config import load_settings
     from pipeline.ingest import batched, drop_known, process_pages, worker_pool, write_all
@@ -50,14 +53,14 @@ def newsev_run(pages, n_process: int, db_path: Path, batch_size: int) -> tuple[f
         worker_pool(n_process - 1)  # workers start and load the model once, outside the clock
     db = store.open_db(db_path)
     items = _pages(pages)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     written = relations = 0
     for batch in batched(items, batch_size * 2):
         processed = process_pages(batch, settings, batch_size=batch_size, n_process=n_process)
         fresh, _ = drop_known(db, processed.analysed)
         w, r, _ = write_all(db, fresh, run_id=None)
         written, relations = written + w, relations + r
-    return time.perf_counter() - start, written, relations
+    return time.perf_counter() - start, written, relations, time.process_time() - cpu
 
 
 def extracted_texts(pages) -> list[str]:
@@ -75,7 +78,7 @@ def extracted_texts(pages) -> list[str]:
     return texts
 
 
-def spacy_full_run(texts: list[str], batch_size: int) -> float:
+def spacy_full_run(texts: list[str], batch_size: int) -> tuple[float, float]:
     import spacy
 
     from pipeline.nlp import load_nlp
@@ -83,10 +86,10 @@ def spacy_full_run(texts: list[str], batch_size: int) -> float:
     # The same installed package newsev uses, loaded plainly: the full pipeline, nothing disabled.
     nlp = spacy.load(load_nlp().path)
     list(nlp.pipe(texts[:2]))  # warm-up outside the clock, as for newsev's model load
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(texts, batch_size=batch_size):
         pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -108,13 +111,18 @@ def main() -> None:
     texts = extracted_texts(pages)
     # rounds alternate newsev and the baseline and keep each one's fastest time: on a shared,
     # busy machine the minimum is the run least disturbed by others, for both sides alike
-    newsev_times, spacy_times = [], []
+    # CPU seconds (both sides single process, this process only) are the companion figure
+    # that a loaded machine disturbs least: wall time there is mostly waiting for a core
+    newsev_times, spacy_times, newsev_cpu, spacy_cpu = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(max(1, a.rounds)):
-            s1, written, relations = newsev_run(pages, 1, Path(tmp) / f"one{r}.db", a.batch_size)
+            s1, written, relations, c1 = newsev_run(pages, 1, Path(tmp) / f"one{r}.db", a.batch_size)
             newsev_times.append(s1)
-            spacy_times.append(spacy_full_run(texts, a.batch_size))
-        newsev2_s, written2, _ = newsev_run(pages, 2, Path(tmp) / "two.db", a.batch_size)
+            newsev_cpu.append(c1)
+            s2, c2 = spacy_full_run(texts, a.batch_size)
+            spacy_times.append(s2)
+            spacy_cpu.append(c2)
+        newsev2_s, written2, _, _ = newsev_run(pages, 2, Path(tmp) / "two.db", a.batch_size)
     newsev_s, spacy_s = min(newsev_times), min(spacy_times)
 
     n = len(texts)
@@ -128,6 +136,10 @@ def main() -> None:
         "newsev_articles_per_s": round(n / newsev_s, 2),
         "spacy_full_articles_per_s": round(n / spacy_s, 2),
         "ratio": round((n / newsev_s) / (n / spacy_s), 3),
+        "newsev_cpu_seconds": round(min(newsev_cpu), 3),
+        "spacy_full_cpu_seconds": round(min(spacy_cpu), 3),
+        "ratio_cpu": round(min(spacy_cpu) / min(newsev_cpu), 3),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "newsev_2proc_seconds": round(newsev2_s, 3),
         "newsev_2proc_articles_per_s": round(n / newsev2_s, 2),
         "ratio_2proc_vs_1proc": round(newsev_s / newsev2_s, 3),

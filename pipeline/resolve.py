@@ -122,10 +122,23 @@ def fold_org(name: str) -> str:
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")
     while len(words) > 1 and words[-1].lower().strip(".,") in SUFFIXES:
+        if words[-1].lower() in _PLACE_HEADS and _named_after_a_place(words[:-1]):
+            break  # "the German East Africa Company" is no place, "German East Africa" is
         words.pop()
         if words and words[-1].endswith(","):
             words[-1] = words[-1][:-1]
     return " ".join(words).strip(" ,")
+
+
+_PLACE_HEADS = {"company", "corporation", "companies"}
+
+
+def _named_after_a_place(words: list[str]) -> bool:
+    """Does a name end in a place ("Dutch East India", "German East Africa")? Then its
+    "Company" is what makes it an organisation and stays; a listed company keeps folding."""
+    from pipeline.nlp import _listed_companies, _places
+
+    return bool(words) and words[-1].strip(",") in _places() and " ".join(words).strip(",") not in _listed_companies()
 
 
 def clean_person(name: str) -> str:

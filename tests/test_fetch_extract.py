@@ -374,3 +374,21 @@ def test_page_metadata_is_trafilaturas_for_the_fields_we_keep(corpora_dir, name)
     assert [ours.title, ours.author, ours.date, ours.sitename] == [theirs.title, theirs.author, theirs.date, theirs.sitename]
     if name.startswith("(ours"):
         assert ("Priya Ramanathan" if "json" in name else "Dana Whitlock") in ours.author and ours.date[:7] == "2024-03"
+
+
+@pytest.mark.parametrize("fast_chars, paragraphs, expected", [
+    (2000, [900, 900, 900], False),  # long enough: the fast text stands
+    (300, [300], True),  # almost nothing: always worth the full run
+    (800, [200, 200, 250], False),  # the page's paragraphs are what the fast pass took
+    (800, [900, 900], True),  # the page holds more than twice as much: the fast pass fell short
+    (800, [], True),  # no paragraphs to judge by
+    (800, [50] * 40, True),  # only short bits (captions, links): nothing to judge by
+])
+def test_full_extraction_runs_only_when_the_fast_text_falls_short(fast_chars, paragraphs, expected):
+    from trafilatura.utils import load_html
+
+    from pipeline.extract import _worth_full_run
+
+    body = "".join(f"<p>{'w' * (n - 1)}.</p>" for n in paragraphs) or "<div>text in divs</div>"
+    tree = load_html(f"<html><body>{body}</body></html>")
+    assert _worth_full_run(tree, "x" * fast_chars) is expected

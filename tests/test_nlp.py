@@ -186,6 +186,8 @@ def test_two_names_are_not_merged(text, kept, not_merged):
     ("Ana Lopes, Head of Mobile Products at Vexor, said the launch went well.", "Mobile Products", None),
     ("The Marketing Department of Vexor hired Ana Lopes.", "Marketing Department of Vexor", "Vexor"),
     ("The Board of Directors of Kestrel met on Monday.", "Board of Directors of Kestrel", "Kestrel"),
+    ("Transportation chief Eulois Cleckley, who is now suspended by the mayor, pledged to the trust.",
+     "Transportation", None),
 ])
 def test_departments_are_not_companies(text, gone, org):
     ents = _ents(text)
@@ -208,6 +210,12 @@ def test_unknown_places_and_people_in_an_organisation_slot_are_organisations(tex
 ])
 def test_known_places_stay_places(text, place):
     assert (place, "GPE") in _ents(text)
+
+
+def test_a_word_before_the_noun_of_the_slot_is_not_the_organisation():
+    # "the founder of the Norwich school": the school is the object of "of", not Norwich
+    assert not any(t == "Norwich" and label == "ORG"
+                   for t, label in _ents("It is named after John Crome, the founder of the Norwich school of painters."))
 
 
 def test_places_list_is_built_from_data():

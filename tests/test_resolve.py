@@ -67,9 +67,9 @@ def test_investor_resolution(text, expected):
 @pytest.mark.parametrize("text, expected", [
     # "Name, born ..." opens a biography: "he" later is that person, not a name met in passing
     ("Ivo Marin, born 3 May 1940 in Split, is a Croatian painter. He was always close to President Ante Kovac. "
-     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "chair")}),
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "president")}),
     ("Ivo Marin (born 1940) is a Croatian painter. He was always close to President Ante Kovac. "
-     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "chair")}),
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "president")}),
 ])
 def test_pronoun_after_a_biography_opening(text, expected):
     got = {(r.args["person"], r.args["organization"], r.args["role"])
@@ -112,3 +112,17 @@ def test_initials_stand_for_a_name_seen_before(text, org):
 def test_relative_clause_after_kin_apposition(text, person):
     got = {r.args["person"] for r in _result(text).relations if r.type == "holds_position"}
     assert got == {person}
+
+
+@pytest.mark.parametrize("name, folded", [
+    ("German East Africa Company", "German East Africa Company"),  # without "Company" it is a place
+    ("the Dutch East India Company", "Dutch East India Company"),
+    ("Xiaomi Corporation", "Xiaomi"),
+    ("Ford Motor Company", "Ford Motor"),
+    ("Bank of America Corporation", "Bank of America"),  # a listed company folds as before
+    ("Orvane Corp.", "Orvane"),
+])
+def test_company_named_after_a_place_keeps_its_company(name, folded):
+    from pipeline.resolve import fold_org
+
+    assert fold_org(name) == folded
