@@ -222,6 +222,8 @@ def _doc_investments(text: str):
      {("Orvane", 3e9, ("batteries",), None, None)}),
     ("Orvane plans to boost capital spending to as much as $25 billion next year.", {("Orvane", 25e9, (), None, None)}),
     ("Orvane expects capex of about $4 billion next year.", {("Orvane", 4e9, (), None, None)}),
+    ("Northwind, the logistics group, has set aside $750 million for new warehouses.",
+     {("Northwind", 750e6, (), None, "new warehouses")}),
     # rounds: the lead without the company, funding "from" hung on the round, participants
     ("Venture firm Harbor Capital led the $18 million round, with participation from Northgate Partners.",
      {("Harbor Capital", 18e6, (), None, None), ("Northgate Partners", 18e6, (), None, None)}),
@@ -233,6 +235,12 @@ def _doc_investments(text: str):
     ("Pfizer is investing in its oncology pipeline, the company said.", {("Pfizer", None, (), None, "its oncology pipeline")}),
     # investing in a named company is an investment, with or without an amount
     ("Microsoft has invested heavily in OpenAI.", {("Microsoft", None, (), "OpenAI", None)}),
+    # buying into a company: shares bought, holdings raised, a new position
+    ("Harbor Capital bought 1.2 million shares of Velora Robotics in the second quarter.",
+     {("Harbor Capital", None, (), "Velora Robotics", None)}),
+    ("Fisher Asset Management raised its holdings in shares of Velora Robotics by 3.4% in the second quarter.",
+     {("Fisher Asset Management", None, (), "Velora Robotics", None)}),
+    ("Northgate Partners took a new position in Velora Robotics.", {("Northgate Partners", None, (), "Velora Robotics", None)}),
     # a name the model tags as a place is a company when it is no known place; a known place stays one
     ("Google is making a $2 billion investment in Anthropic.", {("Google", 2e9, (), "Anthropic", None)}),
     ("Orvane will invest $2 billion in India over five years.", {("Orvane", 2e9, (), None, None)}),
@@ -252,6 +260,13 @@ def _doc_investments(text: str):
     ("Orvane's revenue grew 11% to $143 billion.", set()),
     ("Orvane said its stake in Acme Robotics is worth $3 billion.", set()),
     ("Orvane sold its 20% stake in Acme Robotics for $90 million.", set()),
+    ("Harbor Capital sold 2 million shares of Velora Robotics.", set()),
+    ("Harbor Capital cut its position in Velora Robotics.", set()),
+    ("Orvane holds 3 million shares of Velora Robotics.", set()),
+    ("Orvane bought back 5 million of its own shares.", set()),
+    ("Velora Robotics shares rose 5% on Tuesday.", set()),
+    ("The senator took a position on the bill.", set()),
+    ("Harbor Capital increased its position in the market.", set()),
     ("Orvane spent $1.1 billion repurchasing its own shares.", set()),
     ("Orvane plans to cut spending by $200 million next year.", set()),
     ("Harbor Capital did not invest in the round, a spokesman said.", set()),

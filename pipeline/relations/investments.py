@@ -42,7 +42,8 @@ PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
 NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
-STAKE_NOUNS = frozenset(_LEX["stake_nouns"])
+SHARE_NOUNS = frozenset(_LEX["share_nouns"])
+STAKE_NOUNS = frozenset(_LEX["stake_nouns"]) | SHARE_NOUNS
 STAKE_VERBS = frozenset(_LEX["stake_verbs"])
 NOT_OBJECTS = frozenset(_LEX["not_objects"])
 ROUND_NOUNS = frozenset(_LEX["round_nouns"])
@@ -220,10 +221,16 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
             lenient: bool = False) -> tuple[str | None, Span | None]:
     for h in heads:
         for c in h.children:
-            if c.dep_ == "prep" and c.lower_ in ("in", "into"):
+            # "a stake in Y", "bought shares of Y"
+            if c.dep_ == "prep" and (c.lower_ in ("in", "into") or (c.lower_ == "of" and h.lower_ in SHARE_NOUNS)):
                 for p in c.children:
                     if p.dep_ != "pobj" or p.pos_ not in ("PROPN", "NOUN"):
                         continue
+                    if p.lower_ in SHARE_NOUNS:  # "its holdings in shares of Apple": the company
+                        p = next((q for k in p.children if k.dep_ == "prep" and k.lower_ == "of"
+                                  for q in k.children if q.dep_ == "pobj"), p)
+                        if p.lower_ in SHARE_NOUNS:
+                            continue
                     if p.lemma_.lower() in ROUND_NOUNS:  # "in the Series C round of Acme": the company
                         p = _round_company(p) or p
                         if p.lemma_.lower() in ROUND_NOUNS:
@@ -260,7 +267,7 @@ def _round_company(round_: Token) -> Token | None:
     return None
 
 
-def _object(heads: list[Token], tech_spans) -> str | None:
+def _object(heads: list[Token], tech_spans, strict: bool = False) -> str | None:
     """What the money goes into, as the text says it, when no technology or company names
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
@@ -272,8 +279,8 @@ def _object(heads: list[Token], tech_spans) -> str | None:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
-                if not any(k.dep_ in ("det", "poss") for k in p.lefts):
-                    continue  # "on TV", "in research": a field, not a thing the money builds
+                if strict and not any(k.dep_ in ("det", "poss") for k in p.lefts):
+                    continue  # no money named: "on TV", "in research" is a field, not a thing built
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
                 return p.doc[left:right + 1].text
@@ -370,6 +377,8 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
     if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
         period = f"{period} ({int(doc_date[:4]) + (period.lower() == 'next year')})"
     heads = [trigger] + nouns + list(extra) + ([amount_root] if amount_root is not None else [])
+    if trigger.lemma_.lower() in STAKE_NOUNS and trigger.dep_ == "dobj":
+        heads.append(trigger.head)  # "raised its holdings in shares of Y": "in" hangs on the verb
     out: dict[str, dict] = {}
     for tok in investors:
         if _vague(tok):
@@ -398,7 +407,7 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             inside = target_span is not None and target_span.start <= s.start < target_span.end
             if not inside and s.root.i not in own and n not in techs:
                 techs.append(n)
-        obj = None if (target or techs) else _object(heads, tech_spans)
+        obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None)
         out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
                      "target": target, "object": obj}
     return out
