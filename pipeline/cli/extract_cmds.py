@@ -147,12 +147,19 @@ def register(app: typer.Typer) -> None:
         m = res.micro()
         console.print(f"micro P={m.precision:.3f} R={m.recall:.3f} F1={m.f1:.3f}")
         if rules is not None:
-            rt = Table("rule", "fires", "scored", "right", "wrong", "shared", "P", title="by rule")
+            from rich.table import Column
+
+            rt = Table(Column("rule", no_wrap=True), "fires", "scored", "right", "wrong", "shared", "P",
+                       title="by rule")
             for r in rules:
                 p = r.precision
                 rt.add_row(r.rule, str(r.fires), str(r.scored), str(r.right), str(r.wrong), str(r.shared),
                            "-" if p is None else f"{p:.3f}")
-            console.print(rt)
+            # a rule id is what one greps for: never cut, the table widens past the terminal instead
+            longest = max((len(r.rule) for r in rules), default=0)
+            from rich.console import Console
+
+            Console(width=max(console.width, longest + 60), highlight=False).print(rt)
 
     @app.command("train")
     def train_cmd(
