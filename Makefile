@@ -34,7 +34,7 @@ demo: $(STAMP)
 	$(BIN)/newsev demo
 
 test: $(STAMP) chromium
-	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -q --durations=30
 
 readme: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/cog -I tests -r README.md

@@ -6,11 +6,12 @@ and otherwise starts ``prefect server start`` on 127.0.0.1 (on a copy of the mig
 template database, so a start costs seconds, not a migration) and stops it on exit.
 
 The Runner is built here rather than by ``Flow.serve``: ``Runner.start`` installs its own
-SIGTERM handler (a "graceful" stop that exits 0 before the runner has started and can
-wait on the API for a long time after), so a SIGTERM landing around the start did not end
-``serve`` as Ctrl-C does. Our runner's SIGTERM handler is the command's: SIGTERM, SIGHUP
-and SIGINT all cancel the runner's main task at any moment, and a stop that has not
-finished within ``SHUTDOWN_GRACE_S`` ends the process (its server and flow runs with it).
+SIGTERM handler (``sys.exit(0)`` at whatever line runs before the runner has started, a
+"graceful" stop that waits on the API after), so a SIGTERM landing around the start did
+not end ``serve`` as Ctrl-C does. Our runner's SIGTERM handler is ours: SIGTERM, SIGHUP
+and SIGINT all cancel the runner's task (not depending on asyncio's SIGINT handler, which
+is absent when SIGINT was ignored at start), and a stop that has not finished within
+``SHUTDOWN_GRACE_S`` ends the process (its server and flow runs with it).
 """
 from __future__ import annotations
 
@@ -92,37 +93,47 @@ def serve_ingest(cron: str, *, feeds_path: str | None = None, db_path: str | Non
     # read by flows/ingest.py in the child), so a kill -9 of `serve` leaves nothing behind.
     os.environ[DIE_WITH_PARENT] = "1"
     deadline = ShutdownDeadline(SHUTDOWN_GRACE_S)
-    with contextlib.suppress(KeyboardInterrupt), signals_end_the_command(on_signal=deadline.start) as end:
+    # before and after the runner a signal is a KeyboardInterrupt; while it runs, a
+    # cancellation of its task (_serve)
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError), \
+            signals_end_the_command(on_signal=deadline.start):
         configured = bool(PREFECT_API_URL.value())
         server = (contextlib.nullcontext() if configured
                   else prefect_server(on_start=lambda proc: deadline.kill_group_on_expiry(proc.pid)))
         with server:
             # our own server goes away with us: pausing its schedule on the way out is wasted time
-            asyncio.run(_serve(cron, parameters, end, deadline, pause_on_shutdown=configured))
+            asyncio.run(_serve(cron, parameters, deadline, pause_on_shutdown=configured))
     print("stopped", flush=True)
 
 
-async def _serve(cron: str, parameters: dict[str, Any], end: Callable, deadline, pause_on_shutdown: bool) -> None:
+async def _serve(cron: str, parameters: dict[str, Any], deadline, pause_on_shutdown: bool) -> None:
+    """Register the deployment and run the runner until a signal cancels this task."""
     from prefect.runner import Runner
 
     from flows.ingest import ingest
 
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame=None) -> None:
+        """The first signal cancels the runner's task, an orderly stop; a second one
+        interrupts at once. Either way the shutdown deadline runs."""
+        deadline.start(signum)
+        if stopping:
+            raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+        stopping.append(signum)
+        loop.call_soon_threadsafe(main.cancel)
+
     class _Runner(Runner):
         def handle_sigterm(self, signum: int = signal.SIGTERM, frame=None) -> None:  # Runner.start installs it
-            end(signum, frame)
+            stop(signum, frame)
 
-    # asyncio.run's own SIGINT handler cancels this task (SIGTERM and SIGHUP are passed
-    # to it too); wrapped so that a Ctrl-C also starts the shutdown deadline
-    cancel_main = signal.getsignal(signal.SIGINT)
-
-    def ctrl_c(signum, frame):
-        deadline.start(signum)
-        if callable(cancel_main):
-            cancel_main(signum, frame)
-        else:
-            raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, ctrl_c)
+    # SIGINT stays ignored when whoever started us ignores it (nohup, a background job)
+    handled = [signal.SIGTERM, signal.SIGHUP]
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        handled.append(signal.SIGINT)
+    old = {s: signal.signal(s, stop) for s in handled}
     try:
         # limit=1: this runner starts one flow run at a time; the run lease in the DB
         # also keeps two ingests from overlapping across runners.
@@ -133,4 +144,5 @@ async def _serve(cron: str, parameters: dict[str, Any], end: Callable, deadline,
               f"'{ingest.name}/{DEPLOYMENT_NAME}'", flush=True)
         await runner.start()
     finally:
-        signal.signal(signal.SIGINT, cancel_main)
+        for s, handler in old.items():  # asyncio.run puts back SIGINT's default only if it finds its own
+            signal.signal(s, handler)

@@ -257,31 +257,20 @@ def prefect_api() -> Iterator[str]:
         yield api_url
 
 
-def _end_like_ctrl_c(signum: int, frame) -> None:
-    """Handle a termination signal as Ctrl-C is handled at this moment: inside
-    ``asyncio.run`` (a Prefect runner) its SIGINT handler cancels the main task, an
-    orderly stop; elsewhere a KeyboardInterrupt in the main thread."""
-    ctrl_c = signal.getsignal(signal.SIGINT)
-    if callable(ctrl_c) and ctrl_c is not signal.default_int_handler:
-        ctrl_c(signal.SIGINT, frame)
-        return
-    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
-
-
 @contextlib.contextmanager
-def signals_end_the_command(on_signal: Callable[[int], None] | None = None) -> Iterator[Callable]:
-    """SIGTERM (and SIGHUP) end the command like Ctrl-C does, so the run records its end
-    and the temporary server is stopped; Python's default for SIGTERM ends the process at
-    once, leaving both behind. ``on_signal(signum)`` is called first. Yields the handler,
-    for code that must put it back after a library installed its own (a Prefect Runner)."""
-    def end(signum, frame):
+def signals_end_the_command(on_signal: Callable[[int], None] | None = None) -> Iterator[None]:
+    """SIGTERM (and SIGHUP) end the command like Ctrl-C does: by an exception in the main
+    thread, so the run records its end and the temporary server is stopped. Python's
+    default for SIGTERM ends the process at once, leaving both behind. ``on_signal(signum)``
+    is called first."""
+    def interrupt(signum, _frame):
         if on_signal is not None:
             on_signal(signum)
-        _end_like_ctrl_c(signum, frame)
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
-    old = {s: signal.signal(s, end) for s in (signal.SIGTERM, signal.SIGHUP)}
+    old = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        yield end
+        yield
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)

@@ -43,6 +43,11 @@ N_FOLDS = 5
 MIN_FILE_DOCS = 100
 C = 0.5
 MIN_COUNT = 2
+# a threshold pair other than the rules alone (keep all, add none) must lose F1 on no voting
+# file of the inner folds and gain at least this much F1 summed over them: smaller gains did
+# not carry over to the fold scored, so that type stays as the rules said (with calibrated
+# confidences)
+MIN_GAIN = 0.01
 GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85,
         0.9, 0.95, 1.01)
 
@@ -203,16 +208,11 @@ def predictions(docs: list[LabelledDoc], probs: dict | None, keep: dict | None, 
         if probs is None:
             rels += [r.to_json() for r in d.case.engine]
         else:
-            for e, p, j in zip(d.case.entries, probs[d.id], d.rel_json):
-                if j is None:
-                    continue
-                if p is None:
-                    if e.engine is not None:
-                        rels.append(j)
-                    continue
-                thr = keep.get(e.type, 0.5) if e.engine is not None else add.get(e.type, 1.01)
-                if p >= thr:
-                    rels.append(j)
+            from pipeline.relations.scorer import choose
+
+            for i in choose(d.case.entries, probs[d.id], keep, add):
+                if d.rel_json[i] is not None:
+                    rels.append(d.rel_json[i])
         out[d.id] = {"relations": rels}
     return out
 
@@ -229,7 +229,9 @@ def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]
     precision there when lower), then the best worst-case F1 gain over the rules across
     files (each kind of text is judged on its own: winning on one must not lose another),
     then the best mean F1; precision first: with no pair meeting every floor, the pair
-    meeting most floors. Files of fewer than
+    meeting most floors. A best pair losing F1 on some file, or gaining less than
+    ``MIN_GAIN`` F1 summed over the files, gives way to the rules alone (keep all, add none): small inner-fold gains did not carry over
+    to the folds scored. Files of fewer than
     ``MIN_FILE_DOCS`` documents (our own sentences) train but do not vote. Chosen on
     out-of-fold probabilities of ``docs`` only."""
     by_file: dict[str, list[LabelledDoc]] = defaultdict(list)
@@ -264,9 +266,21 @@ def choose_thresholds(docs: list[LabelledDoc], probs: dict) -> tuple[dict, dict]
                 rank = (n_ok, min(gains), sum(f1s) / len(f1s), -a, -k)
                 if best is None or rank > best[0]:
                     best = (rank, k, a)
+        if best is not None and best[1:] != (0.0, 1.01) and (best[0][1] < 0 or sum(
+                _gain_of(by_file, files, rtype, probs, best[1], best[2], base_f1)) < MIN_GAIN):
+            best = (best[0], 0.0, 1.01)  # no sure gain: the rules alone
         if best is not None:
             keep[rtype], add[rtype] = best[1], best[2]
     return keep, add
+
+
+def _gain_of(by_file, files, rtype, probs, k, a, base_f1) -> list[float]:
+    out = []
+    for f in files:
+        s = _score(by_file[f], predictions(by_file[f], probs, {rtype: k}, {rtype: a})).by_type.get(rtype)
+        if s is not None:
+            out.append(s.f1 - base_f1[f])
+    return out
 
 
 def _oof(docs: list[LabelledDoc], fold_of) -> dict:
@@ -517,8 +531,11 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
   the probability becomes the relation's `confidence`. Investments pass through.
 - **Learner**: scikit-learn `LogisticRegression` (liblinear, C={C}, fixed seed), one per
   type, over binary features seen at least {MIN_COUNT} times (`pipeline/relations/features.py`:
-  rule ids and whether the rules proposed the fact, cue word, order, distances, words
-  between, dependency path, mention kinds, modality). Two models per type: one with the
+  rule ids, rule families and whether the rules proposed the fact, cue word, order,
+  distances, words between, dependency path, mention kinds, modality; how the person and
+  the organisation each attach to the role word (adjacent, apposition, possessive,
+  compound, "of"/"at", subject and attribute of one verb) and whether that role word is
+  the one nearest to each; entity counts; one sentence or a long article). Two models per type: one with the
   rules' features (scores the rules' facts), one without (wording alone: scores the
   candidates the rules missed). Probabilities Platt-scaled on out-of-fold scores.
   Exported as JSON weights.
@@ -529,7 +546,11 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
   the id); the 81 Re-DocRED dev documents sit inside `redocred_dev_full` and are scored
   only by models that never saw them. Thresholds are chosen on inner folds of each
   training part: per type, the pair keeping every file at or above its precision floor
-  ({PRECISION_FLOOR}) with the best mean F1.
+  ({PRECISION_FLOOR}) with the best worst-file F1 gain, then the best mean F1; a type
+  whose best pair loses on some file or gains less than {MIN_GAIN} F1 summed over the files
+  stays as the rules said (keep all, add none). Of two chosen facts whose persons are one name read twice
+  ("J. Morgan" in "James J. Morgan", same organisation and role), only the rules' fact
+  or the more probable one is emitted.
 - **Default**: {default}
   — `on` is the default only when cross-validated micro F1 improves on every file; set
   `NEWSEV_SCORER=on|confidence|off` or `--scorer on|confidence|off` to override.

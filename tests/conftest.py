@@ -56,6 +56,26 @@ def sample_feeds(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def clean_sample_db(sample_feeds, prefect_harness, tmp_path_factory) -> Path:
+    """The sample ingested once, undisturbed, by the real flow: what a run that was killed,
+    locked out or interrupted must come to once it is run again."""
+    from flows.ingest import ingest
+
+    db = tmp_path_factory.mktemp("clean") / "clean.db"
+    old = os.environ.get("NEWSEV_MIN_HOST_DELAY")
+    os.environ["NEWSEV_MIN_HOST_DELAY"] = "0"
+    try:
+        result = ingest(feeds_path=str(sample_feeds), db_path=str(db), allow_private=True)
+    finally:
+        if old is None:
+            os.environ.pop("NEWSEV_MIN_HOST_DELAY", None)
+        else:
+            os.environ["NEWSEV_MIN_HOST_DELAY"] = old
+    assert result["status"] == "ok" and result["written"] > 0, result
+    return db
+
+
+@pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """`newsev demo` run once as a user runs it (a subprocess with its own temporary
     Prefect server); yields (database path, printed output)."""

@@ -26,10 +26,17 @@ def cli_env(**extra: str) -> dict:
     return env
 
 
+def as_from_a_terminal() -> None:  # in the child, before exec
+    # a test run in the background (`make test &`) ignores SIGINT, and its children would
+    # inherit that: a command a user starts in a terminal takes Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(args: list[str], env: dict, log) -> subprocess.Popen:
     """``newsev ARGS`` in the background, in a session of its own, output to ``log``."""
     return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=PROJECT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=as_from_a_terminal)
 
 
 def run_cli(*args: str, check: bool = True, timeout: float = 300, **extra_env: str) -> subprocess.CompletedProcess:

@@ -4,14 +4,12 @@ table, JSON, or an Atom feed that a feed parser reads."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import feedparser
 import pytest
 
 from http_servers import web, web_server  # noqa: F401 (fixtures)
+from processes import run_cli
 from trail_site import AWARD, FILLER, award_page, korvane_page, page_html, rss
 
 HTML = "text/html; charset=utf-8"
@@ -23,12 +21,7 @@ DATES = "Thu, 02 May 2024 08:00:00 GMT"
 
 
 def _cli(*args, check=True):
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="250")
-    p = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env,
-                       timeout=120)
-    if check:
-        assert p.returncode == 0, p.stderr
-    return p
+    return run_cli(*args, check=check, timeout=120, COLUMNS="250")
 
 
 def _serve(server, items):

@@ -30,6 +30,9 @@ def test_dask_cluster_run_equals_local_run(tmp_path, prefect_harness, monkeypatc
     from flows.ingest import ingest_with_runner
 
     monkeypatch.setenv("NEWSEV_MIN_HOST_DELAY", "0")
+    # the workers are processes of their own: they report their task runs to the session's
+    # server (without it each would start a Prefect server of its own)
+    monkeypatch.setenv("PREFECT_API_URL", prefect_harness)
     with serve_directory() as base:
         feeds = sample_feeds_file(base, tmp_path / "feeds.toml")
         local = ingest_with_runner(feeds_path=str(feeds), db_path=str(tmp_path / "local.db"), allow_private=True)

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from processes import as_from_a_terminal
+
 NEWSEV = [sys.executable, "-m", "pipeline.cli"]
 
 
@@ -102,17 +104,30 @@ def _feeds_for(port: int, tmp_path: Path) -> Path:
     return copy
 
 
+def _static_server() -> tuple[subprocess.Popen, int]:
+    """`python -m http.server` on data/sample: on 8765 when it is free, else (another test
+    session took it, even between our look and the bind) on a free port."""
+    for port in ([8765] if _port_free(8765) else []) + [_free_port(), _free_port()]:
+        server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                   "--directory", str(SAMPLE)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/feeds/pacific-tech-wire.rss", server, timeout=60)
+            return server, port
+        except AssertionError:
+            if server.poll() is None:
+                raise
+            server.wait()
+    raise AssertionError("no port for the static server")
+
+
 @pytest.mark.slow
 def test_sample_served_by_hand_ingests_from_its_feeds_file(tmp_path):
     """A plain static server (python -m http.server) serves data/sample as it is: no
     placeholder in what it sends, and `ingest --feeds data/sample/feeds.toml` stores the
     sample with real URLs."""
-    port = 8765 if _port_free(8765) else _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(SAMPLE)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = _static_server()
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for(base + "/feeds/pacific-tech-wire.rss", server)
         for path in ["/feeds/pacific-tech-wire.rss", "/pages/pacific-tech-wire/xiaomi-blacklist-ceo-award.html"]:
             body = urllib.request.urlopen(base + path, timeout=5).read().decode()
             assert "{{" not in body
@@ -136,17 +151,22 @@ def test_sample_served_by_hand_ingests_from_its_feeds_file(tmp_path):
 def test_demo_serve_keeps_the_sample_up_until_interrupted(tmp_path):
     port = _free_port()
     proc = subprocess.Popen(NEWSEV + ["demo", "--serve", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
+                            stderr=subprocess.STDOUT, text=True, preexec_fn=as_from_a_terminal,
                             env=dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false"))
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for(base + "/feeds/shenzhen-ledger.atom", proc)
+        _wait_for(base + "/feeds/shenzhen-ledger.atom", proc, timeout=120)  # a CLI start under load
         page = urllib.request.urlopen(base + "/pages/shenzhen-ledger/lei-jun-miit-honour-washington-case.html",
                                       timeout=5).read().decode()
         assert "Lei Jun" in page and "{{" not in page
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=15)
+        try:
+            out, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # not left serving after a failure
+            out, _ = proc.communicate()
+            raise AssertionError(f"`demo --serve` did not stop on SIGINT:\n{out}") from None
     assert proc.returncode == 0, out
     assert f"serving data/sample at http://127.0.0.1:{port} until Ctrl-C" in out
     with socket.socket() as s:  # stopped: nothing listens any more

@@ -160,6 +160,9 @@ def test_coordinated_investors_each_get_a_relation():
     "Acme took a $50m investment last year.",  # Acme received it
     "Orvane has invested heavily in South Carolina.",  # a place is no company invested in
     "Quandry's shares rose 4% after the investment was announced.",
+    "We will continue to invest in both Standard and Enhanced Browsing, the team wrote.",  # "we" unnamed
+    "The campaign has invested a ton of resources in Ohio, not just on TV.",  # a field, not an object
+
 ])
 def test_hard_negatives(sentence):
     assert _investments(sentence) == []
@@ -219,8 +222,20 @@ def _doc_investments(text: str):
      {("Orvane", 3e9, ("batteries",), None, None)}),
     ("Orvane plans to boost capital spending to as much as $25 billion next year.", {("Orvane", 25e9, (), None, None)}),
     ("Orvane expects capex of about $4 billion next year.", {("Orvane", 4e9, (), None, None)}),
+    # rounds: the lead without the company, funding "from" hung on the round, participants
+    ("Venture firm Harbor Capital led the $18 million round, with participation from Northgate Partners.",
+     {("Harbor Capital", 18e6, (), None, None), ("Northgate Partners", 18e6, (), None, None)}),
+    ("Lumo Sensors has received $12 million in new funding from Northgate Partners.",
+     {("Northgate Partners", 12e6, (), "Lumo Sensors", None)}),
+    # the investor named beside a describing noun
+    ("The Japanese conglomerate Tamura injected 50 billion yen into its chip unit.",
+     {("Tamura", 50e9, ("semiconductors",), None, None)}),
+    ("Pfizer is investing in its oncology pipeline, the company said.", {("Pfizer", None, (), None, "its oncology pipeline")}),
     # investing in a named company is an investment, with or without an amount
     ("Microsoft has invested heavily in OpenAI.", {("Microsoft", None, (), "OpenAI", None)}),
+    # a name the model tags as a place is a company when it is no known place; a known place stays one
+    ("Google is making a $2 billion investment in Anthropic.", {("Google", 2e9, (), "Anthropic", None)}),
+    ("Orvane will invest $2 billion in India over five years.", {("Orvane", 2e9, (), None, None)}),
     ("Tencent increased its stake in Acme Robotics to 12%.", {("Tencent", None, (), "Acme Robotics", None)}),
     ("Zentro injected $1 billion into its Kinetix Motors unit.", {("Zentro", 1e9, (), "Kinetix Motors", None)}),
     # holding shares, dividends, prices, revenue and buybacks are not investing
@@ -236,6 +251,10 @@ def _doc_investments(text: str):
     ("Investors valued Acme Robotics at $2 billion.", set()),
     ("Orvane's revenue grew 11% to $143 billion.", set()),
     ("Orvane said its stake in Acme Robotics is worth $3 billion.", set()),
+    ("Orvane sold its 20% stake in Acme Robotics for $90 million.", set()),
+    ("Orvane spent $1.1 billion repurchasing its own shares.", set()),
+    ("Orvane plans to cut spending by $200 million next year.", set()),
+    ("Harbor Capital did not invest in the round, a spokesman said.", set()),
 ])
 def test_rounds_stakes_objects(text, expected):
     assert _doc_investments(text) == expected

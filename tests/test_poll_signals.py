@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from feed_hosts import FeedHost
+from processes import as_from_a_terminal
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +64,7 @@ def test_a_signal_stops_polling_and_keeps_the_outcomes(tmp_path, sig, returncode
         allowed = [f"{s.host}:{s.port}" for s in [ok, *hung]]
         proc = subprocess.Popen([sys.executable, str(script), str(db_path), json.dumps(slow + fast),
                                  json.dumps(allowed)], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, preexec_fn=as_from_a_terminal)
         try:
             deadline = time.monotonic() + 60
             while len(_rows(db_path)) < 10 and time.monotonic() < deadline and proc.poll() is None:
@@ -71,7 +72,7 @@ def test_a_signal_stops_polling_and_keeps_the_outcomes(tmp_path, sig, returncode
             assert len(_rows(db_path)) == 10, proc.stderr.read() if proc.poll() is not None else "no rows"
             assert all(len(h.requests) == 1 for h in hung)  # the hanging feeds are in flight
             proc.send_signal(sig)
-            rc = proc.wait(timeout=15)  # the hanging requests would hold it for 120 s
+            rc = proc.wait(timeout=40)  # the hanging requests would hold it for 120 s
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -83,12 +83,16 @@ def test_list_of_chief_executives():
     assert ("Anna Wirth", "Velora", "ceo") in got and ("Jonas Keel", "Quandry", "ceo") in got
 
 
-# --- the role is what the text says: a president is "president", at a company or a university;
-# a party's leader or chief is its chair (the presiding member)
+# --- a company's president is "president"; at a non-company body (party, university,
+# foundation: models/roles.json chair_at_bodies) the president, leader or chief presides (chair)
 @pytest.mark.parametrize("text, expected", [
-    ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "president")}),
+    ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "chair")}),
     ("The current president of the Harlow Foundation is Maria Denton, who was appointed in 2004.",
-     {("Maria Denton", "Harlow Foundation", "president")}),
+     {("Maria Denton", "Harlow Foundation", "chair")}),
+    # a title that names the office and its body
+    ("The letter was promulgated by Pope Leo XIV in 2026.", {("Leo XIV", "Catholic Church", "chair")}),
+    ("It was written at the request of Pope Gregory XVII and signed by Anna Weiss.",
+     {("Gregory XVII", "Catholic Church", "chair")}),
     ("The vote was a tie between Conservative leader Ivo Brandt and Liberal chief Sven Dahl.",
      {("Ivo Brandt", "Conservative", "chair"), ("Sven Dahl", "Liberal", "chair")}),
     ("Ana Lopes is the president of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "president")}),
@@ -122,8 +126,11 @@ def test_chair_of_bodies_negatives(text):
     assert {g for g in got if g[2] in ("chair", "founder")} == set(), got
 
 
-# --- "founded a small company": an organisation with no name gives no claim
+# --- "founded a small company": the article's subject, when its opening defines it as one
 @pytest.mark.parametrize("text, expected", [
+    ("Brenta was an Italian manufacturer of scooters active between 1950 and 1990. "
+     "In 1950, the racing driver Paolo Ferri founded a small company in Padua that built frames. "
+     "Brenta later made engines.", {("Paolo Ferri", "Brenta", "founder")}),
     # a biography: the company has no name, so no claim
     ("Paolo Ferri (born 1930) is an Italian racing driver. In 1960 he founded a small company in Padua.", set()),
     # no founding date: an employee founding some other company
@@ -169,11 +176,11 @@ def test_party_and_board_negatives(text):
 
 @pytest.mark.parametrize("text, expected", [
     ("The National Union of Farmers elected Ana Costa to replace Rui Lopes as president in 2009.",
-     {("Ana Costa", "National Union of Farmers", "president"), ("Rui Lopes", "National Union of Farmers", "president")}),
+     {("Ana Costa", "National Union of Farmers", "chair"), ("Rui Lopes", "National Union of Farmers", "chair")}),
     # the body is named by its initials after its full name
     ("The African Farmers Congress is a party in Ghana. In 2008, AFC chose deputy leader Ana Costa to replace "
      "Rui Lopes as president until 2009.",
-     {("Ana Costa", "African Farmers Congress", "president"), ("Rui Lopes", "African Farmers Congress", "president")}),
+     {("Ana Costa", "African Farmers Congress", "chair"), ("Rui Lopes", "African Farmers Congress", "chair")}),
     # a company's president stays "president"
     ("Vexor Inc. named Ana Costa to replace Rui Lopes as president.",
      {("Ana Costa", "Vexor", "president"), ("Rui Lopes", "Vexor", "president")}),
@@ -331,3 +338,36 @@ def test_directors_and_commanders_are_not_chairs(text):
 def test_nominal_founding(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+# --- plainly stated titles (issue 9): before or after the name, coordinated, lists, "of both"
+@pytest.mark.parametrize("text, expected", [
+    ("Mara Quist, Vexor's CEO, opened the show.", {("Mara Quist", "Vexor", "ceo")}),
+    ("Dana Whitcombe, president and CFO of Brightline Grocers, said margins improved.",
+     {("Dana Whitcombe", "Brightline Grocers", "president"), ("Dana Whitcombe", "Brightline Grocers", "cfo")}),
+    ("Jonas Keel, Chairman, President and CEO of Quandry Corp., spoke on Monday.",
+     {("Jonas Keel", "Quandry", "chair"), ("Jonas Keel", "Quandry", "president"), ("Jonas Keel", "Quandry", "ceo")}),
+    ("Jonas Keel is CEO of both Vexor Inc. and Quandry Corp.", {("Jonas Keel", "Vexor", "ceo"), ("Jonas Keel", "Quandry", "ceo")}),
+    ("Lena Frost, who is chief financial officer of Brixo Labs, spoke.", {("Lena Frost", "Brixo Labs", "cfo")}),
+    ("Brixo Labs chief financial officer Lena Frost said revenue rose.", {("Lena Frost", "Brixo Labs", "cfo")}),
+    ("Vexor CEO Ana Lopes, Quandry CFO Jonas Keel and Brixo Labs founder Lena Frost signed the letter.",
+     {("Ana Lopes", "Vexor", "ceo"), ("Jonas Keel", "Quandry", "cfo"), ("Lena Frost", "Brixo Labs", "founder")}),
+    ("The chief executive of Vexor Inc., Ana Lopes, declined to comment.", {("Ana Lopes", "Vexor", "ceo")}),
+    ("Vexor Inc. President Ana Lopes said the deal would close in May.", {("Ana Lopes", "Vexor", "president")}),
+    ("According to Ana Lopes, Vexor's chief technology officer, the chip ships next year.", {("Ana Lopes", "Vexor", "cto")}),
+    ("Ana Lopes, 54, the chief executive of Vexor Inc., spoke.", {("Ana Lopes", "Vexor", "ceo")}),
+    ("Ana Lopes is an Italian engineer, founder and chief executive of Kestrel Robotics.",
+     {("Ana Lopes", "Kestrel Robotics", "founder"), ("Ana Lopes", "Kestrel Robotics", "ceo")}),
+    ("Ana Lopes joined Quandry Corp. as president in 2019.", {("Ana Lopes", "Quandry", "president")}),
+])
+def test_plainly_stated_titles(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+def test_every_position_rule_is_a_pattern():
+    """Wordings are data: no position rule is a Python filler (models/rules/positions.json)."""
+    from pipeline.relations.engine import rules
+
+    pos = [r for r in rules() if r.type == "holds_position"]
+    assert pos and all((r.pattern or r.tokens) and r.filler is None for r in pos)

@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,14 @@ def test_every_readme_command_runs_as_written(readme_dir, tmp_path):
     cmds = [c for c in _console_commands(README.read_text(encoding="utf-8")) if not c.startswith(NOT_RUN)]
     assert len(cmds) >= 8
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="100")
-    for cmd in cmds:
+
+    def run(cmd: str) -> subprocess.CompletedProcess:
         argv = [a.replace("../shared", str(PROJECT.parent / "shared")) for a in shlex.split(cmd)]
-        proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *argv[1:]], cwd=readme_dir, env=env,
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *argv[1:]], cwd=readme_dir, env=env,
                               capture_output=True, text=True, timeout=600)
+
+    # two at a time (each its own process, its own output file): a command is mostly one busy core
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(run, cmds))
+    for cmd, proc in zip(cmds, done):
         assert proc.returncode == 0, f"{cmd}: {proc.stderr[-2000:]}"

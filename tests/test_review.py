@@ -4,27 +4,20 @@ database (export, rebuild, import)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from http_servers import web, web_server  # noqa: F401 (fixtures)
 from pipeline import review
 from pipeline.store import open_db
+from processes import run_cli
 from trail_site import award_page, korvane_page
 
 HTML = "text/html; charset=utf-8"
 
 
 def _cli(*args, check=True):
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="250")
-    p = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env,
-                       timeout=120)
-    if check:
-        assert p.returncode == 0, p.stderr
-    return p
+    return run_cli(*args, check=check, timeout=120, COLUMNS="250")
 
 
 def _serve(server, award_sentence=True):

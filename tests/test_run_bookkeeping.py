@@ -13,42 +13,20 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from pipeline import store
-from pipeline.demo import sample_feeds_file, serve_directory
 from pipeline.ingest import AnalysedArticle, write_all
 from pipeline.runs import Run
 from pipeline.types import Article, DocResult, FetchError
 
-PROJECT = Path(__file__).resolve().parent.parent
+from processes import PROJECT, cli_env, count, end, start_cli, wait_until
 
 
 def _env(tmp_path: Path, **extra) -> dict:
-    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", NEWSEV_MIN_HOST_DELAY="0",
-               NEWSEV_NLP_BATCH_SIZE="2")
-    env.pop("PREFECT_API_URL", None)
-    env.update(extra)
-    return env
-
-
-def _cli(args, tmp_path, log, **extra) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=PROJECT, env=_env(tmp_path, **extra),
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _count(db: Path, sql: str) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=0.2)
-        try:
-            return con.execute(sql).fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.OperationalError:
-        return 0
+    return cli_env(NEWSEV_NLP_BATCH_SIZE="2", **extra)
 
 
 def _rows(db: Path, sql: str):
@@ -59,13 +37,6 @@ def _rows(db: Path, sql: str):
         con.close()
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sample")
-    with serve_directory() as base:
-        yield sample_feeds_file(base, root / "feeds.toml")
-
-
 def _stored_urls(db: Path) -> list[str]:
     return [r[0] for r in _rows(db, "select url from articles order by url")]
 
@@ -74,19 +45,14 @@ def _ingest_with_trouble(tmp_path, sample, db: Path, trouble, log_name: str) -> 
     """Run `newsev ingest`; call ``trouble()`` once its first article is stored."""
     log_path = tmp_path / log_name
     with open(log_path, "wb") as log:
-        proc = _cli(["ingest", "--feeds", str(sample), "--db", str(db), "--allow-private"], tmp_path, log)
+        proc = start_cli(["ingest", "--feeds", str(sample), "--db", str(db), "--allow-private"], _env(tmp_path), log)
         try:
-            deadline = time.monotonic() + 300
-            while _count(db, "select count(*) from articles") == 0:
-                assert proc.poll() is None, log_path.read_text()[-3000:]
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+            # a short timeout: the count is polled, and a reader must not wait on the trouble
+            wait_until(lambda: count(db, "select count(*) from articles", timeout=0.2) > 0, proc, log_path)
             trouble()
             rc = proc.wait(timeout=400)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            end(proc)
     return rc, log_path.read_text()
 
 
@@ -101,7 +67,8 @@ LOCKER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_a_writer_holding_the_lock_for_40_s_does_not_crash_the_run(tmp_path, sample):
+def test_a_writer_holding_the_lock_for_40_s_does_not_crash_the_run(tmp_path, sample_feeds, clean_sample_db):
+    sample = sample_feeds
     db = tmp_path / "e.db"
     lockers = []
 
@@ -123,13 +90,11 @@ def test_a_writer_holding_the_lock_for_40_s_does_not_crash_the_run(tmp_path, sam
     assert busy, "the busy database was not recorded"
     assert errors == len(_rows(db, "select id from fetch_errors"))
     # nothing is lost: the next run stores what could not be written, as a clean run does
-    clean = tmp_path / "clean.db"
-    for target in (db, clean):
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--feeds", str(sample), "--db",
-                               str(target), "--allow-private"], cwd=PROJECT, env=_env(tmp_path),
-                              capture_output=True, text=True, timeout=400)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert _stored_urls(db) == _stored_urls(clean)
+    after = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--feeds", str(sample), "--db", str(db),
+                            "--allow-private"], cwd=PROJECT, env=_env(tmp_path), capture_output=True, text=True,
+                           timeout=400)
+    assert after.returncode == 0, after.stdout[-2000:] + after.stderr[-2000:]
+    assert _stored_urls(db) == _stored_urls(clean_sample_db)
 
 
 @pytest.fixture
@@ -157,7 +122,8 @@ def _fill(path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_full_disk_is_recorded_and_the_run_ends_partial(tmp_path, sample, small_disk):
+def test_a_full_disk_is_recorded_and_the_run_ends_partial(tmp_path, sample_feeds, small_disk):
+    sample = sample_feeds
     db = small_disk / "e.db"
     ballast = small_disk / "ballast"
 

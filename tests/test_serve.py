@@ -43,7 +43,7 @@ def test_scheduled_run_happens(tmp_path):
     env.pop("PREFECT_API_URL", None)
     with serve_directory() as base:
         feeds = sample_feeds_file(base, tmp_path / "feeds.toml")
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--cron", "* * * * *",
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--cron", "* * * * * */10",
                                  "--feeds", str(feeds), "--db", str(db), "--allow-private"],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:

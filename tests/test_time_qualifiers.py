@@ -36,6 +36,24 @@ C = {"state": "current", "acting": False, "since": None, "until": None}
      {**C, "state": "former", "since": 2001, "until": 2005}),
     ("Ana Lopes will take over as chief executive of Vexor Inc. in May.", ("Ana Lopes", "Vexor", "ceo"),
      {**C, "state": "incoming"}),
+    ("Ana Lopes, formerly chief executive of Vexor Inc., spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "former"}),
+    ("Ana Lopes, previously the chief executive of Vexor Inc., spoke.", ("Ana Lopes", "Vexor", "ceo"),
+     {**C, "state": "former"}),
+    ("Ana Lopes was CEO of Vexor Inc. until 2019.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "former", "until": 2019}),
+    ("Ousted Vexor Inc. CEO Ana Lopes spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "former"}),
+    ("Vexor Inc. CEO-designate Ana Lopes spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "incoming"}),
+    ("Ana Lopes, who became CEO of Vexor Inc. in 2015, spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "since": 2015}),
+    ("Ana Lopes is set to become chief executive of Vexor Inc. next year.", ("Ana Lopes", "Vexor", "ceo"),
+     {**C, "state": "incoming"}),
+    ("Vexor Inc. named Ana Lopes as interim chief executive.", ("Ana Lopes", "Vexor", "ceo"), {**C, "acting": True}),
+    ("Ana Lopes, who left as chief executive of Vexor Inc. in 2019, spoke.", ("Ana Lopes", "Vexor", "ceo"),
+     {**C, "state": "former", "until": 2019}),
+    ("Ana Lopes retired as chief executive of Vexor Inc. in 2017.", ("Ana Lopes", "Vexor", "ceo"),
+     {**C, "state": "former", "until": 2017}),
+    ("Ana Lopes, chief executive of Vexor Inc. since January 2016, spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "since": 2016}),
+    ("The incoming chief executive of Vexor Inc., Ana Lopes, spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "incoming"}),
+    ("Ana Lopes was the chief executive of Vexor Inc. (2001–2005).", ("Ana Lopes", "Vexor", "ceo"),
+     {**C, "state": "former", "since": 2001, "until": 2005}),
 ])
 def test_time_of_position(text, key, time):
     got = _times(text)
@@ -55,3 +73,31 @@ def test_time_is_not_part_of_the_claim():
 def test_awards_carry_no_time():
     res = extract_document(Document(id="t", text="Ana Lopes received the Builder Award from MIIT in 2019."))
     assert res.relations and all(r.time is None for r in res.relations)
+
+
+@pytest.mark.parametrize("text, key, time", [
+    # each coordinated title is dated by its own words: a founder stays one
+    ("Vexor Inc. co-founder and former CEO Ana Lopes spoke.", ("Ana Lopes", "Vexor", "ceo"), {**C, "state": "former"}),
+    ("Vexor Inc. co-founder and former CEO Ana Lopes spoke.", ("Ana Lopes", "Vexor", "founder"), C),
+    ("Ana Lopes, the former chairman and chief executive of Vexor Inc., spoke.", ("Ana Lopes", "Vexor", "chair"),
+     {**C, "state": "former"}),
+    # the predecessor no longer holds the title
+    ("Omar Diaz succeeded Ellen Varga as chairman of the Harbor Trust in 1995.", ("Ellen Varga", "Harbor Trust", "chair"),
+     {**C, "state": "former", "until": 1995}),
+    ("Omar Diaz succeeded Ellen Varga as chairman of the Harbor Trust in 1995.", ("Omar Diaz", "Harbor Trust", "chair"),
+     {**C, "since": 1995}),
+])
+def test_time_of_coordinated_titles_and_successions(text, key, time):
+    got = _times(text)
+    assert key in got, got
+    assert got[key] == time
+
+
+@pytest.mark.parametrize("text", [
+    "Former Vexor Inc. CEO Ana Lopes spoke. Ana Lopes, the chief executive of Vexor Inc., left early.",
+    "Ana Lopes, the chief executive of Vexor Inc., spoke. Ana Lopes stepped down as chief executive of Vexor Inc. in 2019.",
+])
+def test_a_former_holder_is_never_stored_as_current(text):
+    rels = [r for r in extract_document(Document(id="t", text=text, date="2021-06-01")).relations
+            if r.type == "holds_position" and r.args["role"] == "ceo"]
+    assert len(rels) == 1 and rels[0].time["state"] == "former"

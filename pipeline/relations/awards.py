@@ -36,7 +36,7 @@ from pipeline.resolve import fold_org
 def _rules() -> dict:
     r = dict(load_json("awards.json"))
     cues = sorted(r["cues"], key=len, reverse=True)
-    r["cue_re"] = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b", re.IGNORECASE)
+    r["cue_re"] = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")s?\b", re.IGNORECASE)
     return r
 
 
@@ -159,7 +159,9 @@ def _subtree_awards(tok: Token) -> list[Span]:
             if c.dep_ == "prep" and c.lower_ in ("including", "like", "as"):
                 heads |= {q.i for p in c.children if p.dep_ == "pobj" for q in _conj_all(p)}
     dropped = set(_rules()["dropped_trailing_nouns"])
-    kept = [s for s in spans if any(s.start <= h < s.end for h in heads) or s.root.head.i in heads
+    # the phrase's head sits in the name ("took the Nobel Prize committee to court" names no prize
+    # taken), or is a dropped trailing noun ("the Prix de Rome competition")
+    kept = [s for s in spans if any(s.start <= h < s.end for h in heads)
             or (s.end < len(doc) and s.end in heads and doc[s.end].lower_ in dropped)]
     if kept:
         # a list goes on even where the parser lost it: "A, B, and the C Hall of Fame"
@@ -176,6 +178,7 @@ def _subtree_awards(tok: Token) -> list[Span]:
 
 
 def _award_text(span: Span) -> str:
+    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do)."""
     return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
 
 
@@ -270,8 +273,10 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
     """Everyone a slot names: the token and its conjuncts; ``"subject_of_verb": true`` reads
     the subject of the verb ``tok`` (borrowed from the head clause where it has none)."""
     toks = _subjects(tok) if spec.get("subject_of_verb") else [tok]
+    proxies = _rules()["proxy_phrases"]
     if spec.get("subject_of_verb") and any(
-            (c.lower_ == "on" and any(p.lower_ == "behalf" for p in c.children)) or (c.dep_ == "dative" and c.pos_ != "ADP")
+            (c.dep_ == "prep" and any(p.lower_ in proxies.get(c.lower_, ()) for p in c.children))
+            or (c.dep_ == "dative" and c.pos_ != "ADP")
             for c in tok.children):
         # "accepted the A on behalf of X": who collects it is not the winner;
         # "her role won her the A": the indirect object is (award.won_for)
@@ -300,9 +305,9 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         cands.append(h.head)
     elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
         cands += [c for c in h.head.children if c.dep_ == "nsubj"]
-    elif h.dep_ == "compound" and h.head.ent_type_ == "PERSON":
-        cands.append(h.head)
-    if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ == "PERSON":
+    elif h.dep_ == "compound" and (h.head.ent_type_ == "PERSON" or h.head.pos_ == "PROPN"):
+        cands.append(h.head)  # "Oscar winner Helena Voss", whatever label the model gave the name
+    if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ in ("PERSON", "ORG"):
         cands.append(e.root)
     k = h.left_edge.i
     if k >= 2 and doc[k - 1].text == "," and (e := ent_of(doc[k - 2])) is not None and e.label_ == "PERSON":

@@ -10,7 +10,8 @@ for a lexicon), and how it reads its arguments:
   ``{"IN": "@roles"}``); ``slots`` maps each argument to a node and the reader that turns
   the node's token into a value (``person``, ``org``, ``role``...: ``SLOT_READERS``);
   ``const`` gives fixed argument values, ``time`` fixed parts of a position's time
-  (``{"state": "former"}`` for the predecessor in "A succeeded B as CEO");
+  (``{"state": "former", "until": "@since"}`` for the predecessor in "A succeeded B as
+  CEO in 1995": "@since" is the year read for the relation);
 - ``tokens``: a spaCy token ``Matcher`` pattern (a list of token specs, lexicons as
   ``@name``); an element with ``"_slot": "P"`` names the token it matched (the last one,
   for an element that matches several) so ``slots`` can refer to it as ``"node": "P"``;
@@ -331,7 +332,10 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
                 args["year"] = year_of(anchor, ctx)
             rel = make_relation(rule.type, args, ctx, anchor.i if "_anchor" in rule.slots else at, rule.prior, time_i=at)
             if rel is not None and rule.time and rel.time is not None:
-                rel = replace(rel, time={**rel.time, **rule.time})  # "succeeded X as CEO": X is a former CEO
+                # "A succeeded B as CEO in 1995": B is a former CEO, until 1995 ("@since": the year read)
+                fixed = {k: rel.time.get(v[1:]) if isinstance(v, str) and v.startswith("@") else v
+                         for k, v in rule.time.items()}
+                rel = replace(rel, time={**rel.time, **fixed})
             if rel is not None and _valid(rel):
                 rels.append(rel)
         if rels:

@@ -136,6 +136,78 @@ def instance_features(inst: Instance, doc, rtype: str) -> dict[str, float]:
     return f
 
 
+_LINK_WORDS = {",", "the", "a", "an", "'s", "’s", "s", "and", "&", "-", "--", "—", "(", ")", "of", "at", "for",
+               "is", "was", "as", "his", "her", "its", "their", "our", "then", "former", "now", "also"}
+
+
+def attachment(doc, cue: tuple[int, int], m: tuple[int, int]) -> str:
+    """How a mention hangs on the role word: adjacent (only link words between), a
+    dependency child of it (appos, poss, compound, via "of"/"at"), its head, its sibling
+    ("X is CEO": nsubj and attr of one verb), or nothing near."""
+    cr, mr = doc[cue[0]:cue[1]].root, doc[m[0]:m[1]].root
+    side = "L" if m[1] <= cue[0] else "R"
+    lo, hi = (m[1], cue[0]) if side == "L" else (cue[1], m[0])
+    between = [t.lower_ for t in doc[lo:hi]]
+    if all(w in _LINK_WORDS for w in between) and len(between) <= 3:
+        adj = f"adj{side}:{'_'.join(between) or '-'}"
+    else:
+        adj = None
+    if mr.head.i == cr.i and mr.i != cr.i:
+        dep = f"child:{mr.dep_}"
+    elif mr.head.dep_ == "prep" and mr.head.head.i == cr.i:
+        dep = f"prep:{mr.head.lower_}"
+    elif cr.head.i == mr.i and cr.i != mr.i:
+        dep = f"head:{cr.dep_}"
+    elif cr.head.i == mr.head.i and cr.i != mr.i:
+        dep = f"sib:{cr.dep_}-{mr.dep_}"
+    elif mr.head.dep_ == "prep" and mr.head.head.head.i == cr.i:
+        dep = f"prep2:{mr.head.lower_}"
+    elif cr.head.head.i == mr.i:
+        dep = f"head2:{cr.dep_}"
+    else:
+        dep = None
+    if adj and dep:
+        return f"{adj}|{dep}"
+    return adj or dep or f"far{side}"
+
+
+def structure_features(inst: Instance, doc, cues_in_sent: list) -> dict[str, float]:
+    """Which role word attaches to the person and to the organisation, and how."""
+    f: dict[str, float] = {}
+    cue = inst.cue
+    if cue is None:
+        return f
+    c = (cue.start, cue.end)
+    a, b = _span(inst.a), _span(inst.b)
+    att_a = attachment(doc, c, a) if a else "none"
+    att_b = attachment(doc, c, b) if b else inst.b.kind
+    ka, kb = att_a.split("|")[0].split(":")[0], att_b.split("|")[0].split(":")[0]
+    da = att_a.split("|")[-1]
+    db = att_b.split("|")[-1]
+    f[f"att_a={att_a}"] = 1
+    f[f"att_b={att_b}"] = 1
+    f[f"atk_a={ka}"] = 1
+    f[f"atk_b={kb}"] = 1
+    f[f"atd_a={da}"] = 1
+    f[f"atd_b={db}"] = 1
+    f[f"atk_ab={ka}+{kb}"] = 1
+    f[f"atd_ab={da}+{db}"] = 1
+    f[f"atk_ab_{cue.kind}={ka}+{kb}"] = 1
+    # is this the role word nearest to the person / to the organisation?
+    others = [x for x in cues_in_sent if (x.start, x.end) != c and x.kind == cue.kind]
+    if a:
+        dist = _gap(a, c)
+        if all(_gap(a, (x.start, x.end)) >= dist for x in others):
+            f["cue_nearest_to_a"] = 1
+    if b:
+        dist = _gap(b, c)
+        if all(_gap(b, (x.start, x.end)) >= dist for x in others):
+            f["cue_nearest_to_b"] = 1
+    if not others:
+        f["cue_only"] = 1
+    return f
+
+
 def context_features(inst: Instance, doc, people: list, orgs: list) -> dict[str, float]:
     """Is this the person / organisation nearest to the cue, or nearest to each other?"""
     f: dict[str, float] = {}
@@ -162,6 +234,8 @@ def _sentence_features(doc) -> dict[str, float]:
     f: dict[str, float] = {}
     npeople = sum(1 for e in doc.ents if e.label_ == "PERSON")
     f[f"npeople={_bucket(npeople)}"] = 1
+    norgs = sum(1 for e in doc.ents if e.label_ in ("ORG", "GOV"))
+    f[f"norgs={_bucket(norgs)}"] = 1
     f[f"slen={_bucket(len(doc) // 5)}"] = 1
     return f
 
@@ -182,18 +256,27 @@ def _modality_features(inst: Instance, doc) -> dict[str, float]:
     return out
 
 
-def candidate_features(cand: Candidate, docs: list) -> dict[str, float]:
+def candidate_features(cand: Candidate, docs: list, sent_cues: dict | None = None) -> dict[str, float]:
     f: dict[str, float] = {"bias": 1.0}
+    role = cand.args.get("role") if cand.type == "holds_position" else None
     if cand.type == "holds_position":
-        f[f"role={cand.args.get('role')}"] = 1
+        f[f"role={role}"] = 1
+    # the kind of text: one sentence or a long article (the first sentence of an article
+    # is its subject's biography; later ones name many people in passing)
+    f[f"nsent={_bucket(len(docs))}"] = 1
+    first = min(i.sent for i in cand.instances)
+    f[f"first_sent={_bucket(first)}"] = 1
     for inst in cand.instances:
         doc = docs[inst.sent]
         feats = instance_features(inst, doc, cand.type)
         feats.update(_sentence_features(doc))
         feats.update(context_features(inst, doc, inst.pool_a, inst.pool_b))
+        feats.update(structure_features(inst, doc, (sent_cues or {}).get(inst.sent, [])))
         for k, v in feats.items():
             if v:
                 f[k] = max(f.get(k, 0.0), float(v))
+                if role and (k.startswith("atk_ab") or k.startswith("att_")):
+                    f[f"{role}&{k}"] = 1.0
         for k, v in _modality_features(inst, doc).items():
             f[k] = max(f.get(k, 0.0), v)
     f[f"ninst={_bucket(len(cand.instances))}"] = 1

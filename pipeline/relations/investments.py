@@ -32,6 +32,7 @@ from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
 from pipeline.relations.engine import slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
+from pipeline.nlp import _places
 from pipeline.resolve import fold_org
 
 # Word lists are data (models/investments.json); names below are the loaded sets.
@@ -237,9 +238,10 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                         continue  # "invest in AI": a technology, not a company
                     name = resolve_org(span)
                     if not name and p.pos_ == "PROPN" and (p.ent_type_ == "PERSON" or (
-                            lenient and p.ent_type_ in ("GPE", "NORP"))):
-                        # "put $50m into Velora", "a stake in Velora": money goes into companies,
-                        # not people; a stake is in a company, whatever the model read
+                            p.ent_type_ in ("GPE", "NORP") and (lenient or span.text not in _places()))):
+                        # "put $50m into Velora", "a $2bn investment in Anthropic": money goes into
+                        # companies, not people, and a name that is no known place (models/places.txt)
+                        # is a company; a stake is in a company, whatever the model read
                         name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
@@ -270,6 +272,8 @@ def _object(heads: list[Token], tech_spans) -> str | None:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
+                if not any(k.dep_ in ("det", "poss") for k in p.lefts):
+                    continue  # "on TV", "in research": a field, not a thing the money builds
                 left = min([p.i] + [k.left_edge.i for k in p.lefts])
                 right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
                 return p.doc[left:right + 1].text
@@ -375,6 +379,8 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             speaker = _speaker(trigger)
             if speaker is not None:
                 name = resolve_org(_np(speaker))
+            if name is None and tok.lower_ not in ("it", "its"):
+                continue  # "we will continue to invest": only a named speaker says who "we" is
         if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
             # "Orvane's board approved capex of $3bn": the company its board speaks for
             tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
@@ -405,6 +411,17 @@ def _investor_name(tok: Token, ctx) -> str | None:
     name = ctx.resolver.resolve_org(span)
     if name:
         return name
+    if tok.pos_ == "NOUN":
+        # "the sovereign fund Almarai Capital", "the Japanese conglomerate Tamura": the name beside the noun
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is None and nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ in ("ORG", "") \
+                and (nxt.head.i == tok.i or nxt.head.i == tok.head.i or nxt.head.head.i == tok.i):
+            named = nxt
+        if named is not None:
+            if named.dep_ == "compound" and named.head.pos_ == "PROPN":
+                named = named.head
+            return ctx.resolver.resolve_org(_np(named))
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     if ent is not None and ent.label_ == "PERSON" and tok.pos_ == "PROPN":
         # a person met before keeps their full name; else the name as written, registered
@@ -463,6 +480,8 @@ def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None
     """A named organisation (the target); never the investor ("the startup" that resolves
     to the investor names no target)."""
     name = None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
+    if name is None and tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON":
+        name = fold_org(_np(tok).text)  # "Osprey Bio raised $60m": a company the model read as a person
     return None if name is not None and name == args.get("investor") else name
 
 

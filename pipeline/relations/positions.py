@@ -244,9 +244,13 @@ def read_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     it is coordinated with or set beside ("an Italian businessman, chairman of X, and
     former president of Y") to the person they describe or the clause ("is", "serves as")."""
     t = tok
+    doc = tok.doc
     for _ in range(6):
         if t.dep_ not in ("conj", "appos") or t.head is t or t.head.pos_ not in ("NOUN", "PROPN"):
             break
+        lo, hi = sorted((t.head.i, t.i))
+        if any(doc[k].ent_type_ == "PERSON" for k in range(lo + 1, hi)):
+            return None  # "A, founder of X, and B, CEO of Y": a name in between takes the title
         t = t.head
         if t.ent_type_ == "PERSON":
             return read_person(t, ctx, nodes, spec, args)
@@ -291,8 +295,10 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
     label = _title_label(nodes, spec)
     if ent is not None and ent.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP", "LOC", "FAC") \
             and not ctx.resolver.is_known_org(ent.text):
-        if ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
-            return ctx.resolver.org_name(ent)  # "CEO of Sabex": an unknown one-word name read as a person
+        if ent.label_ == "PERSON" and not _known_person(ent, ctx):
+            # "CEO of Sabex", "president and CFO of Brightline Grocers": after a title's "of" an
+            # unknown name the model read as a person is the organisation
+            return ctx.resolver.org_name(ent)
         if ent.label_ == "GPE" and len(ent) <= 2 and label in ("ceo", "cfo", "cto"):
             return ctx.resolver.org_name(ent)  # "chief executive officer of Sanofi": only companies have these
         if ent.label_ in ("NORP",) and spec.get("norp"):
@@ -301,8 +307,20 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return None
         return fold_org(ent.text)
     if tok.pos_ == "NOUN" and ent is None:
+        if spec.get("indefinite_topic") and tok.lower_ in ORG_NOUNS and _indefinite(tok) \
+                and any(e.label_ == "DATE" for e in tok.doc.ents):
+            # "In 1937, X founded a small company in Bologna" in an article that opens by defining
+            # its subject as a company ("Y was an Italian manufacturer"): that company
+            return ctx.resolver.topic_organisation()
         tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
     return _org_arg(tok, ctx, spec.get("propn", True))
+
+
+def _indefinite(tok: Token) -> bool:
+    """"a small company" with no name of its own (no apposition, no "called X")."""
+    det = [c for c in tok.children if c.dep_ == "det"]
+    named = any(c.dep_ in ("appos", "acl") or c.pos_ == "PROPN" for c in tok.children)
+    return bool(det) and det[0].lower_ in ("a", "an") and not named
 
 
 @slot_reader("org")
@@ -358,7 +376,7 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
 def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """What leading/heading a body means: a company's leader is its chief executive
     (``company``), a state body's a director (other), a named body's or a party's its chair;
-    anything else ("led the team", "headed the committee") is too loose: None."""
+    anything else ("led the team", "headed the committee") is too loose: ``default`` (None)."""
     org = args.get("organization")
     org_tok = nodes.get(spec.get("org", "org"))
     if org_tok is None or not org:
@@ -373,7 +391,7 @@ def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         org_tok.pos_ == "NOUN" and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in org_tok.children)
     if _chair_body(org, ents) or named or org == ctx.resolver.topic_org() and org_tok.pos_ == "NOUN":
         return "chair"
-    return None
+    return spec.get("default")  # "the New Whigs, led by X": a named body's leader (chair)
 
 
 # ---------------------------------------------------------------- mentions
@@ -519,11 +537,22 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
         return None
     if ent.label_ in ORGISH:
         return ctx.resolver.org_name(ent)
-    if ent.label_ == "PERSON" and len(ent) == 1 and not ctx.resolver.known_person(ent.text):
-        # the small model reads unknown one-word company names as people ("X co-founder Y"),
-        # but "Nixon's vice president" is a person's
+    if ent.label_ == "PERSON" and not _known_person(ent, ctx) and (len(ent) == 1 or (
+            doc[ent.end].text not in ("'s", "’s") and ent.root.head.i >= ent.end
+            and ent.root.dep_ in ("compound", "nmod", "amod", "npadvmod"))):
+        # the small model reads unknown company names as people ("Brixo Labs CFO Y": a
+        # longer one only as a modifier of the title), but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent)
     return None
+
+
+def _known_person(ent: Span, ctx: SentCtx) -> bool:
+    """A name met as a person in an earlier sentence of the article (or a word of one)."""
+    if ctx.resolver.is_known_org(ent.text):
+        return False  # "Kagami" after "Kagami Sensor Systems"
+    words = {w for w in ent.text.split(" ") if w[:1].isupper()}
+    before = getattr(ctx.resolver, "_sent_people", ())
+    return any(words & set(name.split(" ")) for start, people in before if start < ctx.start for _, name in people)
 
 
 
@@ -532,3 +561,22 @@ def read_word(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The name as written at ``tok`` ("Liberal" in "Liberal chief X")."""
     ent = ent_of(tok)
     return fold_org(ent.text if ent is not None and len(ent) <= 3 else tok.text)
+
+
+@slot_reader("office")
+def read_office(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The body or role a title names by itself (models/roles.json title_orgs: "Pope")."""
+    office = _cfg().get("title_orgs", {}).get(tok.text)
+    return office.get(spec.get("arg", "organization")) if office else None
+
+
+@slot_reader("office_holder")
+def read_office_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The name after an office title, with its regnal numeral ("Leo XIV"); not a place or date."""
+    doc = tok.doc
+    k = tok.i
+    while k < len(doc) and doc[k].pos_ == "PROPN" and (doc[k].is_title or doc[k].text.isupper()) and doc[k].ent_type_ not in ("GPE", "DATE"):
+        k += 1
+    if k == tok.i or tok.text.isupper():
+        return None
+    return ctx.resolver.person_name(doc[tok.i:k])

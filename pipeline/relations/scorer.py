@@ -33,7 +33,7 @@ from pipeline.config import MODELS_DIR
 from pipeline.types import Evidence, Relation
 
 __all__ = ["Model", "DocCase", "Entry", "load_model", "rescore", "build_case", "collecting", "enabled", "mode",
-           "MODEL_PATH", "SCORED_TYPES"]
+           "MODEL_PATH", "SCORED_TYPES", "choose", "decide"]
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,11 @@ def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
     sents = list(sents)
     docs = [ps.doc for ps in sents]
     cands = {c.key: c for c in generate(sents, resolver)}
+    sent_cues: dict[int, list] = {}  # every cue of each sentence (which one is nearest?)
+    for c in cands.values():
+        for inst in c.instances:
+            if inst.cue is not None and inst.cue not in sent_cues.setdefault(inst.sent, []):
+                sent_cues[inst.sent].append(inst.cue)
     entries: list[Entry] = []
     passthrough: list[Relation] = []
     for r in rels:
@@ -164,12 +169,12 @@ def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
         f = engine_features(r)
         c = cands.pop(k, None)
         if c is not None:
-            f.update(candidate_features(c, docs))
+            f.update(candidate_features(c, docs, sent_cues))
         else:
             f["nocand"] = 1.0
         entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p)))
     for k, c in cands.items():
-        f = candidate_features(c, docs)
+        f = candidate_features(c, docs, sent_cues)
         f["noengine"] = 1.0
         entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p)))
     return DocCase(getattr(d, "id", ""), entries, passthrough, list(rels))
@@ -240,20 +245,58 @@ def collecting() -> Iterator[list[DocCase]]:
         _COLLECT = prev
 
 
-def decide(model: Model, case: DocCase) -> list[Relation]:
-    """The scorer's relations of one document: kept, re-scored and added facts."""
-    out: list[Relation] = []
-    for e in case.entries:
-        p = model.entry_prob(e)
+def _nested(short: str | None, long: str | None) -> bool:
+    """Is one name a strict run of the other's words ("J Morgan" in "James J Morgan")?"""
+    if not short or not long or short == long:
+        return False
+    a, b = short.split(), long.split()
+    return len(a) < len(b) and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def choose(entries: list[Entry], probs: list[float | None], keep: dict, add: dict) -> list[int]:
+    """Indices of the entries to emit: the rules' facts at p >= keep, other candidates at
+    p >= add, except a candidate whose person is one name read twice (a run of the words
+    of another chosen fact's person, same organisation and role): the one kept is the
+    rules' fact, else the more probable (then the longer name)."""
+    chosen = []
+    for i, (e, p) in enumerate(zip(entries, probs)):
         if p is None:
             if e.engine is not None:
-                out.append(e.engine)
+                chosen.append(i)
             continue
-        thr = model.keep.get(e.type, 0.5) if e.engine is not None else model.add.get(e.type, 1.01)
+        thr = keep.get(e.type, 0.5) if e.engine is not None else add.get(e.type, 1.01)
         if p >= thr:
-            rel = e.build(p)
-            if rel is not None:
-                out.append(rel)
+            chosen.append(i)
+    drop = set()
+    for i in chosen:
+        e = entries[i]
+        if e.engine is not None or e.type != "holds_position":
+            continue
+        for j in chosen:
+            o = entries[j]
+            if j == i or o.type != e.type or o.key[2:] != e.key[2:]:
+                continue
+            if _nested(e.key[1], o.key[1]) or _nested(o.key[1], e.key[1]):
+                pi, pj = probs[i] or 0.0, probs[j] or 0.0
+                longer_wins = len(o.key[1]) > len(e.key[1])
+                if o.engine is not None or pj > pi or (pj == pi and longer_wins):
+                    drop.add(i)
+                    break
+    return [i for i in chosen if i not in drop]
+
+
+def decide(model: Model, case: DocCase) -> list[Relation]:
+    """The scorer's relations of one document: kept, re-scored and added facts."""
+    probs = [model.entry_prob(e) for e in case.entries]
+    out: list[Relation] = []
+    for i in choose(case.entries, probs, model.keep, model.add):
+        e, p = case.entries[i], probs[i]
+        if p is None:
+            out.append(e.engine)
+            continue
+        rel = e.build(p)
+        if rel is not None:
+            out.append(rel)
     return out + case.passthrough
 
 
