@@ -67,13 +67,13 @@ def test_investor_resolution(text, expected):
 @pytest.mark.parametrize("text, expected", [
     # "Name, born ..." opens a biography: "he" later is that person, not a name met in passing
     ("Ivo Marin, born 3 May 1940 in Split, is a Croatian painter. He was always close to President Ante Kovac. "
-     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "president")}),
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council")}),
     ("Ivo Marin (born 1940) is a Croatian painter. He was always close to President Ante Kovac. "
-     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council", "president")}),
+     "He was the president of the Split Art Council for ten years.", {("Ivo Marin", "Split Art Council")}),
 ])
 def test_pronoun_after_a_biography_opening(text, expected):
-    got = {(r.args["person"], r.args["organization"], r.args["role"])
-           for r in _result(text).relations if r.type == "holds_position"}
+    # who "he" is, whatever role the rules read (the role is tested in tests/test_rules.py)
+    got = {(r.args["person"], r.args["organization"]) for r in _result(text).relations if r.type == "holds_position"}
     assert got == expected
 
 
