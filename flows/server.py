@@ -231,7 +231,7 @@ def drain_prefect_workers(timeout: float = DRAIN_TIMEOUT_S) -> None:
 
     async def drain() -> None:
         with contextlib.suppress(RuntimeError):
-            result = APILogWorker.drain_all(timeout=timeout)
+            result = APILogWorker.instance().drain()
             if inspect.isawaitable(result):
                 await result
         result = EventsWorker.drain_all(timeout=timeout)
