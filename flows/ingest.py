@@ -26,6 +26,8 @@ from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.runs import Run, ingest_status, rerun_status  # noqa: E402
 from pipeline.types import FetchError  # noqa: E402
 
+from flows.server import stop_if_interrupted  # noqa: E402
+
 progress = logging.getLogger("newsev.progress")
 
 _TASK = dict(cache_policy=NO_CACHE, persist_result=False, log_prints=False)
@@ -115,16 +117,19 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
         fetching, previous = fetch(0), None
         for i in range(len(batches)):
             fetched = fetching.result()
+            stop_if_interrupted()
             fetching = fetch(i + 1)
             run.record(fetched.errors)
             counts.fetched += len(fetched.pages)
             current = (_process(fetched.pages, settings, batch_size, n_process, dask), fetched.pages)
+            stop_if_interrupted()
             if previous is not None:
                 _write(run, _outcome(*previous))
             previous = current
             run.heartbeat()
         if previous is not None:
             _write(run, _outcome(*previous))
+        stop_if_interrupted()
         run.finish()
     return run.result()
 
@@ -167,6 +172,7 @@ def _outcome(future, pages) -> stages.ProcessedPages:
     try:
         return future.result()
     except Exception as exc:
+        stop_if_interrupted()  # a batch cut short by Ctrl-C/SIGTERM ends the run, not just the batch
         message = f"extraction/NLP batch failed: {exc}"[:500]
         return stages.ProcessedPages(errors=tuple(
             FetchError(url=page.url, stage="nlp", error_class=type(exc).__name__, message=message)

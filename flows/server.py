@@ -264,16 +264,36 @@ def signals_end_the_command(on_signal: Callable[[int], None] | None = None) -> I
     default for SIGTERM ends the process at once, leaving both behind. ``on_signal(signum)``
     is called first."""
     def interrupt(signum, _frame):
+        _INTERRUPTED.set()
         if on_signal is not None:
             on_signal(signum)
         raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
-    old = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    ends = [signal.SIGTERM, signal.SIGHUP]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        ends.append(signal.SIGINT)  # an ignored SIGINT (a background job) stays ignored
+    old = {s: signal.signal(s, interrupt) for s in ends}
     try:
         yield
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+        _INTERRUPTED.clear()
+
+
+_INTERRUPTED = threading.Event()
+
+
+def interrupted() -> bool:
+    """Whether an end signal arrived: Prefect's task engine can turn the KeyboardInterrupt
+    raised inside a task into a crashed task (an ordinary exception), which a flow that
+    records failed batches and goes on would otherwise take for one bad batch."""
+    return _INTERRUPTED.is_set()
+
+
+def stop_if_interrupted() -> None:
+    if _INTERRUPTED.is_set():
+        raise KeyboardInterrupt("interrupted")
 
 
 class ShutdownDeadline:
