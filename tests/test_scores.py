@@ -34,17 +34,20 @@ def test_seed_is_perfect(seed_scores, rtype):
     # (issue 9 section 3) where the dev gold counts 4 presidents of parties/universities/funds as chairs;
     # models/roles.json chair_at_bodies = ["president"] gives 0.848 / 0.513
     ("holds_position", 0.85, 0.46),
-    ("received_award", 0.93, 0.72),  # measured 0.959 / 0.758 at rules-2026.11.16
+    # measured 0.969 / 0.500 (rules-2026.12.2): the Wikipedia-only award wordings (works and films as
+    # recipients, pageants, "(for Fonda)" brackets, order classes) dropped as issue 9 asks
+    ("received_award", 0.93, 0.48),
 ])
 def test_dev_floor(dev_scores, rtype, min_p, min_r):
     s = dev_scores.by_type[rtype]
     assert s.precision >= min_p and s.recall >= min_r, (s.precision, s.recall)
 
 
-@pytest.mark.parametrize("rtype, min_r", [("holds_position", 0.46), ("received_award", 0.5)])
+@pytest.mark.parametrize("rtype, min_r", [("holds_position", 0.46), ("received_award", 0.48)])
 def test_dev_meets_issue_thresholds(dev_scores, rtype, min_r):
-    """Issue 3's Done-when: precision >= 0.8 and recall >= 0.5 on the dev set; positions at 0.46
-    since issue 9 keeps a president a president (the dev gold calls 4 of them chairs)."""
+    """Issue 3's Done-when was precision >= 0.8 and recall >= 0.5 on the dev set. Issue 9 trades
+    dev recall for generality: a president stays a president (the dev gold calls 4 of them
+    chairs) and Wikipedia-only award wordings are dropped; precision >= 0.8 still holds."""
     s = dev_scores.by_type[rtype]
     assert s.precision >= 0.8 and s.recall >= min_r, (s.precision, s.recall)
 
