@@ -97,13 +97,16 @@ def test_serve_leaves_no_process_behind(tmp_path, sample_feeds, sig, moment):
         assert proc.returncode == 0 and out.rstrip().endswith("stopped"), (proc.returncode, out[-2000:])
 
 
+SEVERAL = 3  # "several ingests started at once" (issue 10); three keep it short on 2 cores
+
+
 @pytest.mark.slow
 def test_several_ingests_started_at_once_all_run(tmp_path, sample_feeds):
     """Each gets its own Prefect server and database: none waits on another's start; all
     exit normally and leave nothing behind."""
     mark = uuid.uuid4().hex
     procs = []
-    for i in range(4):
+    for i in range(SEVERAL):
         log = open(tmp_path / f"ingest-{i}.log", "wb")
         procs.append((start_cli(["ingest", "--feeds", str(sample_feeds), "--db", str(tmp_path / f"e{i}.db"),
                                  "--allow-private"], _env(mark, tmp_path, NEWSEV_NLP_BATCH_SIZE="8"), log), log))
@@ -114,7 +117,7 @@ def test_several_ingests_started_at_once_all_run(tmp_path, sample_feeds):
         for p, log in procs:
             end(p)
             log.close()
-    for i in range(4):
+    for i in range(SEVERAL):
         con = sqlite3.connect(tmp_path / f"e{i}.db")
         assert con.execute("select status from runs").fetchall() == [("ok",)]
         assert con.execute("select count(*) from evidence").fetchone()[0] > 0
