@@ -356,21 +356,27 @@ def _valid(rel) -> bool:
     return True
 
 
-def _title_only(name: str) -> bool:
-    """"Company", "Board", "Senior", "Officer": a word of models/names.json not_names is no name."""
+@lru_cache(maxsize=1)
+def _name_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """not_names, department_words (models/names.json) and party_names (roles.json), as sets once."""
     from pipeline.nlp import load_json
 
-    words = set(load_json("names.json")["not_names"])
+    names = load_json("names.json")
+    return (frozenset(names["not_names"]), frozenset(names["department_words"]),
+            frozenset(load_json("roles.json").get("party_names", ())))
+
+
+def _title_only(name: str) -> bool:
+    """"Company", "Board", "Senior", "Officer": a word of models/names.json not_names is no name."""
+    words = _name_words()[0]
     toks = [w.strip(",.").lower() for w in name.split()]
     return bool(toks) and all(w in words for w in toks)
 
 
 def _department(name: str) -> bool:
-    from pipeline.nlp import load_json
-
-    if name.strip().lower() in set(load_json("roles.json").get("party_names", ())):
+    _, words, parties = _name_words()
+    if name.strip().lower() in parties:
         return False  # "Labor leader X": a party named by one word is no department
-    words = set(load_json("names.json")["department_words"])
     toks = [w.strip(",.").lower() for w in name.replace("-", " ").split()]
     return bool(toks) and all(w in words for w in toks)
 
