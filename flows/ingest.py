@@ -26,7 +26,7 @@ from pipeline.config import Settings, load_settings  # noqa: E402
 from pipeline.runs import Run, ingest_status, rerun_status  # noqa: E402
 from pipeline.types import FetchError  # noqa: E402
 
-from flows.server import stop_if_interrupted  # noqa: E402
+from flows.server import flag_end_signals, stop_if_interrupted  # noqa: E402
 
 progress = logging.getLogger("newsev.progress")
 
@@ -75,6 +75,7 @@ def ingest(feeds_path: str | None = None, db_path: str | None = None, max_per_fe
     from pipeline.feeds import load_feeds
     from pipeline.http import HttpClient
 
+    flag_end_signals()
     settings = _settings(db_path, allow_private, feeds_path)
     batch_size = batch_size or settings.nlp_batch_size
     n_process = n_process or settings.nlp_processes

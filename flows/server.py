@@ -291,6 +291,26 @@ def interrupted() -> bool:
     return _INTERRUPTED.is_set()
 
 
+def flag_end_signals() -> None:
+    """Inside a flow run Prefect's engine replaces the SIGTERM handler with its own (it
+    raises TerminationSignal, which the task engine may also swallow): wrap it so that the
+    signal is still seen by ``interrupted()``. Main thread only, as signal handlers are."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    prev = signal.getsignal(signal.SIGTERM)
+    if getattr(prev, "newsev_flags", False):
+        return
+
+    def flagged(signum, frame):
+        _INTERRUPTED.set()
+        if callable(prev):
+            prev(signum, frame)
+        raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
+
+    flagged.newsev_flags = True  # type: ignore[attr-defined]
+    signal.signal(signal.SIGTERM, flagged)
+
+
 def stop_if_interrupted() -> None:
     if _INTERRUPTED.is_set():
         raise KeyboardInterrupt("interrupted")
