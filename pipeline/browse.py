@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pipeline.lifetime import die_with_parent
 from pipeline.relations import registry
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
@@ -219,6 +220,10 @@ def datasette_args(db_path: str | Path, port: int, metadata_path: str | Path, ho
     return args
 
 
+def _datasette_child_setup() -> None:  # in the child, before exec (no imports here)
+    die_with_parent(signal.SIGTERM)
+
+
 def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int:
     """Run Datasette in the foreground until interrupted; returns its exit status."""
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -232,12 +237,19 @@ def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> int
         from pipeline.datasette_trail import plugin_dir  # issue 12: the alerts feed at /-/alerts.atom
 
         plugin_dir(tmp)
-        proc = subprocess.Popen(datasette_args(db_path, port, meta, host, plugins))
 
         def _stop(signum, frame):  # SIGTERM to newsev must not orphan Datasette
             raise KeyboardInterrupt
 
+        # the handler is in place before Datasette starts, and Datasette gets SIGTERM from the
+        # kernel if newsev dies without running it (kill -9, OOM)
         old = signal.signal(signal.SIGTERM, _stop)
+        try:
+            proc = subprocess.Popen(datasette_args(db_path, port, meta, host, plugins),
+                                    preexec_fn=_datasette_child_setup)
+        except BaseException:
+            signal.signal(signal.SIGTERM, old)
+            raise
         try:
             return proc.wait()
         except KeyboardInterrupt:

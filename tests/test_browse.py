@@ -276,3 +276,36 @@ def test_quotes_of_a_claim_name_outlet_date_and_article(server):
                                                            ("Lantern Wire", "2021-01-16")}
     assert {r["attributed_to"] for r in rows} == {"the outlet itself", "the filing"}
     assert all(r["url"].startswith("https://") for r in rows)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
+def test_browse_leaves_no_datasette_behind(tmp_path, sig):
+    """However newsev browse ends, even by kill -9, its Datasette child goes with it."""
+    from processes import assert_nothing_left, cli_env, end, marked, start_cli
+
+    path = tmp_path / "evidence.db"
+    build_seed_db(path).close()
+    port = _free_port()
+    mark = f"browse-{sig.name}-{os.getpid()}"
+    log_path = tmp_path / "browse.log"
+    with open(log_path, "w") as log:
+        proc = start_cli(["browse", "--db", str(path), "--port", str(port)], cli_env(NEWSEV_TEST_MARK=mark), log)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, log_path.read_text()
+                try:
+                    if _get(f"http://127.0.0.1:{port}/-/versions.json")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.2)
+            assert len(marked(mark)) >= 2  # newsev and its Datasette
+            proc.send_signal(sig)
+            proc.wait(timeout=20)
+            assert_nothing_left(mark, within=15)
+            with socket.socket() as s:
+                assert s.connect_ex(("127.0.0.1", port)) != 0
+        finally:
+            end(proc)
