@@ -33,7 +33,7 @@ from pipeline.relations.amounts import find_amounts, find_periods, find_technolo
 from pipeline.relations.engine import slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
-from pipeline.resolve import ORG_NOUNS, fold_org
+from pipeline.resolve import ANAPHOR_NOUNS, ORG_NOUNS, fold_org
 
 # Word lists are data (models/investments.json); names below are the loaded sets.
 _LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
@@ -52,6 +52,7 @@ SIZE_VERBS = frozenset(_LEX["size_verbs"])
 AMOUNT_FRAMES = frozenset(_LEX["amount_frames"])
 CORE_WORDS = frozenset(_LEX["core_verbs"]) | frozenset(_LEX["core_nouns"])
 BACKER_NOUNS = frozenset(_LEX["backer_nouns"])
+TALK_NOUNS = frozenset(_LEX["talk_nouns"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -74,6 +75,8 @@ def _np(t: Token) -> Span:
             start -= 1
         if start > 0 and t.doc[start - 1].lower_ == "the" and t.doc[start - 1].head.i == t.i:
             start -= 1
+        while start < t.i and t.doc[start].lower_ in ORG_NOUNS | ANAPHOR_NOUNS and not t.doc[start].ent_type_:
+            start += 1  # "Chipmaker AMD": a describing word, not part of the name
         return t.doc[start:end]
     start = min(t.left_edge.i, t.i)
     for c in t.lefts:  # "Alphabet's unit": the unit, not Alphabet
@@ -99,7 +102,8 @@ def _grown(ent: Span) -> Span:
     organisation words before it that are its compounds."""
     doc, start = ent.doc, ent.start
     while start > 0 and doc[start - 1].dep_ in ("compound", "nmod") and doc[start - 1].pos_ == "PROPN" \
-            and ent.start <= doc[start - 1].head.i < ent.end and doc[start - 1].ent_type_ in ("ORG", ""):
+            and ent.start <= doc[start - 1].head.i < ent.end and doc[start - 1].ent_type_ in ("ORG", "") \
+            and doc[start - 1].lower_ not in ORG_NOUNS | ANAPHOR_NOUNS:  # not "Chipmaker AMD"
         start -= 1
     return ent if start == ent.start else doc[start:ent.end]
 
@@ -189,6 +193,10 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
         if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
             t, climbed = t.head, True
             continue
+        if t.dep_ == "advcl" and t.head.pos_ in ("VERB", "AUX") and t.i > t.head.i \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            t, climbed = t.head, True  # "Alibaba was in talks to invest", "X raised $1bn to invest in"
+            continue
         if t.tag_ == "VBG" and ((t.dep_ == "advcl" and t.head.pos_ == "VERB" and t.i > t.head.i) or (
                 t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ == "VERB" and t.i > t.head.head.i)):
             # "X will open 600 stores, pumping $1.2bn into ...", "X grew by investing in ...":
@@ -211,6 +219,10 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
                 continue
             if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
                 t, climbed = noun.head.head, True  # "Samsung set the tone with a plan to invest"
+                continue
+            if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX") \
+                    and noun.lemma_.lower() in TALK_NOUNS:
+                t, climbed = noun.head.head, True  # "Alibaba was in talks to invest"
                 continue
         break
     return None, nouns
@@ -402,6 +414,10 @@ def _object(heads: list[Token], tech_spans, strict: bool = False, loose_in: bool
             if c.lower_ not in ("in", "into", "on", "towards", "toward", "for"):
                 continue
             for p in c.children:
+                if p.dep_ == "pcomp" and p.tag_ == "VBG" and any(k.dep_ == "dobj" for k in p.children):
+                    if any(k.dep_ == "dobj" and k.lemma_.lower() in NOT_OBJECTS for k in p.children):
+                        continue  # "on buying back shares"
+                    return p.doc[p.i:p.right_edge.i + 1].text  # "on remodeling about 1,000 stores"
                 if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS | AMOUNT_FRAMES:
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
@@ -512,15 +528,19 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             continue
         name = None
         if tok.pos_ == "PRON":  # "Apple said it would invest": the speaker, when it is named
-            speaker = _speaker(trigger)
+            speaker = _speaker(tok.head if tok.dep_ in ("nsubj", "nsubjpass") else trigger)
             if speaker is not None:
-                name = _resolve(ctx.resolver, _np(speaker))
+                name = _investor_name(speaker, ctx)  # "Berkshire disclosed that it had purchased"
             if name is None and tok.lower_ not in ("it", "its"):
                 continue  # "we will continue to invest": only a named speaker says who "we" is
         if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
             # "Orvane's board approved capex of $3bn": the company its board speaks for
             tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
         name = name or _investor_name(tok, ctx)
+        if not name and tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            # "The retailer plans to spend $1.3bn ..., Walmart said": the named speaker
+            speaker = _speaker(trigger)
+            name = _investor_name(speaker, ctx) if speaker is not None else None
         if not name or name in out:
             continue
         target, target_span = _target(sent, heads, ctx.resolver, name, tech_spans,
