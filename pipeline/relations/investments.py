@@ -53,6 +53,8 @@ AMOUNT_FRAMES = frozenset(_LEX["amount_frames"])
 CORE_WORDS = frozenset(_LEX["core_verbs"]) | frozenset(_LEX["core_nouns"])
 BACKER_NOUNS = frozenset(_LEX["backer_nouns"])
 TALK_NOUNS = frozenset(_LEX["talk_nouns"])
+COMPANY_DESCRIPTORS = frozenset(_LEX["company_descriptors"])
+CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -411,7 +413,8 @@ def _object(heads: list[Token], tech_spans, strict: bool = False, loose_in: bool
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
         for c in _preps(h):
-            if c.lower_ not in ("in", "into", "on", "towards", "toward", "for"):
+            if c.lower_ not in ("in", "into", "on", "towards", "toward", "for") and not (
+                    c.lower_ == "to" and h.lemma_.lower() in CAPITAL_VERBS):  # "committed $200m to a fund"
                 continue
             for p in c.children:
                 if p.dep_ == "pcomp" and p.tag_ == "VBG" and any(k.dep_ == "dobj" for k in p.children):
@@ -561,6 +564,19 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
     return out
 
 
+def _describes_topic(tok: Token) -> bool:
+    """"The oil major", "the streaming giant", "the Cupertino, California-based company": a
+    definite description of a company (models/investments.json company_descriptors) stands
+    for the company the article is about; one naming another company ("the Google unit") does not."""
+    if tok.pos_ not in ("NOUN", "ADJ") or tok.lower_ not in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS:
+        return False
+    lefts = list(tok.lefts)
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in lefts):
+        return False
+    mods = [k for c in lefts if c.dep_ != "det" for k in c.subtree]
+    return not any(k.ent_type_ in ("ORG", "PERSON", "PRODUCT") or k.dep_ == "poss" for k in mods)
+
+
 def _investor_name(tok: Token, ctx) -> str | None:
     """An organisation, else a named person: the small model tags many company names
     ("Kestrel Labs", "Paytm") as people, and a person may invest too (registry: PERSON)."""
@@ -568,6 +584,10 @@ def _investor_name(tok: Token, ctx) -> str | None:
     name = _resolve(ctx.resolver, span)
     if name:
         return name
+    if _describes_topic(tok):
+        topic = ctx.resolver.topic_org()
+        if topic:
+            return topic
     if tok.pos_ == "NOUN":
         # "the sovereign fund Almarai Capital", "the Japanese conglomerate Tamura": the name beside the noun
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
