@@ -55,6 +55,8 @@ BACKER_NOUNS = frozenset(_LEX["backer_nouns"])
 TALK_NOUNS = frozenset(_LEX["talk_nouns"])
 COMPANY_DESCRIPTORS = frozenset(_LEX["company_descriptors"])
 CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
+MONEY_WORDS = frozenset(_LEX["money_words"])
+STAKE_OBJECTS = frozenset(_LEX["stake_objects"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -381,6 +383,11 @@ def _round_company(round_: Token) -> Token | None:
     return None
 
 
+def _not_object(p: Token) -> bool:
+    """"its buyback program", "a share repurchase plan": money spent on these is no investment."""
+    return any(k.lemma_.lower() in NOT_OBJECTS for c in p.lefts if c.dep_ in ("compound", "amod") for k in c.subtree)
+
+
 def _object_text(p: Token) -> str:
     """The object's words: its modifiers, a coordinated noun ("research and development"),
     and what a hyphen joins ("e-commerce")."""
@@ -421,7 +428,8 @@ def _object(heads: list[Token], tech_spans, strict: bool = False, loose_in: bool
                     if any(k.dep_ == "dobj" and k.lemma_.lower() in NOT_OBJECTS for k in p.children):
                         continue  # "on buying back shares"
                     return p.doc[p.i:p.right_edge.i + 1].text  # "on remodeling about 1,000 stores"
-                if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS | AMOUNT_FRAMES:
+                if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS | AMOUNT_FRAMES \
+                        or _not_object(p):
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
@@ -439,7 +447,8 @@ def _object(heads: list[Token], tech_spans, strict: bool = False, loose_in: bool
             if not purpose:
                 continue
             for p in c.children:
-                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_:
+                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_ \
+                        or _not_object(p):
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans):
                     continue
@@ -559,8 +568,13 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
                 techs.append(n)
         obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None,
                                                      loose_in=trigger.lemma_.lower() in CORE_WORDS)
+        if obj and trigger.lemma_.lower() in STAKE_NOUNS and not any(
+                w.lower() in STAKE_OBJECTS for w in re.findall(r"[\w-]+", obj)):
+            obj = None  # a stake in "the joint venture", not "its position in the market"
+        # "poured billions into WeWork": money said in words, no figure (only rules' needs read it)
+        money_word = amount is None and any(c.dep_ == "dobj" and c.lower_ in MONEY_WORDS for c in trigger.children)
         out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
-                     "target": target, "object": obj}
+                     "target": target, "object": obj, "money_word": money_word or None}
     return out
 
 
