@@ -57,6 +57,7 @@ COMPANY_DESCRIPTORS = frozenset(_LEX["company_descriptors"])
 CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
 MONEY_WORDS = frozenset(_LEX["money_words"])
 STAKE_OBJECTS = frozenset(_LEX["stake_objects"])
+PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -170,6 +171,9 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
     """The investor token and the governing nouns whose modifiers belong to this investment."""
     nouns: list[Token] = []
     t = trigger
+    while t.pos_ != "VERB" and t.dep_ == "compound" and t.head.lemma_.lower() in PLAN_NOUNS:
+        nouns.append(t)  # "a $7.4bn investment plan", "Tata's capital expenditure plan": the plan's owner
+        t = t.head
     if t.pos_ != "VERB":
         nouns.append(t)
         sized = _size_chain(t)
