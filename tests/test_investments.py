@@ -337,6 +337,10 @@ NEUTRAL = "Markets were mixed on Monday. "  # no company the article is about
     ("Acme Robotics' $50 million Series B round was led by Accel.", {("Accel", 50e6, (), "Acme Robotics", None)}),
     ("General Catalyst led a $45 million Series B investment in Cityblock Health.",
      {("General Catalyst", 45e6, (), "Cityblock Health", None)}),  # not "Series B" investing
+    # a passive without its agent: the speaker invests; an unnamed one does not
+    ("About $2 billion will be invested in the new plant, Samsung said.",
+     {("Samsung", 2e9, (), None, "the new plant")}),
+    ("Analysts said $2 billion would be invested in chips.", set()),
     # negatives
     ("The museum is receiving 15 million euros from LVMH, the luxury conglomerate led by Bernard Arnault.", set()),
     ("Investing in cryptocurrencies, Decentralized Finance and other coins is highly risky.", set()),

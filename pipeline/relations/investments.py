@@ -198,6 +198,11 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
             subj = t.head  # "Xiaomi, which invested $1bn in AI, ..."
         if subj is not None:
             return subj, nouns
+        if not climbed and any(c.dep_ == "auxpass" for c in t.children) and t.dep_ == "ccomp":
+            # "$2 billion will be invested in the plant, Samsung said": the speaker
+            speaker = _speaker(t, described=True)
+            if speaker is not None:
+                return speaker, nouns
         if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
             t, climbed = t.head, True
             continue
