@@ -337,6 +337,9 @@ NEUTRAL = "Markets were mixed on Monday. "  # no company the article is about
     ("Acme Robotics' $50 million Series B round was led by Accel.", {("Accel", 50e6, (), "Acme Robotics", None)}),
     ("General Catalyst led a $45 million Series B investment in Cityblock Health.",
      {("General Catalyst", 45e6, (), "Cityblock Health", None)}),  # not "Series B" investing
+    # the company named after describing words the parse broke ("startup" read as a verb)
+    ("Ford also took a stake in battery startup Solid Power last year.",
+     {("Ford", None, ("batteries",), "Solid Power", None)}),
     # a passive without its agent: the speaker invests; an unnamed one does not
     ("About $2 billion will be invested in the new plant, Samsung said.",
      {("Samsung", 2e9, (), None, "the new plant")}),

@@ -377,6 +377,29 @@ def _target(sent: Span, heads: list[Token], resolver, investor: str, tech_spans,
                         name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
+    return _described_target(heads, resolver, investor)
+
+
+def _described_target(heads: list[Token], resolver, investor: str) -> tuple[str | None, Span | None]:
+    """By characters where the parse breaks: "a stake in battery startup Solid Power" (the
+    describing words read as a verb): the first organisation name after "in", past at most four
+    lower-case describing words."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "into"):
+                continue
+            doc = c.doc
+            for k in range(c.i + 1, min(c.i + 6, len(doc))):
+                tok = doc[k]
+                if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN" and k > c.i + 1:
+                    ent = next(e for e in doc.ents if e.start <= k < e.end)
+                    name = _resolve(resolver, _grown(ent))
+                    if name and name != investor:
+                        return name, ent
+                    break
+                if not (tok.is_lower and tok.pos_ in ("NOUN", "ADJ", "VERB", "PROPN") or tok.lower_ in ("the", "a", "an")
+                        or (tok.text == "-" and not tok.whitespace_)):
+                    break
     return None, None
 
 
