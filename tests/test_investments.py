@@ -364,3 +364,12 @@ def test_description_stands_for_the_article_company():
     text = ("Orvane Energy posted record profit on Tuesday. The Houston-based company said it would "
             "invest $17 billion in lower-emission projects through 2027.")
     assert {c.args["investor"] for c in _investments(text)} == {"Orvane Energy"}
+
+
+@pytest.mark.parametrize("text, investor", [
+    ("Tim Cook said it would invest $1 billion in AI.", "Xiaomi"),  # "it" is the company, not its speaker
+    ("\u201cWe will invest $1 billion in AI,\u201d Tim Cook said.", None),  # a person speaks for "we": nobody named
+])
+def test_a_person_speaking_does_not_invest(text, investor):
+    found = {c.args["investor"] for c in _investments(ABOUT + text)}
+    assert found == ({investor} if investor else set())

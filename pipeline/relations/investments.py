@@ -574,7 +574,10 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
         if tok.pos_ == "PRON":  # "Apple said it would invest": the speaker, when it is named
             speaker = _speaker(tok.head if tok.dep_ in ("nsubj", "nsubjpass") else trigger)
             if speaker is not None:
-                name = _investor_name(speaker, ctx)  # "Berkshire disclosed that it had purchased"
+                # "Berkshire disclosed that it had purchased": "it" is a company, whatever the model
+                # read; "we will invest, Tim Cook said": a person speaks for "we", the name must be a company
+                name = _investor_name(speaker, ctx) if tok.lower_ in ("it", "its") and not _full_person(speaker) \
+                    else _resolve(ctx.resolver, _np(speaker))
             if name is None and tok.lower_ not in ("it", "its"):
                 continue  # "we will continue to invest": only a named speaker says who "we" is
         if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
@@ -608,6 +611,13 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
         out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
                      "target": target, "object": obj, "money_word": money_word or None}
     return out
+
+
+def _full_person(tok: Token) -> bool:
+    """A person's full name ("Tim Cook"): "Tim Cook said it would invest" speaks for a company;
+    a one-word "person" ("Berkshire disclosed that it ...") is often a company misread."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and ent.label_ == "PERSON" and len(ent) >= 2
 
 
 def _describes_topic(tok: Token) -> bool:
