@@ -162,3 +162,18 @@ def test_parse_period(text, period):
 @pytest.mark.parametrize("text", ["It invested $1bn in AI.", "The 2030 plan is ready.", "in five minutes"])
 def test_no_period(text):
     assert parse_period(text) is None
+
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("10 billion Norwegian crowns", 10e9, "NOK"),
+    ("20 billion Swedish kronor", 20e9, "SEK"),
+    ("2 billion zlotys", 2e9, "PLN"),
+    ("PLN 3 billion", 3e9, "PLN"),
+    ("5 billion Egyptian pounds", 5e9, "EGP"),  # not GBP: the longer name wins
+    ("1 trillion South Korean won", 1e12, "KRW"),
+])
+def test_more_currency_names(text, value, currency):
+    from pipeline.relations.amounts import find_amounts
+
+    ((_, _, amt),) = find_amounts(text)
+    assert (amt["value"], amt["currency"], amt["text"]) == (pytest.approx(value), currency, text)

@@ -273,3 +273,103 @@ def _doc_investments(text: str):
 ])
 def test_rounds_stakes_objects(text, expected):
     assert _doc_investments(text) == expected
+
+
+# ---------------------------------------------------------------- issue 9: more company-news wordings
+# (our own sentences; the probe set tests/probes/investments.jsonl measures them as a whole)
+
+NEUTRAL = "Markets were mixed on Monday. "  # no company the article is about
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a purpose's conjunct, a name the model split in two ("Toyota" + "Motor Corp")
+    ("Toyota Motor Corp will spend 1.5 trillion yen developing and producing batteries by 2030.",
+     {("Toyota Motor", 1.5e12, ("batteries",), None, None)}),
+    # a spending noun sized by its verb; the speaker or the owner invests
+    ("Tesla said capital expenditures would run between $6 billion and $8 billion a year.",
+     {("Tesla", 6e9, (), None, None)}),
+    ("Kestrel Labs reported higher orders. Its capital expenditure is set to reach \u20ac1.3 billion next year.",
+     {("Kestrel Labs", 1.3e9, (), None, None)}),
+    ("Meta expects capital expenditures in the range of $30 billion to $33 billion in 2023.",
+     {("Meta", 30e9, (), None, None)}),
+    ("Orvane set a capital budget of $14 billion for 2023.", {("Orvane", 14e9, (), None, None)}),
+    ("Hyundai unveiled a $7.4 billion investment plan for the United States.", {("Hyundai", 7.4e9, (), None, None)}),
+    # a trailing participle, a purpose infinitive, "in talks to"
+    ("Starbucks will open 600 stores this year, pumping $1.2 billion into its fastest-growing market.",
+     {("Starbucks", 1.2e9, (), None, "its fastest-growing market")}),
+    ("Sources said Alibaba was in talks to invest up to $1 billion in the Indonesian startup.",
+     {("Alibaba", 1e9, (), None, "the Indonesian startup")}),
+    # "its stake" is the clause's subject, not the article's company
+    ("Vanguard Group boosted its stake in Velora Robotics by 2.1% during the first quarter.",
+     {("Vanguard", None, (), "Velora Robotics", None)}),
+    ("Ford is increasing its investment in electric vehicles to $22 billion through 2025.",
+     {("Ford", 22e9, ("EVs",), None, None)}),
+    # the speaker through the pronoun's verb, a name the model read as a person
+    ("In a filing, Berkshire disclosed that it had purchased 10 million more shares of Occidental Petroleum.",
+     {("Berkshire", None, (), "Occidental Petroleum", None)}),
+    # objects: bare after "invest in", a gerund, "including on", hyphenated, a coordinated noun
+    ("Netflix will continue to invest in original content, the company said.",
+     {("Netflix", None, (), None, "original content")}),
+    ("Walmart has been investing heavily in e-commerce.", {("Walmart", None, (), None, "e-commerce")}),
+    ("Orvane invests billions of dollars each year in research and development.",
+     {("Orvane", None, (), None, "research and development")}),
+    ("The retailer plans to spend $1.3 billion on remodeling about 1,000 stores, Walmart said.",
+     {("Walmart", 1.3e9, (), None, "remodeling about 1,000 stores")}),
+    ("Apple plans to spend more than $1 billion building a new campus in Austin, Texas.",
+     {("Apple", 1e9, (), None, "a new campus")}),
+    ("Samsung said it would spend 17 trillion won on a new production line in Pyeongtaek.",
+     {("Samsung", 17e12, (), None, "a new production line")}),
+    ("General Motors Co. said it will invest $2.2 billion in its Detroit-Hamtramck plant.",
+     {("General Motors", 2.2e9, (), None, "its Detroit-Hamtramck plant")}),
+    ("Apple has committed $200 million to a fund for forestry projects.",
+     {("Apple", 200e6, (), None, "a fund")}),
+    # money said in words, a stake in a venture
+    ("SoftBank has poured billions into WeWork.", {("SoftBank", None, (), "WeWork", None)}),
+    ("Toyota took a 49% stake in the joint venture.", {("Toyota", None, (), None, "the joint venture")}),
+    # rounds: co-investors taking part, investors by example, among the investors, the passive
+    ("Kestrel Labs closed a $30 million round led by Accel, with Northgate Partners and GV also taking part.",
+     {("Accel", 30e6, (), "Kestrel Labs", None), ("Northgate Partners", 30e6, (), "Kestrel Labs", None),
+      ("GV", 30e6, (), "Kestrel Labs", None)}),
+    ("Kestrel Labs has raised $60 million from investors including Accel, Index Ventures and GV.",
+     {("Accel", 60e6, (), "Kestrel Labs", None), ("Index Ventures", 60e6, (), "Kestrel Labs", None),
+      ("GV", 60e6, (), "Kestrel Labs", None)}),
+    ("Fidelity was among the investors in Rivian's $2.5 billion round.", {("Fidelity", 2.5e9, (), "Rivian", None)}),
+    ("Acme Robotics' $50 million Series B round was led by Accel.", {("Accel", 50e6, (), "Acme Robotics", None)}),
+    ("General Catalyst led a $45 million Series B investment in Cityblock Health.",
+     {("General Catalyst", 45e6, (), "Cityblock Health", None)}),  # not "Series B" investing
+    # the company named after describing words the parse broke ("startup" read as a verb)
+    ("Ford also took a stake in battery startup Solid Power last year.",
+     {("Ford", None, ("batteries",), "Solid Power", None)}),
+    # a passive without its agent: the speaker invests; an unnamed one does not
+    ("About $2 billion will be invested in the new plant, Samsung said.",
+     {("Samsung", 2e9, (), None, "the new plant")}),
+    ("Analysts said $2 billion would be invested in chips.", set()),
+    # negatives
+    ("The museum is receiving 15 million euros from LVMH, the luxury conglomerate led by Bernard Arnault.", set()),
+    ("Investing in cryptocurrencies, Decentralized Finance and other coins is highly risky.", set()),
+    ("Harbor Capital increased its position in the market.", set()),
+    ("Apple poured cash into its buyback program.", set()),
+    ("Apple will spend $90 billion on a share repurchase program.", set()),
+    ("Ford spent $2 billion on restructuring charges in Europe.", set()),
+    ("Berkshire Hathaway's stake in Velora Robotics is now worth more than $150 billion.", set()),
+    ("Investors poured money into the stock after the earnings report.", set()),
+    ("The investment bank cut its rating on Intel to neutral from buy.", set()),
+])
+def test_company_news_wordings(text, expected):
+    assert _doc_investments(NEUTRAL + text) == expected
+
+
+def test_description_stands_for_the_article_company():
+    """"The oil major", "the Cupertino-based company": the company the article is about."""
+    text = ("Orvane Energy posted record profit on Tuesday. The Houston-based company said it would "
+            "invest $17 billion in lower-emission projects through 2027.")
+    assert {c.args["investor"] for c in _investments(text)} == {"Orvane Energy"}
+
+
+@pytest.mark.parametrize("text, investor", [
+    ("Tim Cook said it would invest $1 billion in AI.", "Xiaomi"),  # "it" is the company, not its speaker
+    ("\u201cWe will invest $1 billion in AI,\u201d Tim Cook said.", None),  # a person speaks for "we": nobody named
+])
+def test_a_person_speaking_does_not_invest(text, investor):
+    found = {c.args["investor"] for c in _investments(ABOUT + text)}
+    assert found == ({investor} if investor else set())

@@ -33,7 +33,7 @@ from pipeline.relations.amounts import find_amounts, find_periods, find_technolo
 from pipeline.relations.engine import slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
-from pipeline.resolve import fold_org
+from pipeline.resolve import ANAPHOR_NOUNS, ORG_NOUNS, fold_org
 
 # Word lists are data (models/investments.json); names below are the loaded sets.
 _LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
@@ -48,6 +48,16 @@ STAKE_VERBS = frozenset(_LEX["stake_verbs"])
 NOT_OBJECTS = frozenset(_LEX["not_objects"])
 ROUND_NOUNS = frozenset(_LEX["round_nouns"])
 BODY_NOUNS = frozenset(_LEX["body_nouns"])
+SIZE_VERBS = frozenset(_LEX["size_verbs"])
+AMOUNT_FRAMES = frozenset(_LEX["amount_frames"])
+CORE_WORDS = frozenset(_LEX["core_verbs"]) | frozenset(_LEX["core_nouns"])
+BACKER_NOUNS = frozenset(_LEX["backer_nouns"])
+TALK_NOUNS = frozenset(_LEX["talk_nouns"])
+COMPANY_DESCRIPTORS = frozenset(_LEX["company_descriptors"])
+CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
+MONEY_WORDS = frozenset(_LEX["money_words"])
+STAKE_OBJECTS = frozenset(_LEX["stake_objects"])
+PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -59,10 +69,10 @@ def _np(t: Token) -> Span:
     for c in t.rights:
         if c.dep_ in ("case", "compound", "flat") and c.i == end:
             end = c.i + 1
-    ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+    ent = _comma_piece(next((e for e in t.doc.ents if e.start <= t.i < e.end), None), t)
     if ent is not None and ent.label_ not in _NOT_NAMES and ent.end >= end - 1 \
             and not any(x.tag_ == "POS" for x in t.doc[ent.start:t.i]):  # not "Alphabet's Google"
-        return ent  # "Bank of America": the whole name the NER (or our ruler) found
+        return _grown(ent)  # "Bank of America": the whole name the NER (or our ruler) found
     if t.pos_ == "PROPN":  # a name: its own compound words only ("SoftBank-backed Paytm" is Paytm)
         start = t.i
         while start > 0 and t.doc[start - 1].dep_ in ("compound", "flat") and t.doc[start - 1].pos_ == "PROPN" \
@@ -70,6 +80,8 @@ def _np(t: Token) -> Span:
             start -= 1
         if start > 0 and t.doc[start - 1].lower_ == "the" and t.doc[start - 1].head.i == t.i:
             start -= 1
+        while start < t.i and t.doc[start].lower_ in ORG_NOUNS | ANAPHOR_NOUNS and not t.doc[start].ent_type_:
+            start += 1  # "Chipmaker AMD": a describing word, not part of the name
         return t.doc[start:end]
     start = min(t.left_edge.i, t.i)
     for c in t.lefts:  # "Alphabet's unit": the unit, not Alphabet
@@ -81,9 +93,42 @@ def _np(t: Token) -> Span:
     return t.doc[start:end]
 
 
+def _comma_piece(ent: Span | None, t: Token) -> Span | None:
+    """A name the model ran over a list ("Accel, Index Ventures"): the piece holding ``t``."""
+    if ent is None or not any(x.text == "," for x in ent):
+        return ent
+    start = max([x.i + 1 for x in ent if x.text == "," and x.i < t.i], default=ent.start)
+    end = min([x.i for x in ent if x.text == "," and x.i > t.i], default=ent.end)
+    return Span(t.doc, start, end, label=ent.label_) if start < end else None
+
+
+def _grown(ent: Span) -> Span:
+    """"Toyota Motor Corp" read as two names ("Toyota" + "Motor Corp"): one name, with the
+    organisation words before it that are its compounds."""
+    doc, start = ent.doc, ent.start
+    while start > 0 and doc[start - 1].dep_ in ("compound", "nmod") and doc[start - 1].pos_ == "PROPN" \
+            and ent.start <= doc[start - 1].head.i < ent.end and doc[start - 1].ent_type_ in ("ORG", "") \
+            and doc[start - 1].lower_ not in ORG_NOUNS | ANAPHOR_NOUNS:  # not "Chipmaker AMD"
+        start -= 1
+    return ent if start == ent.start else doc[start:ent.end]
+
+
+def _resolve(resolver, span: Span) -> str | None:
+    """The canonical organisation of a name span; a name grown from several entities
+    ("Amazon" + "Web Services") is the whole name, not its first part."""
+    ents = [e for e in span.ents if e.label_ == "ORG"]
+    words = [t for t in span if not (t.i == span.start and t.lower_ == "the")]
+    if ents and span.label_ == "" and (len(ents) > 1 or len(ents[0]) < len(words)) \
+            and all(t.ent_type_ == "ORG" or (t.pos_ == "PROPN" and t.text[:1].isupper()) for t in words) \
+            and fold_org(span.text) != fold_org(ents[0].text):  # "Samsung Electronics Co." is Samsung's
+        # "Amazon Web Services" (two names), "Qualcomm Ventures" (a known name and more)
+        return resolver.org_name(span)
+    return resolver.resolve_org(span)
+
+
 def _vague(t: Token) -> bool:
     """An indefinite or unnamed common noun ("an unnamed fund", "some investors")."""
-    if t.pos_ not in ("NOUN",):
+    if t.pos_ not in ("NOUN",) or t.ent_type_ == "ORG":  # "Starbucks" read as a plural noun
         return False
     kids = list(t.children)
     return any(c.lower_ in VAGUE_MODIFIERS for c in kids) or any(
@@ -102,7 +147,8 @@ def _owner(noun: Token) -> Token | None:
                 if p.dep_ == "pobj":
                     return p
     for c in noun.children:
-        if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "", "PRODUCT", "GPE", "PERSON"):
+        if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "", "PRODUCT", "GPE", "PERSON") \
+                and not any(k.lower_ in ROUND_NOUNS for k in c.subtree):  # "a Series B investment"
             return c
     return None
 
@@ -125,11 +171,22 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
     """The investor token and the governing nouns whose modifiers belong to this investment."""
     nouns: list[Token] = []
     t = trigger
+    while t.pos_ != "VERB" and t.dep_ == "compound" and t.head.lemma_.lower() in PLAN_NOUNS:
+        nouns.append(t)  # "a $7.4bn investment plan", "Tata's capital expenditure plan": the plan's owner
+        t = t.head
     if t.pos_ != "VERB":
         nouns.append(t)
+        sized = _size_chain(t)
+        nouns += sized
         owner = _owner(t)
+        if owner is not None and owner.pos_ == "PRON":
+            # "Vanguard boosted its stake in Apple", "Ford is increasing its investment in EVs":
+            # "its" is the clause's subject, when that is named
+            owner = _clause_subject(t) or owner
         if owner is not None:
             return owner, nouns
+        if sized:  # "Tesla said capital expenditures would run between $6bn and $8bn"
+            return _speaker(sized[0], described=True), nouns
         if not (t.dep_ in ("dobj", "nsubjpass") and (t.head.lemma_.lower() in INVESTOR_VERBS or (
                 t.lemma_.lower() in STAKE_NOUNS and t.head.lemma_.lower() in STAKE_VERBS))):
             return None, nouns
@@ -141,8 +198,23 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
             subj = t.head  # "Xiaomi, which invested $1bn in AI, ..."
         if subj is not None:
             return subj, nouns
+        if not climbed and any(c.dep_ == "auxpass" for c in t.children) and t.dep_ == "ccomp":
+            # "$2 billion will be invested in the plant, Samsung said": the speaker
+            speaker = _speaker(t, described=True)
+            if speaker is not None:
+                return speaker, nouns
         if t.dep_ in ("xcomp", "conj") and t.head.pos_ in ("VERB", "AUX"):
             t, climbed = t.head, True
+            continue
+        if t.dep_ == "advcl" and t.head.pos_ in ("VERB", "AUX") and t.i > t.head.i \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            t, climbed = t.head, True  # "Alibaba was in talks to invest", "X raised $1bn to invest in"
+            continue
+        if t.tag_ == "VBG" and ((t.dep_ == "advcl" and t.head.pos_ == "VERB" and t.i > t.head.i) or (
+                t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ == "VERB" and t.i > t.head.head.i)):
+            # "X will open 600 stores, pumping $1.2bn into ...", "X grew by investing in ...":
+            # the participle's subject is the clause's
+            t, climbed = (t.head if t.dep_ == "advcl" else t.head.head), True
             continue
         if t.dep_ == "acl" and t.head.pos_ == "PROPN" and any(c.lower_ == "to" for c in t.children):
             return t.head, nouns  # headline style: "Intel to pour $20 billion into ..."
@@ -161,16 +233,58 @@ def _investor(trigger: Token) -> tuple[Token | None, list[Token]]:
             if noun.dep_ == "pobj" and noun.head.lower_ == "with" and noun.head.head.pos_ == "VERB":
                 t, climbed = noun.head.head, True  # "Samsung set the tone with a plan to invest"
                 continue
+            if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.pos_ in ("VERB", "AUX") \
+                    and noun.lemma_.lower() in TALK_NOUNS:
+                t, climbed = noun.head.head, True  # "Alibaba was in talks to invest"
+                continue
         break
     return None, nouns
 
 
-def _speaker(trigger: Token) -> Token | None:
-    """The named subject of the reporting verb governing the trigger's clause."""
+def _clause_subject(noun: Token) -> Token | None:
+    """The named subject of the verb whose object ``noun`` is ("X boosted its stake")."""
+    v = noun.head
+    if noun.dep_ == "pobj" and v.dep_ == "prep":
+        v = v.head
+    elif noun.dep_ != "dobj":
+        return None
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    for _ in range(3):
+        subj = _subject(v, True)
+        if subj is not None:
+            return subj if subj.pos_ != "PRON" and subj.i != noun.i else None
+        if v.dep_ not in ("xcomp", "conj") or v.head.i == v.i:
+            return None
+        v = v.head
+    return None
+
+
+def _size_chain(noun: Token) -> list[Token]:
+    """The verbs that give a spending noun its size when it is their subject: "capex would
+    run between ...", "its capital expenditure is set to reach ...", "capex rose to ..."."""
+    v = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or v.pos_ not in ("VERB", "AUX") or v.i == noun.i:
+        return []
+    chain = [v]
+    while True:
+        nxt = next((c for c in chain[-1].children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        if nxt is None or len(chain) > 3:
+            break
+        chain.append(nxt)
+    return chain if any(x.lemma_.lower() in SIZE_VERBS for x in chain) else []
+
+
+def _speaker(trigger: Token, described: bool = False) -> Token | None:
+    """The named subject of the reporting verb governing the trigger's clause (with
+    ``described``, "the company said" too: the resolver decides whom it means)."""
     t = trigger
     for _ in range(4):
         if t.dep_ == "ccomp" and t.head.lemma_.lower() in REPORTING_VERBS:
             subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and described and subj.pos_ == "NOUN" and any(
+                    c.dep_ == "det" and c.lower_ in ("the", "this") for c in subj.children):
+                return subj
             return subj if subj is not None and subj.pos_ == "PROPN" else None
         if t.dep_ not in ("xcomp", "conj", "ccomp") or t.head.i == t.i:
             return None
@@ -183,18 +297,18 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
     """Does ``tok`` hang from a scope token without crossing into another clause? For
     money, not through "in/into/on" either: "invested in X's $6bn round" sizes the round.
     ``units`` are tokens of amounts, never clauses ("133 trillion won" is no verb)."""
-    t = tok
+    t = prev = tok
     while True:
         if t.i in scope:
             return True
         if money and t.lemma_.lower() in NOT_SPENT:
             return False
         if money and (t.dep_ == "appos" or (t.dep_ == "prep" and t.lower_ in ("in", "into", "on")
-                                            and t.head.i in scope)):
-            return False
-        # "invest $1bn to develop AI", "spend $20bn building chip plants": the spend's purpose
-        purpose = (t.dep_ in ("advcl", "xcomp", "pcomp") and t.head.i in scope
-                   and (any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.lower_.endswith("ing")))
+                                            and t.head.i in scope and prev.lemma_.lower() not in AMOUNT_FRAMES)):
+            return False  # ("in the range of $30bn" is the amount itself)
+        # "invest $1bn to develop AI", "spend $20bn building chip plants": the spend's purpose,
+        # and a purpose's conjunct ("developing and producing batteries")
+        purpose = _purpose(t, scope) or (t.dep_ == "conj" and t.pos_ == "VERB" and _purpose(t.head, scope))
         # "a plant that will make chips": what the funded thing makes
         # and "... developing chips" even where the parse hangs it on the wrong word
         makes = not money and t.lemma_.lower() in PRODUCE_VERBS and (
@@ -204,7 +318,13 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
             return False
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
-        t = t.head
+        prev, t = t, t.head
+
+
+def _purpose(t: Token, scope: set[int]) -> bool:
+    """A to-infinitive or -ing clause hanging on the spend: what the money is for."""
+    return (t.dep_ in ("advcl", "xcomp", "pcomp") and t.head.i in scope
+            and (any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.lower_.endswith("ing")))
 
 
 def _span_reaches(span: Span, scope: set[int], sent: Span, **kw) -> bool:
@@ -217,7 +337,7 @@ def _tokens(sent: Span, start: int, end: int) -> Span | None:
     return sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
 
 
-def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spans,
+def _target(sent: Span, heads: list[Token], resolver, investor: str, tech_spans,
             lenient: bool = False) -> tuple[str | None, Span | None]:
     for h in heads:
         for c in h.children:
@@ -237,13 +357,18 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                             continue
                     if p.pos_ == "NOUN":  # "in the display maker Corvina": the name beside the noun
                         p = next((c for c in p.children if c.dep_ == "appos" and c.pos_ == "PROPN"), p)
+                    if p.pos_ == "NOUN" and p.lemma_.lower() not in ORG_NOUNS and any(
+                            k.pos_ == "PROPN" for c in p.lefts for k in c.subtree):
+                        continue  # "its Detroit-Hamtramck plant": a thing built, not a company
                     span = _np(p)
+                    if span.text in _places() and not resolver.is_known_org(span.text):
+                        continue  # "spent $2bn in Europe"
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
                                 for t in span)
                     if in_tech and not named:
                         continue  # "invest in AI": a technology, not a company
-                    name = resolve_org(span)
+                    name = _resolve(resolver, span)
                     if not name and p.pos_ == "PROPN" and (p.ent_type_ == "PERSON" or (
                             p.ent_type_ in ("GPE", "NORP") and (lenient or span.text not in _places()))):
                         # "put $50m into Velora", "a $2bn investment in Anthropic": money goes into
@@ -252,6 +377,29 @@ def _target(sent: Span, heads: list[Token], resolve_org, investor: str, tech_spa
                         name = fold_org(span.text)
                     if name and name != investor:
                         return name, span
+    return _described_target(heads, resolver, investor)
+
+
+def _described_target(heads: list[Token], resolver, investor: str) -> tuple[str | None, Span | None]:
+    """By characters where the parse breaks: "a stake in battery startup Solid Power" (the
+    describing words read as a verb): the first organisation name after "in", past at most four
+    lower-case describing words."""
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "into"):
+                continue
+            doc = c.doc
+            for k in range(c.i + 1, min(c.i + 6, len(doc))):
+                tok = doc[k]
+                if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN" and k > c.i + 1:
+                    ent = next(e for e in doc.ents if e.start <= k < e.end)
+                    name = _resolve(resolver, _grown(ent))
+                    if name and name != investor:
+                        return name, ent
+                    break
+                if not (tok.is_lower and tok.pos_ in ("NOUN", "ADJ", "VERB", "PROPN") or tok.lower_ in ("the", "a", "an")
+                        or (tok.text == "-" and not tok.whitespace_)):
+                    break
     return None, None
 
 
@@ -267,38 +415,76 @@ def _round_company(round_: Token) -> Token | None:
     return None
 
 
-def _object(heads: list[Token], tech_spans, strict: bool = False) -> str | None:
+def _not_object(p: Token) -> bool:
+    """"its buyback program", "a share repurchase plan": money spent on these is no investment."""
+    return any(k.lemma_.lower() in NOT_OBJECTS for c in p.lefts if c.dep_ in ("compound", "amod") for k in c.subtree)
+
+
+def _object_text(p: Token) -> str:
+    """The object's words: its modifiers, a coordinated noun ("research and development"),
+    and what a hyphen joins ("e-commerce")."""
+    doc = p.doc
+    left = min([p.i] + [k.left_edge.i for k in p.lefts])
+    right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
+    conj = [k for k in p.rights if k.dep_ == "conj" and k.pos_ == "NOUN"]
+    if conj and all(doc[j].dep_ in ("cc", "punct") for j in range(right + 1, conj[0].i)):
+        right = max(right, max([conj[0].i] + [k.right_edge.i for k in conj[0].rights if k.dep_ in ("compound", "amod")]))
+    while right + 2 < len(doc) and doc[right + 1].text == "-" and not doc[right].whitespace_ \
+            and not doc[right + 1].whitespace_ and doc[right + 2].is_alpha:
+        right += 2
+    return doc[left:right + 1].text
+
+
+def _preps(h: Token) -> list[Token]:
+    """The prepositions on ``h``, and those of an "including" on it ("spend $430bn in the
+    US, including on a new campus")."""
+    out = []
+    for c in h.children:
+        if c.dep_ == "prep" and c.lower_ == "including":
+            out += [k for k in c.children if k.dep_ == "prep"]
+        elif c.dep_ == "prep":
+            out.append(c)
+    return out
+
+
+def _object(heads: list[Token], tech_spans, strict: bool = False, loose_in: bool = False) -> str | None:
     """What the money goes into, as the text says it, when no technology or company names
     it: "in a new fulfilment centre", "in its oncology pipeline", "on two new plants"."""
     for h in heads:
-        for c in h.children:
-            if c.dep_ != "prep" or c.lower_ not in ("in", "into", "on", "towards", "toward", "for"):
+        for c in _preps(h):
+            if c.lower_ not in ("in", "into", "on", "towards", "toward", "for") and not (
+                    c.lower_ == "to" and h.lemma_.lower() in CAPITAL_VERBS):  # "committed $200m to a fund"
                 continue
             for p in c.children:
-                if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS:
+                if p.dep_ == "pcomp" and p.tag_ == "VBG" and any(k.dep_ == "dobj" for k in p.children):
+                    if any(k.dep_ == "dobj" and k.lemma_.lower() in NOT_OBJECTS for k in p.children):
+                        continue  # "on buying back shares"
+                    return p.doc[p.i:p.right_edge.i + 1].text  # "on remodeling about 1,000 stores"
+                if p.dep_ != "pobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS | AMOUNT_FRAMES \
+                        or _not_object(p):
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans) or p.ent_type_:
                     continue
-                if strict and not any(k.dep_ in ("det", "poss") for k in p.lefts):
-                    continue  # no money named: "on TV", "in research" is a field, not a thing built
-                left = min([p.i] + [k.left_edge.i for k in p.lefts])
-                right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
-                return p.doc[left:right + 1].text
+                if strict and not any(k.dep_ in ("det", "poss") for k in p.lefts) and not (
+                        loose_in and c.lower_ in ("in", "into")):
+                    continue  # no money named: "on TV" is a field, not a thing built; but
+                    # "invest in original content", "investing in e-commerce" is investing
+                return _object_text(p)
     for h in heads:
         # "spend $1.2bn expanding its plant", "invest $3bn to build a factory": the purpose's object
         for c in h.children:
-            purpose = c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and (
-                c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+            purpose = c.pos_ == "VERB" and ((c.dep_ in ("advcl", "xcomp") and (
+                c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)))
+                or (c.dep_ in ("dobj", "pcomp") and c.tag_ == "VBG"))
             if not purpose:
                 continue
             for p in c.children:
-                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_:
+                if p.dep_ != "dobj" or p.pos_ != "NOUN" or p.lemma_.lower() in NOT_OBJECTS or p.ent_type_ \
+                        or _not_object(p):
                     continue
                 if any(s.start <= p.i < s.end for s in tech_spans):
                     continue
-                left = min([p.i] + [k.left_edge.i for k in p.lefts])
-                right = max([p.i] + [k.right_edge.i for k in p.rights if k.dep_ in ("compound", "amod")])
-                return p.doc[left:right + 1].text
+                return _object_text(p)
     return None
 
 
@@ -353,9 +539,9 @@ def _analyse(ctx, trigger: Token, extra: tuple[Token, ...] = ()) -> dict[str, di
 def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str, dict]:
     sent, resolve_org = ctx.sent, ctx.resolver.resolve_org
     inv_tok, nouns = _investor(trigger)
-    if inv_tok is None or _vague(inv_tok):
+    if inv_tok is None or (_vague(inv_tok) and _named_examples([inv_tok]) == [inv_tok]):
         return {}
-    investors = [inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i]
+    investors = _named_examples([inv_tok] + [c for c in inv_tok.conjuncts if c.i > inv_tok.i])
     scope = {trigger.i} | {n.i for n in nouns} | {t.i for t in extra}
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj" and (
             trigger.lemma_.lower() in STAKE_NOUNS or trigger.head.lemma_.lower() in INVESTOR_VERBS):
@@ -376,7 +562,8 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
     doc_date = ctx.doc_date
     if period and doc_date and period.lower() in ("this year", "next year") and doc_date[:4].isdigit():
         period = f"{period} ({int(doc_date[:4]) + (period.lower() == 'next year')})"
-    heads = [trigger] + nouns + list(extra) + ([amount_root] if amount_root is not None else [])
+    heads = [trigger] + nouns + list(extra) + ([amount_root] if amount_root is not None else []) + [
+        sent.doc[i] for i in sorted(amount_toks) if amount_root is None or i != amount_root.i]
     if trigger.lemma_.lower() in STAKE_NOUNS and trigger.dep_ == "dobj":
         heads.append(trigger.head)  # "raised its holdings in shares of Y": "in" hangs on the verb
     out: dict[str, dict] = {}
@@ -385,18 +572,25 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             continue
         name = None
         if tok.pos_ == "PRON":  # "Apple said it would invest": the speaker, when it is named
-            speaker = _speaker(trigger)
+            speaker = _speaker(tok.head if tok.dep_ in ("nsubj", "nsubjpass") else trigger)
             if speaker is not None:
-                name = resolve_org(_np(speaker))
+                # "Berkshire disclosed that it had purchased": "it" is a company, whatever the model
+                # read; "we will invest, Tim Cook said": a person speaks for "we", the name must be a company
+                name = _investor_name(speaker, ctx) if tok.lower_ in ("it", "its") and not _full_person(speaker) \
+                    else _resolve(ctx.resolver, _np(speaker))
             if name is None and tok.lower_ not in ("it", "its"):
                 continue  # "we will continue to invest": only a named speaker says who "we" is
         if tok.pos_ == "NOUN" and tok.lower_ in BODY_NOUNS:
             # "Orvane's board approved capex of $3bn": the company its board speaks for
             tok = next((c for c in tok.children if c.dep_ == "poss"), tok)
         name = name or _investor_name(tok, ctx)
+        if not name and tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            # "The retailer plans to spend $1.3bn ..., Walmart said": the named speaker
+            speaker = _speaker(trigger)
+            name = _investor_name(speaker, ctx) if speaker is not None else None
         if not name or name in out:
             continue
-        target, target_span = _target(sent, heads, resolve_org, name, tech_spans,
+        target, target_span = _target(sent, heads, ctx.resolver, name, tech_spans,
                                       lenient=trigger.lemma_.lower() in STAKE_NOUNS)
         # "Seoryung Semiconductor, a maker of chips": who invests, not in what
         own = {d.i for d in tok.subtree}
@@ -407,19 +601,49 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
             inside = target_span is not None and target_span.start <= s.start < target_span.end
             if not inside and s.root.i not in own and n not in techs:
                 techs.append(n)
-        obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None)
+        obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None,
+                                                     loose_in=trigger.lemma_.lower() in CORE_WORDS)
+        if obj and trigger.lemma_.lower() in STAKE_NOUNS and not any(
+                w.lower() in STAKE_OBJECTS for w in re.findall(r"[\w-]+", obj)):
+            obj = None  # a stake in "the joint venture", not "its position in the market"
+        # "poured billions into WeWork": money said in words, no figure (only rules' needs read it)
+        money_word = amount is None and any(c.dep_ == "dobj" and c.lower_ in MONEY_WORDS for c in trigger.children)
         out[name] = {"amount": dict(amount) if amount else None, "technology": techs, "period": period,
-                     "target": target, "object": obj}
+                     "target": target, "object": obj, "money_word": money_word or None}
     return out
+
+
+def _full_person(tok: Token) -> bool:
+    """A person's full name ("Tim Cook"): "Tim Cook said it would invest" speaks for a company;
+    a one-word "person" ("Berkshire disclosed that it ...") is often a company misread."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and ent.label_ == "PERSON" and len(ent) >= 2
+
+
+def _describes_topic(tok: Token) -> bool:
+    """"The oil major", "the streaming giant", "the Cupertino, California-based company": a
+    definite description of a company (models/investments.json company_descriptors) stands
+    for the company the article is about; one naming another company ("the Google unit") does not."""
+    if tok.pos_ not in ("NOUN", "ADJ") or tok.lower_ not in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS:
+        return False
+    lefts = list(tok.lefts)
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in lefts):
+        return False
+    mods = [k for c in lefts if c.dep_ != "det" for k in c.subtree]
+    return not any(k.ent_type_ in ("ORG", "PERSON", "PRODUCT") or k.dep_ == "poss" for k in mods)
 
 
 def _investor_name(tok: Token, ctx) -> str | None:
     """An organisation, else a named person: the small model tags many company names
     ("Kestrel Labs", "Paytm") as people, and a person may invest too (registry: PERSON)."""
     span = _np(tok)
-    name = ctx.resolver.resolve_org(span)
+    name = _resolve(ctx.resolver, span)
     if name:
         return name
+    if _describes_topic(tok):
+        topic = ctx.resolver.topic_org()
+        if topic:
+            return topic
     if tok.pos_ == "NOUN":
         # "the sovereign fund Almarai Capital", "the Japanese conglomerate Tamura": the name beside the noun
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
@@ -474,23 +698,81 @@ def read_orgs(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]
     noun ("investors", "an unnamed fund") names nobody."""
     if not _satisfies(args, spec.get("needs", [])):
         return []
+    if "round_node" in spec and not _roundish(nodes[spec["round_node"]].head):
+        return []  # "the conglomerate led by Bernard Arnault": no round is led
     out: list[str] = []
-    for t in [tok] + list(tok.conjuncts):
+    for t in _named_examples([tok] + list(tok.conjuncts)):
         if _vague(t):
             continue
-        name = ctx.resolver.resolve_org(_np(t))
+        span = _np(t)
+        for named in _listed_before(span, t):  # "Amazon Web Services and Salesforce Ventures" misparsed
+            name = _resolve(ctx.resolver, named)
+            if name and name not in out:
+                out.append(name)
+        name = _resolve(ctx.resolver, span) or _person_investor(t, ctx)
         if name and name not in out:
             out.append(name)
     return out
+
+
+def _roundish(t: Token) -> bool:
+    """A funding round or its money: "a round / Series B / $50m (led by X)"."""
+    return t.lemma_.lower() in ROUND_NOUNS or t.ent_type_ == "MONEY" or t.like_num or any(
+        k.lower_ == "series" for k in t.subtree if k.i <= t.i)
+
+
+def _named_examples(toks: list[Token]) -> list[Token]:
+    """Investors named by example: "from investors such as Accel", "backers including A, B
+    and C" stand for A, B and C; other tokens stay."""
+    out: list[Token] = []
+    for t in toks:
+        named = []
+        if t.lemma_.lower() in BACKER_NOUNS:
+            for c in t.children:
+                if c.dep_ == "prep" and (c.lower_ in ("including", "like") or (
+                        c.lower_ == "as" and any(k.lower_ == "such" for k in c.lefts))):
+                    named += [q for p in c.children if p.dep_ == "pobj" for q in [p] + list(p.conjuncts)]
+        out += named or [t]
+    return out
+
+
+def _listed_before(span: Span, t: Token) -> list[Span]:
+    """Organisation names listed right before ``span`` inside ``t``'s own phrase, joined by
+    "," / "and": the list goes on by characters where the parse folds it into one name."""
+    doc = t.doc
+    ents = [e for e in doc.ents if e.label_ == "ORG" and t.left_edge.i <= e.start and e.end <= span.start]
+    out: list[Span] = []
+    cur = span
+    for e in sorted(ents, key=lambda e: e.start, reverse=True):
+        if e.end > cur.start:
+            continue  # a part of a name already taken
+        if not _LIST_GLUE.fullmatch(doc.text[e.end_char:cur.start_char]):
+            break
+        e = _grown(e)
+        out.insert(0, e)
+        cur = e
+    return out
+
+
+def _person_investor(t: Token, ctx) -> str | None:
+    """A name the model tags as a person ("led by Franklin Templeton", "backed by Peter
+    Thiel"): investors may be people, and many firms carry a founder's name."""
+    ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+    if ent is None or ent.label_ != "PERSON" or t.pos_ != "PROPN":
+        return None
+    return ctx.resolver.known_person(ent[-1].text) or fold_org(ent.text)
 
 
 @slot_reader("invest_org")
 def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
     """A named organisation (the target); never the investor ("the startup" that resolves
     to the investor names no target)."""
-    name = None if _vague(tok) else ctx.resolver.resolve_org(_np(tok))
-    if name is None and tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON":
-        name = fold_org(_np(tok).text)  # "Osprey Bio raised $60m": a company the model read as a person
+    name = None if _vague(tok) else _resolve(ctx.resolver, _np(tok))
+    if name is None and tok.pos_ == "PROPN" and (tok.ent_type_ == "PERSON" or (
+            tok.ent_type_ in ("GPE", "NORP") and _np(tok).text not in _places())):
+        # "Osprey Bio raised $60m", "Rivian's round": a company the model read as a person or
+        # a people, when it is no known place (models/places.txt)
+        name = fold_org(_np(tok).text)
     return None if name is not None and name == args.get("investor") else name
 
 
@@ -499,6 +781,15 @@ def read_round_company(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> 
     """The company a round named by ``tok`` is for ("the round of Acme", "Acme's round")."""
     company = _round_company(tok)
     return read_org(company, ctx, nodes, spec, args) if company is not None else None
+
+
+@slot_reader("invest_target")
+def read_target(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The company invested in, named or through its round ("investors in Rivian's round")."""
+    if tok.lemma_.lower() in ROUND_NOUNS:
+        company = _round_company(tok)
+        return read_org(company, ctx, nodes, spec, args) if company is not None else None
+    return read_org(tok, ctx, nodes, spec, args)
 
 
 @slot_reader("round_amount")
