@@ -63,6 +63,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
     generic = {c.rstrip("s") for c in r["cues"] + r["trailing_nouns"] if " " not in c} - set(r.get("famous", []))
     trailing = set(r["trailing_nouns"])
     dropped = set(r["dropped_trailing_nouns"])
+    organisation = set(r["organisation_nouns"])
+    bare = {w for b in r["bare_names"] for w in (b, b + "s")}
     out: list[Span] = []
     i = start
     while i < end:
@@ -101,11 +103,59 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             # one generic word ("Prix", "Order", "Award") is not an award's name
             if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
                 continue
-            if r["cue_re"].search(piece.text) and len(piece.text) > 2:
+            if piece[-1].lower_ in organisation:
+                continue  # "the Nobel Committee", "the Pulitzer board": a body, not an award
+            if (r["cue_re"].search(piece.text) and len(piece.text) > 2) or (
+                    len(piece) == 1 and piece[0].lower_ in bare):  # "won a Tony", "two Peabodys"
                 out.append(piece)
         if stop < end and doc[stop].lower_ in dropped:
             stop += 1
         i = max(stop, i + 1)
+    taken = {k for sp in out for k in range(sp.start, sp.end)}
+    for sp in category_spans(doc, start, end):
+        if not any(k in taken for k in range(sp.start, sp.end)):
+            out.append(sp)
+    return sorted(out, key=lambda sp: sp.start)
+
+
+def category_spans(doc, start: int, end: int) -> list[Span]:
+    """Awards-night categories written in lower case (models/awards.json category_nouns,
+    category_phrases): "took home best director", "was named best supporting actress",
+    "won album of the year", "a four-time M.V.P.". "best" opens the name, up to four
+    modifiers follow ("best television comedy actress"), a category noun ends it (an
+    award noun after it stays: "the best actress award")."""
+    r = _rules()
+    nouns = set(r["category_nouns"])
+    phrases = sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True)
+    trailing = set(r["trailing_nouns"])
+    out: list[Span] = []
+    i = start
+    while i < end:
+        t = doc[i]
+        hit = None
+        for ph in phrases:
+            n = len(ph)
+            if i + n <= end and tuple(doc[k].lower_ for k in range(i, i + n)) == ph:
+                hit = i + n
+                break
+        if hit is None and t.lower_ == "best":
+            last = None
+            for k in range(i + 1, min(end, i + 6)):
+                u = doc[k]
+                if not u.is_alpha or u.pos_ in ("DET", "ADP", "PRON", "CCONJ", "AUX", "PART", "SCONJ", "NUM"):
+                    break
+                w = u.lower_
+                if w in nouns or (w.endswith("s") and w[:-1] in nouns) or (w.endswith("es") and w[:-2] in nouns):
+                    last = k
+            if last is not None:
+                hit = last + 1
+        if hit is None:
+            i += 1
+            continue
+        if hit < end and doc[hit].lower_ in trailing and doc[hit].lower_ not in ("fellowship", "scholarship"):
+            hit += 1
+        out.append(doc[i:hit])
+        i = hit
     return out
 
 
@@ -113,7 +163,7 @@ def _split_and(span: Span) -> list[Span]:
     """"Medal of the Order of Australia and Brownlow Medal" is two awards."""
     cue = _rules()["cue_re"]
     for k, t in enumerate(span):
-        if t.lower_ == "and" and 0 < k < len(span) - 1:
+        if t.lower_ in ("and", "or") and 0 < k < len(span) - 1:
             left, right = span[:k], span[k + 1:]
             if cue.search(left.text) and cue.search(right.text):
                 return _split_and(left) + _split_and(right)
@@ -154,6 +204,15 @@ def _subtree_awards(tok: Token) -> list[Span]:
              and not any(w.start <= s.start and s.end <= w.end for w in whole)]
     spans = sorted(whole + local, key=lambda s: s.start)
     heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
+    if tok.lower_ in _rules()["generic_award_nouns"] and tok.is_lower:
+        # "the award for best actor", "the top prize of best cast ensemble", "the top prize
+        # at the Global Innovation Awards": the phrase after a plain award noun names it
+        trailing = set(_rules()["trailing_nouns"])
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("for", "of", "at"):
+                for p in c.children:
+                    if p.dep_ == "pobj" and (c.lower_ != "at" or p.lower_ in trailing):
+                        heads |= {q.i for q in p.subtree}
     if tok.lower_ in _rules()["honour_nouns"]:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("including", "like", "as"):
@@ -325,6 +384,11 @@ def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
         return ctx.resolver.org_name(e)
     if e is not None:
         return None
+    if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.is_title:
+        # "by Fortune": a name the small model left unlabelled (people are labelled PERSON)
+        words = [t for t in tok.subtree if t.pos_ == "PROPN" and t.ent_type_ == ""]
+        if words and words[-1].i == tok.i and all(w.i == k for w, k in zip(words, range(words[0].i, tok.i + 1))):
+            return fold_org(tok.doc[words[0].i:tok.i + 1].text)
     if tok.pos_ == "NOUN" and tok.lower_ in _rules()["giver_nouns"]:
         # "the ministry", "the country's government": the body as written
         np = [t for t in tok.subtree if t.dep_ not in ("punct",) and t.i <= tok.i or t.dep_ in ("prep", "pobj", "compound")]
@@ -347,6 +411,11 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
         for c in award.children:
             if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
                 return g
+        for c in award.subtree:  # "named Entrepreneur of the Year by the chamber": 'by' hung on the name
+            if c.dep_ in ("agent", "prep") and c.lower_ == "by" and c.head.i != tok.i:
+                for p in c.children:
+                    if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                        return g
     return None
 
 
