@@ -330,3 +330,61 @@ def test_tech_news_award_wordings(text, expected):
 ])
 def test_tech_news_award_negatives(text):
     assert _awards(text) == []
+
+
+# Issue 9, awards that generalize: news wordings written for these tests (helper aw).
+@pytest.mark.parametrize("text, expected", [
+    # awards-night categories in lower case: "took home", "was named", "went to", "who won"
+    ("Mara Quill took home best director for her debut feature.", {("Mara Quill", "best director")}),
+    ("Ivo Brandt and Lena Ortiz were named best actor and best actress on Sunday.",
+     {("Ivo Brandt", "best actor"), ("Lena Ortiz", "best actress")}),
+    ("Lena Ortiz was named best supporting actress for playing a divorce lawyer.",
+     {("Lena Ortiz", "best supporting actress")}),
+    ("The award for best actor went to Ivo Brandt for his role as a fisherman.", {("Ivo Brandt", "best actor")}),
+    ("Ivo Brandt, who won best actor, was not at the ceremony.", {("Ivo Brandt", "best actor")}),
+    ("Lena Ortiz accepted the best television comedy actress statuette.",
+     {("Lena Ortiz", "best television comedy actress")}),
+    ("Ivo Brandt was given a lifetime achievement award at the guild dinner.",
+     {("Ivo Brandt", "lifetime achievement award")}),
+    ("Kevin Durant, a four-time M.V.P., scored 30 points.", {("Kevin Durant", "M.V.P.")}),
+    # a bare famous name; plural kept as written
+    ("Ivo Brandt has won eight Tonys and a Pulitzer.", {("Ivo Brandt", "Tonys"), ("Ivo Brandt", "Pulitzer")}),
+    # "or" inside a name; a second award after "or" is split off
+    ("Paul Crane won the Nobel Prize in Physiology or Medicine in 1990.", {("Paul Crane", "Nobel Prize in Physiology or Medicine")}),
+    # passive with the winners after "by"
+    ("The Halden Prize was shared by Anna Wirth and Bo Li.", {("Anna Wirth", "Halden Prize"), ("Bo Li", "Halden Prize")}),
+    # a country before "'s" owns the prize, it is not part of its name
+    ("Ivo Brandt, who has twice won Britain's Booker Prize, moved to Lisbon.", {("Ivo Brandt", "Booker Prize")}),
+    # decorations without a cue word
+    ("Sgt. Ivo Brandt earned a Silver Star in 1969.", {("Ivo Brandt", "Silver Star")}),
+    ("Anna Wirth was appointed to the Order of New Zealand in 2024.", {("Anna Wirth", "Order of New Zealand")}),
+    ("Anna Wirth received a Guggenheim fellowship in 2010.", {("Anna Wirth", "Guggenheim fellowship")}),
+])
+def test_news_award_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, recipient, award, giver", [
+    ("The French government made the cellist Lena Ortiz a Commander of the Legion of Honour.",
+     "Lena Ortiz", "Commander of the Legion of Honour", "French government"),
+    ("The Lagos Chamber of Commerce named Adaeze Nwosu its Entrepreneur of the Year.",
+     "Adaeze Nwosu", "Entrepreneur of the Year", "Lagos Chamber of Commerce"),
+    ("Mei Tanaka was named Woman of the Year by Glamour magazine.", "Mei Tanaka", "Woman of the Year", "Glamour magazine"),
+])
+def test_news_award_givers(text, recipient, award, giver):
+    assert [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)] == \
+        [(recipient, award, giver)]
+
+
+@pytest.mark.parametrize("text", [
+    "Ivo Brandt, who was nominated for an Oscar for best actor, lost to Lena Ortiz.",
+    "The best actor in the film is Ivo Brandt.",
+    "Critics had expected Mara Quill to win best director, but she was not even nominated.",
+    "Mara Quill has a good chance to win the Golden Globe.",
+    "Mei Tanaka was appointed to the Nobel Committee in 2015.",
+    "Anna Wirth was appointed to the board of Vexor in 2019.",
+    "The city named Mei Tanaka its chief planner.",
+    "Ivo Brandt is nominated for best director.",
+])
+def test_news_award_negatives(text):
+    assert _awards(text) == []

@@ -103,8 +103,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             # one generic word ("Prix", "Order", "Award") is not an award's name
             if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
                 continue
-            if piece[-1].lower_ in organisation:
-                continue  # "the Nobel Committee", "the Pulitzer board": a body, not an award
+            if piece[-1].lower_ in organisation and not any(t.lower_ in ("of", "in") for t in piece):
+                continue  # "the Nobel Committee": a body, not an award ("Fellow of the Royal Society" is one)
             if (r["cue_re"].search(piece.text) and len(piece.text) > 2) or (
                     len(piece) == 1 and piece[0].lower_ in bare):  # "won a Tony", "two Peabodys"
                 out.append(piece)
@@ -237,7 +237,15 @@ def _subtree_awards(tok: Token) -> list[Span]:
 
 
 def _award_text(span: Span) -> str:
-    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do)."""
+    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do);
+    a place or body before "'s" is the award's owner, not its name ("Britain's Booker Prize")."""
+    for k, t in enumerate(span):
+        if t.lower_ in ("'s", "’s") and 0 < k < len(span) - 1:
+            owner = span[:k]
+            if t.ent_iob_ != "I" and all(u.ent_type_ in ("GPE", "ORG", "LOC", "GOV") for u in owner) \
+                    and not _rules()["cue_re"].search(owner.text):
+                span = span[k + 1:]
+            break
     return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
 
 
@@ -348,7 +356,21 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
             r = _recipient(t, ctx, bool(spec.get("people_only")))
             if r and r not in out and not _rules()["cue_re"].search(r):
                 out.append(r)
-    return out
+    return _respective(out, nodes.get("award"), args.get("award"))
+
+
+def _respective(recipients: list[str], award_tok: Token | None, award: str | None) -> list[str]:
+    """"A and B were named best actor and best actress": one category each, in order. Only
+    for awards-night categories (one winner per category); "A and B won the Nobel Prize and
+    the Wolf Prize" stays every pair."""
+    if award_tok is None or not award or len(recipients) < 2:
+        return recipients
+    doc = award_tok.doc
+    cats = category_spans(doc, 0, len(doc))
+    names = [_award_text(c) for c in cats if award_tok.left_edge.i <= c.start and c.end <= award_tok.right_edge.i + 1]
+    if len(names) == len(recipients) and award in names and len(set(names)) == len(names):
+        return [recipients[names.index(award)]]
+    return recipients
 
 
 @slot_reader("described")
