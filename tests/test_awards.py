@@ -388,3 +388,20 @@ def test_news_award_givers(text, recipient, award, giver):
 ])
 def test_news_award_negatives(text):
     assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "accepted it on behalf of X": X won it, the one who collects it did not
+    ("Ivo Brandt accepted the Andrew Gemant Award on behalf of Carl Sagan.", {("Carl Sagan", "Andrew Gemant Award")}),
+    # "A and B, both winners of C": each of them
+    ("Yo-Yo Ma and Itzhak Perlman, both winners of the Kennedy Center Honors, performed.",
+     {("Yo-Yo Ma", "Kennedy Center Honors"), ("Itzhak Perlman", "Kennedy Center Honors")}),
+    # "A of the Mariners and B of the Cardinals": the second name hangs on the first team
+    ("The rookie of the year awards went to Ichiro Suzuki of the Seattle Mariners and Albert Pujols of the St. Louis Cardinals.",
+     {("Ichiro Suzuki", "rookie of the year awards"), ("Albert Pujols", "rookie of the year awards")}),
+    # lowercase "<noun> of the year" with its modifiers
+    ("Serena Williams was named female athlete of the year for the fifth time.",
+     {("Serena Williams", "female athlete of the year")}),
+])
+def test_news_award_recipients(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

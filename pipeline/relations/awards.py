@@ -128,6 +128,7 @@ def category_spans(doc, start: int, end: int) -> list[Span]:
     nouns = set(r["category_nouns"])
     phrases = sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True)
     trailing = set(r["trailing_nouns"])
+    year_nouns = set(r["year_honour_nouns"])
     out: list[Span] = []
     i = start
     while i < end:
@@ -138,6 +139,16 @@ def category_spans(doc, start: int, end: int) -> list[Span]:
             if i + n <= end and tuple(doc[k].lower_ for k in range(i, i + n)) == ph:
                 hit = i + n
                 break
+        if hit is None and t.lower_ in year_nouns and t.is_lower and i + 3 < end + 1 and \
+                tuple(doc[k].lower_ for k in range(i + 1, min(i + 4, len(doc)))) == ("of", "the", "year"):
+            # "female athlete of the year", "national teacher of the year": the modifiers too
+            s0 = i
+            while s0 > start and doc[s0 - 1].is_lower and doc[s0 - 1].pos_ in ("ADJ", "NOUN") \
+                    and doc[s0 - 1].dep_ in ("amod", "compound"):
+                s0 -= 1
+            out.append(doc[s0:i + 4])
+            i += 4
+            continue
         if hit is None and t.lower_ == "best":
             last = None
             for k in range(i + 1, min(end, i + 6)):
@@ -179,6 +190,12 @@ def _conj_all(tok: Token, depth: int = 0) -> list[Token]:
     for c in tok.children:
         if c.dep_ in ("conj", "appos"):
             out += _conj_all(c, depth + 1)
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.ent_type_ == "PERSON" and depth < 3:
+            # "A of the Mariners and B of the Cardinals": the parser hangs B on the team
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out += [q2 for q in p.children if q.dep_ == "conj" and q.ent_type_ == "PERSON"
+                            for q2 in _conj_all(q, depth + 1)]
     if depth == 0:
         seen = {t.i for t in out}
         out += [t for t in listed_people_after(tok) if t.i not in seen]
@@ -345,9 +362,17 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
             (c.dep_ == "prep" and any(p.lower_ in proxies.get(c.lower_, ()) for p in c.children))
             or (c.dep_ == "dative" and c.pos_ != "ADP")
             for c in tok.children):
-        # "accepted the A on behalf of X": who collects it is not the winner;
+        # "accepted the A on behalf of X": who collects it is not the winner, X is;
         # "her role won her the A": the indirect object is (award.won_for)
-        return []
+        winners: list[str] = []
+        for c in tok.children:
+            for p in c.children if c.dep_ == "prep" else ():
+                if p.lower_ in proxies.get(c.lower_, ()):
+                    for of in p.children:
+                        for w in of.children if of.dep_ == "prep" and of.lower_ == "of" else ():
+                            if w.dep_ == "pobj" and (r := _recipient(w, ctx, True)):
+                                winners.append(r)
+        return winners
     if spec.get("subject_of_verb") and _aspired(tok):
         return []
     out: list[str] = []
@@ -396,6 +421,10 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     for c in cands:
         r = _recipient(c, ctx)
         if r:
+            if tok.lower_.endswith("s") and h.dep_ == "appos" and c.i == h.head.i:
+                # "A and B, both winners of the C": each of them
+                more = [_recipient(q, ctx) for q in _conj_all(c)[1:]]
+                return list(dict.fromkeys([r] + [m for m in more if m]))
             return [r]
     return []
 
