@@ -405,3 +405,18 @@ def test_news_award_negatives(text):
 ])
 def test_news_award_recipients(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a title in quotes is a work that can win
+    ("“Parasite” won best picture, and its director, Bong Joon-ho, took home best director.",
+     {("Parasite", "best picture"), ("Bong Joon-ho", "best director")}),
+    ("South Korean thriller “Parasite” was the upset winner at the Screen Actors Guild awards on Sunday.",
+     {("Parasite", "Screen Actors Guild awards")}),
+    # a closing quote before a name does not make the name a title
+    ("“It was a difficult part,” said Ivo Brandt, who won the Golden Lion.", {("Ivo Brandt", "Golden Lion")}),
+    ("Alice Munro, the Canadian short-story writer, was named the winner of the Nobel Prize in Literature.",
+     {("Alice Munro", "Nobel Prize in Literature")}),
+])
+def test_news_award_works_and_winners(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

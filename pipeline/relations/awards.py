@@ -283,12 +283,38 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
                 return _recipient(c, ctx)
     if tok.lower_ in ("which", "that") and tok.head.dep_ == "relcl":
         return _recipient(tok.head.head, ctx)
+    title = _quoted_title(tok)
+    if title:
+        return title
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
         return ctx.resolver.org_name(e)
     if e is not None and e.label_ in ("WORK_OF_ART", "PRODUCT"):
         return fold_org(e.text)
     return None
+
+
+def _quoted_title(tok: Token) -> str | None:
+    """'"Parasite" won best picture', 'thriller "Parasite" was the winner': a capitalised
+    title set in quotes names a work (the quotes must open before and close after it)."""
+    doc = tok.doc
+    if not tok.text[:1].isupper() or tok.is_quote:
+        return None
+    lo = tok.i
+    while lo > 0 and not doc[lo - 1].is_quote and tok.i - lo < 8:
+        lo -= 1
+    hi = tok.i
+    while hi + 1 < len(doc) and not doc[hi + 1].is_quote and hi - tok.i < 8:
+        hi += 1
+    if lo == 0 or hi + 1 >= len(doc) or not doc[lo - 1].is_quote or not doc[hi + 1].is_quote:
+        return None
+    opening, closing = doc[lo - 1].text, doc[hi + 1].text
+    if opening in ("”", "’", "''") or closing in ("“", "‘", "``"):
+        return None  # a closing quote before the name: it follows a quotation, it is not in one
+    if opening in ('"', "'") and lo - 1 > 0 and not doc[lo - 2].whitespace_:
+        return None
+    text = doc[lo:hi + 1].text.strip(" ,.")
+    return text if text[:1].isupper() else None
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -411,6 +437,9 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         cands.append(h.head)
     elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
         cands += [c for c in h.head.children if c.dep_ == "nsubj"]
+    elif h.dep_ in ("oprd", "attr", "dobj") and h.head.lemma_ in _rules()["passive_recipient_verbs"] \
+            and any(c.dep_ == "auxpass" for c in h.head.children):
+        cands += [c for c in h.head.children if c.dep_ == "nsubjpass"]  # "X was named the winner of A"
     elif h.dep_ == "compound" and (h.head.ent_type_ == "PERSON" or h.head.pos_ == "PROPN"):
         cands.append(h.head)  # "Oscar winner Helena Voss", whatever label the model gave the name
     if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ in ("PERSON", "ORG"):
