@@ -420,3 +420,11 @@ def test_news_award_recipients(text, expected):
 ])
 def test_news_award_works_and_winners(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+def test_category_awards_in_an_article():
+    """Sentences with only lowercase categories are selected and read."""
+    text = ("The gala ran late. Brad Pitt picked up the supporting actor prize. Mara Quill took home best director. "
+            "Ivo Brandt won the film award.")
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
+        {("Brad Pitt", "supporting actor prize"), ("Mara Quill", "best director")}

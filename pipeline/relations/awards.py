@@ -129,6 +129,8 @@ def category_spans(doc, start: int, end: int) -> list[Span]:
     phrases = sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True)
     trailing = set(r["trailing_nouns"])
     year_nouns = set(r["year_honour_nouns"])
+    mods = set(r["category_modifiers"])
+    roles = set(r["category_roles"])  # a category by itself before an award noun ("the screenplay award")
     out: list[Span] = []
     i = start
     while i < end:
@@ -160,6 +162,14 @@ def category_spans(doc, start: int, end: int) -> list[Span]:
                     last = k
             if last is not None:
                 hit = last + 1
+        if hit is None and t.is_lower and (t.lower_ in roles or t.lower_ in mods):
+            # "the supporting actor prize", "the screenplay award": a category before an award noun
+            k = i + 1 if t.lower_ in mods else i
+            if k < end and doc[k].lower_ in nouns and k + 1 < end and doc[k + 1].lower_ in ("award", "prize", "trophy") \
+                    and (i == 0 or doc[i - 1].lower_ != "best"):
+                out.append(doc[i:k + 2])
+                i = k + 2
+                continue
         if hit is None:
             i += 1
             continue
