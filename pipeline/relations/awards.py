@@ -79,6 +79,11 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             if _is_name_tok(u) and not u.like_num:
                 last_name = j
                 j += 1
+            elif u.text == "(" and j + 2 < end and doc[j + 2].text == ")" and doc[j + 1].is_upper \
+                    and doc[j + 1].is_alpha and j - 1 == last_name and j + 3 < end \
+                    and (_is_name_tok(doc[j + 3]) or doc[j + 3].lower_ in trailing):
+                last_name = j + 2  # "the Screen Actors Guild (SAG) awards": an acronym inside the name
+                j += 3
             elif re.match(r"^[ld][’'][^\W\d_]+$", u.text) and j > i:
                 last_name = j  # "Légion d'honneur"
                 j += 1
@@ -273,7 +278,8 @@ def _award_text(span: Span) -> str:
                     and not _rules()["cue_re"].search(owner.text):
                 span = span[k + 1:]
             break
-    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
+    text = re.sub(r"\s*\([A-Z]{2,8}\)", "", span.text.strip())  # "(SAG)": the acronym is no part of the name
+    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", text))
 
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
