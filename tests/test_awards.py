@@ -428,3 +428,9 @@ def test_category_awards_in_an_article():
             "Ivo Brandt won the film award.")
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
         {("Brad Pitt", "supporting actor prize"), ("Mara Quill", "best director")}
+
+
+def test_share_of_a_prize():
+    text = "Demis Hassabis and John Jumper shared half of the 2024 Nobel Prize in Chemistry with David Baker."
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
+        {(n, "Nobel Prize in Chemistry") for n in ("Demis Hassabis", "John Jumper", "David Baker")}
