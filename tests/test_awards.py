@@ -434,3 +434,15 @@ def test_share_of_a_prize():
     text = "Demis Hassabis and John Jumper shared half of the 2024 Nobel Prize in Chemistry with David Baker."
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
         {(n, "Nobel Prize in Chemistry") for n in ("Demis Hassabis", "John Jumper", "David Baker")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # past winners of the award named before: the award, not its year
+    ("Ed Catmull won the Turing Award in 2020. Previous winners of the prize include Tim Berners-Lee.",
+     {("Ed Catmull", "Turing Award", 2020), ("Tim Berners-Lee", "Turing Award", None)}),
+    # a list sentence that names its own award does not point back
+    ("Ed Catmull won the Turing Award in 2020. Previous winners of the Gordon Prize include Tim Berners-Lee.",
+     {("Ed Catmull", "Turing Award", 2020), ("Tim Berners-Lee", "Gordon Prize", None)}),
+])
+def test_past_winners_lists(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(text)} == expected

@@ -550,11 +550,15 @@ def award_list_recipients(ctx: SentCtx) -> list:
     text = ctx.doc.text.lower()
     if not any(c in text for c in _rules()["list_cues"]) or not any(c in text for c in _rules()["list_context"]):
         return []
+    if award_spans(ctx.doc, 0, len(ctx.doc)):
+        return []  # "Previous winners of the Gordon Prize include ...": the sentence names its own award
+    # "past winners include ...": they won it in other years
+    year = None if re.search(r"\b(?:previous|past|earlier|former)\b", text) else last["year"]
     out: list = []
     trigger = next((t.i for t in ctx.doc if t.lemma_ in ("include", "make", "be")), 0)
     for _span, rec in list_people(ctx):
         rel = make_relation("received_award", {"recipient": rec, "award": last["award"],
-                                               "conferred_by": last["conferred_by"], "year": last["year"]},
+                                               "conferred_by": last["conferred_by"], "year": year},
                             ctx, trigger, 0.7)
         if rel is not None:
             out.append(rel)
