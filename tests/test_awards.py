@@ -446,3 +446,15 @@ def test_share_of_a_prize():
 ])
 def test_past_winners_lists(text, expected):
     assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, award", [
+    # a lower-case category after the name belongs to it; "for his role" does not
+    ("Ivo Brandt won the Academy Award for best actor in 2005.", "Academy Award for best actor"),
+    ("Colson Whitehead won the Pulitzer Prize for fiction.", "Pulitzer Prize for fiction"),
+    ("Lena Ortiz won the Nobel Prize in physics for her work.", "Nobel Prize in physics"),
+    ("Ivo Brandt won the Oscar for his role in the film.", "Oscar"),
+    ("Lena Ortiz won the Nobel Prize in 2001.", "Nobel Prize"),
+])
+def test_category_after_the_name(text, award):
+    assert [r.args["award"] for r in _awards(text)] == [award]

@@ -104,6 +104,7 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         stop = last_name + 1
         if stop < end and doc[stop].lower_ in trailing:
             stop += 1
+        stop = _category_tail(doc, i, stop, end)
         for piece in _split_and(doc[i:stop]):
             # one generic word ("Prix", "Order", "Award") is not an award's name
             if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
@@ -121,6 +122,26 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         if not any(k in taken for k in range(sp.start, sp.end)):
             out.append(sp)
     return sorted(out, key=lambda sp: sp.start)
+
+
+def _category_tail(doc, start: int, stop: int, end: int) -> int:
+    """Where a capitalised award name ends when a lower-case category follows it: "the
+    Academy Award for best actor", "the Pulitzer Prize for fiction", "the Nobel Prize in
+    physics" (models/awards.json prize_disciplines) name the category's award."""
+    r = _rules()
+    if stop + 1 >= end or doc[stop].lower_ not in ("for", "in") or not doc[stop + 1].is_lower:
+        return stop
+    if not (doc[stop - 1].lower_.rstrip("s") in set(r["trailing_nouns"]) | set(r["bare_names"])
+            or doc[stop - 1].lower_ in ("globe", "globes")):
+        return stop
+    cats = category_spans(doc, stop + 1, min(end, stop + 8))
+    if cats and cats[0].start == stop + 1:
+        return cats[0].end
+    for ph in sorted((tuple(p.split()) for p in r["prize_disciplines"]), key=len, reverse=True):
+        n = len(ph)
+        if stop + 1 + n <= end and tuple(doc[k].lower_ for k in range(stop + 1, stop + 1 + n)) == ph:
+            return stop + 1 + n
+    return stop
 
 
 def category_spans(doc, start: int, end: int) -> list[Span]:
