@@ -330,3 +330,131 @@ def test_tech_news_award_wordings(text, expected):
 ])
 def test_tech_news_award_negatives(text):
     assert _awards(text) == []
+
+
+# Issue 9, awards that generalize: news wordings written for these tests (helper aw).
+@pytest.mark.parametrize("text, expected", [
+    # awards-night categories in lower case: "took home", "was named", "went to", "who won"
+    ("Mara Quill took home best director for her debut feature.", {("Mara Quill", "best director")}),
+    ("Ivo Brandt and Lena Ortiz were named best actor and best actress on Sunday.",
+     {("Ivo Brandt", "best actor"), ("Lena Ortiz", "best actress")}),
+    ("Lena Ortiz was named best supporting actress for playing a divorce lawyer.",
+     {("Lena Ortiz", "best supporting actress")}),
+    ("The award for best actor went to Ivo Brandt for his role as a fisherman.", {("Ivo Brandt", "best actor")}),
+    ("Ivo Brandt, who won best actor, was not at the ceremony.", {("Ivo Brandt", "best actor")}),
+    ("Lena Ortiz accepted the best television comedy actress statuette.",
+     {("Lena Ortiz", "best television comedy actress")}),
+    ("Ivo Brandt was given a lifetime achievement award at the guild dinner.",
+     {("Ivo Brandt", "lifetime achievement award")}),
+    ("Kevin Durant, a four-time M.V.P., scored 30 points.", {("Kevin Durant", "M.V.P.")}),
+    # a bare famous name; plural kept as written
+    ("Ivo Brandt has won eight Tonys and a Pulitzer.", {("Ivo Brandt", "Tonys"), ("Ivo Brandt", "Pulitzer")}),
+    # "or" inside a name; a second award after "or" is split off
+    ("Paul Crane won the Nobel Prize in Physiology or Medicine in 1990.", {("Paul Crane", "Nobel Prize in Physiology or Medicine")}),
+    # passive with the winners after "by"
+    ("The Halden Prize was shared by Anna Wirth and Bo Li.", {("Anna Wirth", "Halden Prize"), ("Bo Li", "Halden Prize")}),
+    # a country before "'s" owns the prize, it is not part of its name
+    ("Ivo Brandt, who has twice won Britain's Booker Prize, moved to Lisbon.", {("Ivo Brandt", "Booker Prize")}),
+    # decorations without a cue word
+    ("Sgt. Ivo Brandt earned a Silver Star in 1969.", {("Ivo Brandt", "Silver Star")}),
+    ("Anna Wirth was appointed to the Order of New Zealand in 2024.", {("Anna Wirth", "Order of New Zealand")}),
+    ("Anna Wirth received a Guggenheim fellowship in 2010.", {("Anna Wirth", "Guggenheim fellowship")}),
+])
+def test_news_award_wordings(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, recipient, award, giver", [
+    ("The French government made the cellist Lena Ortiz a Commander of the Legion of Honour.",
+     "Lena Ortiz", "Commander of the Legion of Honour", "French government"),
+    ("The Lagos Chamber of Commerce named Adaeze Nwosu its Entrepreneur of the Year.",
+     "Adaeze Nwosu", "Entrepreneur of the Year", "Lagos Chamber of Commerce"),
+    ("Mei Tanaka was named Woman of the Year by Glamour magazine.", "Mei Tanaka", "Woman of the Year", "Glamour magazine"),
+])
+def test_news_award_givers(text, recipient, award, giver):
+    assert [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)] == \
+        [(recipient, award, giver)]
+
+
+@pytest.mark.parametrize("text", [
+    "Ivo Brandt, who was nominated for an Oscar for best actor, lost to Lena Ortiz.",
+    "The best actor in the film is Ivo Brandt.",
+    "Critics had expected Mara Quill to win best director, but she was not even nominated.",
+    "Mara Quill has a good chance to win the Golden Globe.",
+    "Mei Tanaka was appointed to the Nobel Committee in 2015.",
+    "Anna Wirth was appointed to the board of Vexor in 2019.",
+    "The city named Mei Tanaka its chief planner.",
+    "Ivo Brandt is nominated for best director.",
+])
+def test_news_award_negatives(text):
+    assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "accepted it on behalf of X": X won it, the one who collects it did not
+    ("Ivo Brandt accepted the Andrew Gemant Award on behalf of Carl Sagan.", {("Carl Sagan", "Andrew Gemant Award")}),
+    # "A and B, both winners of C": each of them
+    ("Yo-Yo Ma and Itzhak Perlman, both winners of the Kennedy Center Honors, performed.",
+     {("Yo-Yo Ma", "Kennedy Center Honors"), ("Itzhak Perlman", "Kennedy Center Honors")}),
+    # "A of the Mariners and B of the Cardinals": the second name hangs on the first team
+    ("The rookie of the year awards went to Ichiro Suzuki of the Seattle Mariners and Albert Pujols of the St. Louis Cardinals.",
+     {("Ichiro Suzuki", "rookie of the year awards"), ("Albert Pujols", "rookie of the year awards")}),
+    # lowercase "<noun> of the year" with its modifiers
+    ("Serena Williams was named female athlete of the year for the fifth time.",
+     {("Serena Williams", "female athlete of the year")}),
+])
+def test_news_award_recipients(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a title in quotes is a work that can win
+    ("“Parasite” won best picture, and its director, Bong Joon-ho, took home best director.",
+     {("Parasite", "best picture"), ("Bong Joon-ho", "best director")}),
+    ("South Korean thriller “Parasite” was the upset winner at the Screen Actors Guild awards on Sunday.",
+     {("Parasite", "Screen Actors Guild awards")}),
+    # a closing quote before a name does not make the name a title
+    ("“It was a difficult part,” said Ivo Brandt, who won the Golden Lion.", {("Ivo Brandt", "Golden Lion")}),
+    ("Alice Munro, the Canadian short-story writer, was named the winner of the Nobel Prize in Literature.",
+     {("Alice Munro", "Nobel Prize in Literature")}),
+])
+def test_news_award_works_and_winners(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+def test_category_awards_in_an_article():
+    """Sentences with only lowercase categories are selected and read."""
+    text = ("The gala ran late. Brad Pitt picked up the supporting actor prize. Mara Quill took home best director. "
+            "Ivo Brandt won the film award.")
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
+        {("Brad Pitt", "supporting actor prize"), ("Mara Quill", "best director")}
+
+
+def test_share_of_a_prize():
+    text = "Demis Hassabis and John Jumper shared half of the 2024 Nobel Prize in Chemistry with David Baker."
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == \
+        {(n, "Nobel Prize in Chemistry") for n in ("Demis Hassabis", "John Jumper", "David Baker")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # past winners of the award named before: the award, not its year
+    ("Ed Catmull won the Turing Award in 2020. Previous winners of the prize include Tim Berners-Lee.",
+     {("Ed Catmull", "Turing Award", 2020), ("Tim Berners-Lee", "Turing Award", None)}),
+    # a list sentence that names its own award does not point back
+    ("Ed Catmull won the Turing Award in 2020. Previous winners of the Gordon Prize include Tim Berners-Lee.",
+     {("Ed Catmull", "Turing Award", 2020), ("Tim Berners-Lee", "Gordon Prize", None)}),
+])
+def test_past_winners_lists(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["year"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, award", [
+    # a lower-case category after the name belongs to it; "for his role" does not
+    ("Ivo Brandt won the Academy Award for best actor in 2005.", "Academy Award for best actor"),
+    ("Colson Whitehead won the Pulitzer Prize for fiction.", "Pulitzer Prize for fiction"),
+    ("Lena Ortiz won the Nobel Prize in physics for her work.", "Nobel Prize in physics"),
+    ("Ivo Brandt won the Oscar for his role in the film.", "Oscar"),
+    ("Lena Ortiz won the Nobel Prize in 2001.", "Nobel Prize"),
+])
+def test_category_after_the_name(text, award):
+    assert [r.args["award"] for r in _awards(text)] == [award]

@@ -63,6 +63,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
     generic = {c.rstrip("s") for c in r["cues"] + r["trailing_nouns"] if " " not in c} - set(r.get("famous", []))
     trailing = set(r["trailing_nouns"])
     dropped = set(r["dropped_trailing_nouns"])
+    organisation = set(r["organisation_nouns"])
+    bare = {w for b in r["bare_names"] for w in (b, b + "s")}
     out: list[Span] = []
     i = start
     while i < end:
@@ -77,6 +79,11 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             if _is_name_tok(u) and not u.like_num:
                 last_name = j
                 j += 1
+            elif u.text == "(" and j + 2 < end and doc[j + 2].text == ")" and doc[j + 1].is_upper \
+                    and doc[j + 1].is_alpha and j - 1 == last_name and j + 3 < end \
+                    and (_is_name_tok(doc[j + 3]) or doc[j + 3].lower_ in trailing):
+                last_name = j + 2  # "the Screen Actors Guild (SAG) awards": an acronym inside the name
+                j += 3
             elif re.match(r"^[ld][’'][^\W\d_]+$", u.text) and j > i:
                 last_name = j  # "Légion d'honneur"
                 j += 1
@@ -97,15 +104,105 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         stop = last_name + 1
         if stop < end and doc[stop].lower_ in trailing:
             stop += 1
+        stop = _category_tail(doc, i, stop, end)
         for piece in _split_and(doc[i:stop]):
             # one generic word ("Prix", "Order", "Award") is not an award's name
             if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
                 continue
-            if r["cue_re"].search(piece.text) and len(piece.text) > 2:
+            if piece[-1].lower_ in organisation and not any(t.lower_ in ("of", "in") for t in piece):
+                continue  # "the Nobel Committee": a body, not an award ("Fellow of the Royal Society" is one)
+            if (r["cue_re"].search(piece.text) and len(piece.text) > 2) or (
+                    len(piece) == 1 and piece[0].lower_ in bare):  # "won a Tony", "two Peabodys"
                 out.append(piece)
         if stop < end and doc[stop].lower_ in dropped:
             stop += 1
         i = max(stop, i + 1)
+    taken = {k for sp in out for k in range(sp.start, sp.end)}
+    for sp in category_spans(doc, start, end):
+        if not any(k in taken for k in range(sp.start, sp.end)):
+            out.append(sp)
+    return sorted(out, key=lambda sp: sp.start)
+
+
+def _category_tail(doc, start: int, stop: int, end: int) -> int:
+    """Where a capitalised award name ends when a lower-case category follows it: "the
+    Academy Award for best actor", "the Pulitzer Prize for fiction", "the Nobel Prize in
+    physics" (models/awards.json prize_disciplines) name the category's award."""
+    r = _rules()
+    if stop + 1 >= end or doc[stop].lower_ not in ("for", "in") or not doc[stop + 1].is_lower:
+        return stop
+    if not (doc[stop - 1].lower_.rstrip("s") in set(r["trailing_nouns"]) | set(r["bare_names"])
+            or doc[stop - 1].lower_ in ("globe", "globes")):
+        return stop
+    cats = category_spans(doc, stop + 1, min(end, stop + 8))
+    if cats and cats[0].start == stop + 1:
+        return cats[0].end
+    for ph in sorted((tuple(p.split()) for p in r["prize_disciplines"]), key=len, reverse=True):
+        n = len(ph)
+        if stop + 1 + n <= end and tuple(doc[k].lower_ for k in range(stop + 1, stop + 1 + n)) == ph:
+            return stop + 1 + n
+    return stop
+
+
+def category_spans(doc, start: int, end: int) -> list[Span]:
+    """Awards-night categories written in lower case (models/awards.json category_nouns,
+    category_phrases): "took home best director", "was named best supporting actress",
+    "won album of the year", "a four-time M.V.P.". "best" opens the name, up to four
+    modifiers follow ("best television comedy actress"), a category noun ends it (an
+    award noun after it stays: "the best actress award")."""
+    r = _rules()
+    nouns = set(r["category_nouns"])
+    phrases = sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True)
+    trailing = set(r["trailing_nouns"])
+    year_nouns = set(r["year_honour_nouns"])
+    mods = set(r["category_modifiers"])
+    roles = set(r["category_roles"])  # a category by itself before an award noun ("the screenplay award")
+    out: list[Span] = []
+    i = start
+    while i < end:
+        t = doc[i]
+        hit = None
+        for ph in phrases:
+            n = len(ph)
+            if i + n <= end and tuple(doc[k].lower_ for k in range(i, i + n)) == ph:
+                hit = i + n
+                break
+        if hit is None and t.lower_ in year_nouns and t.is_lower and i + 3 < end + 1 and \
+                tuple(doc[k].lower_ for k in range(i + 1, min(i + 4, len(doc)))) == ("of", "the", "year"):
+            # "female athlete of the year", "national teacher of the year": the modifiers too
+            s0 = i
+            while s0 > start and doc[s0 - 1].is_lower and doc[s0 - 1].pos_ in ("ADJ", "NOUN") \
+                    and doc[s0 - 1].dep_ in ("amod", "compound"):
+                s0 -= 1
+            out.append(doc[s0:i + 4])
+            i += 4
+            continue
+        if hit is None and t.lower_ == "best":
+            last = None
+            for k in range(i + 1, min(end, i + 6)):
+                u = doc[k]
+                if not u.is_alpha or u.pos_ in ("DET", "ADP", "PRON", "CCONJ", "AUX", "PART", "SCONJ", "NUM"):
+                    break
+                w = u.lower_
+                if w in nouns or (w.endswith("s") and w[:-1] in nouns) or (w.endswith("es") and w[:-2] in nouns):
+                    last = k
+            if last is not None:
+                hit = last + 1
+        if hit is None and t.is_lower and (t.lower_ in roles or t.lower_ in mods):
+            # "the supporting actor prize", "the screenplay award": a category before an award noun
+            k = i + 1 if t.lower_ in mods else i
+            if k < end and doc[k].lower_ in nouns and k + 1 < end and doc[k + 1].lower_ in ("award", "prize", "trophy") \
+                    and (i == 0 or doc[i - 1].lower_ != "best"):
+                out.append(doc[i:k + 2])
+                i = k + 2
+                continue
+        if hit is None:
+            i += 1
+            continue
+        if hit < end and doc[hit].lower_ in trailing and doc[hit].lower_ not in ("fellowship", "scholarship"):
+            hit += 1
+        out.append(doc[i:hit])
+        i = hit
     return out
 
 
@@ -113,7 +210,7 @@ def _split_and(span: Span) -> list[Span]:
     """"Medal of the Order of Australia and Brownlow Medal" is two awards."""
     cue = _rules()["cue_re"]
     for k, t in enumerate(span):
-        if t.lower_ == "and" and 0 < k < len(span) - 1:
+        if t.lower_ in ("and", "or") and 0 < k < len(span) - 1:
             left, right = span[:k], span[k + 1:]
             if cue.search(left.text) and cue.search(right.text):
                 return _split_and(left) + _split_and(right)
@@ -129,6 +226,12 @@ def _conj_all(tok: Token, depth: int = 0) -> list[Token]:
     for c in tok.children:
         if c.dep_ in ("conj", "appos"):
             out += _conj_all(c, depth + 1)
+        elif c.dep_ == "prep" and c.lower_ == "of" and tok.ent_type_ == "PERSON" and depth < 3:
+            # "A of the Mariners and B of the Cardinals": the parser hangs B on the team
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out += [q2 for q in p.children if q.dep_ == "conj" and q.ent_type_ == "PERSON"
+                            for q2 in _conj_all(q, depth + 1)]
     if depth == 0:
         seen = {t.i for t in out}
         out += [t for t in listed_people_after(tok) if t.i not in seen]
@@ -154,6 +257,15 @@ def _subtree_awards(tok: Token) -> list[Span]:
              and not any(w.start <= s.start and s.end <= w.end for w in whole)]
     spans = sorted(whole + local, key=lambda s: s.start)
     heads = {c.i for c in _conj_all(tok)} | {t.i for t in tok.subtree if t.dep_ in ("conj", "appos")}
+    if tok.lower_ in _rules()["generic_award_nouns"] and tok.is_lower:
+        # "the award for best actor", "the top prize of best cast ensemble", "the top prize
+        # at the Global Innovation Awards": the phrase after a plain award noun names it
+        trailing = set(_rules()["trailing_nouns"])
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("for", "of", "at"):
+                for p in c.children:
+                    if p.dep_ == "pobj" and (c.lower_ != "at" or p.lower_ in trailing):
+                        heads |= {q.i for q in p.subtree}
     if tok.lower_ in _rules()["honour_nouns"]:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("including", "like", "as"):
@@ -178,8 +290,17 @@ def _subtree_awards(tok: Token) -> list[Span]:
 
 
 def _award_text(span: Span) -> str:
-    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do)."""
-    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", span.text.strip()))
+    """The name as written ("won three Grammy Awards" keeps the plural, as annotators do);
+    a place or body before "'s" is the award's owner, not its name ("Britain's Booker Prize")."""
+    for k, t in enumerate(span):
+        if t.lower_ in ("'s", "’s") and 0 < k < len(span) - 1:
+            owner = span[:k]
+            if t.ent_iob_ != "I" and all(u.ent_type_ in ("GPE", "ORG", "LOC", "GOV") for u in owner) \
+                    and not _rules()["cue_re"].search(owner.text):
+                span = span[k + 1:]
+            break
+    text = re.sub(r"\s*\([A-Z]{2,8}\)", "", span.text.strip())  # "(SAG)": the acronym is no part of the name
+    return re.sub(r"^(?:[Tt]he)\s+", "", re.sub(r"\s+", " ", text))
 
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
@@ -199,12 +320,38 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
                 return _recipient(c, ctx)
     if tok.lower_ in ("which", "that") and tok.head.dep_ == "relcl":
         return _recipient(tok.head.head, ctx)
+    title = _quoted_title(tok)
+    if title:
+        return title
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
         return ctx.resolver.org_name(e)
     if e is not None and e.label_ in ("WORK_OF_ART", "PRODUCT"):
         return fold_org(e.text)
     return None
+
+
+def _quoted_title(tok: Token) -> str | None:
+    """'"Parasite" won best picture', 'thriller "Parasite" was the winner': a capitalised
+    title set in quotes names a work (the quotes must open before and close after it)."""
+    doc = tok.doc
+    if not tok.text[:1].isupper() or tok.is_quote:
+        return None
+    lo = tok.i
+    while lo > 0 and not doc[lo - 1].is_quote and tok.i - lo < 8:
+        lo -= 1
+    hi = tok.i
+    while hi + 1 < len(doc) and not doc[hi + 1].is_quote and hi - tok.i < 8:
+        hi += 1
+    if lo == 0 or hi + 1 >= len(doc) or not doc[lo - 1].is_quote or not doc[hi + 1].is_quote:
+        return None
+    opening, closing = doc[lo - 1].text, doc[hi + 1].text
+    if opening in ("”", "’", "''") or closing in ("“", "‘", "``"):
+        return None  # a closing quote before the name: it follows a quotation, it is not in one
+    if opening in ('"', "'") and lo - 1 > 0 and not doc[lo - 2].whitespace_:
+        return None
+    text = doc[lo:hi + 1].text.strip(" ,.")
+    return text if text[:1].isupper() else None
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -278,9 +425,17 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
             (c.dep_ == "prep" and any(p.lower_ in proxies.get(c.lower_, ()) for p in c.children))
             or (c.dep_ == "dative" and c.pos_ != "ADP")
             for c in tok.children):
-        # "accepted the A on behalf of X": who collects it is not the winner;
+        # "accepted the A on behalf of X": who collects it is not the winner, X is;
         # "her role won her the A": the indirect object is (award.won_for)
-        return []
+        winners: list[str] = []
+        for c in tok.children:
+            for p in c.children if c.dep_ == "prep" else ():
+                if p.lower_ in proxies.get(c.lower_, ()):
+                    for of in p.children:
+                        for w in of.children if of.dep_ == "prep" and of.lower_ == "of" else ():
+                            if w.dep_ == "pobj" and (r := _recipient(w, ctx, True)):
+                                winners.append(r)
+        return winners
     if spec.get("subject_of_verb") and _aspired(tok):
         return []
     out: list[str] = []
@@ -289,7 +444,21 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
             r = _recipient(t, ctx, bool(spec.get("people_only")))
             if r and r not in out and not _rules()["cue_re"].search(r):
                 out.append(r)
-    return out
+    return _respective(out, nodes.get("award"), args.get("award"))
+
+
+def _respective(recipients: list[str], award_tok: Token | None, award: str | None) -> list[str]:
+    """"A and B were named best actor and best actress": one category each, in order. Only
+    for awards-night categories (one winner per category); "A and B won the Nobel Prize and
+    the Wolf Prize" stays every pair."""
+    if award_tok is None or not award or len(recipients) < 2:
+        return recipients
+    doc = award_tok.doc
+    cats = category_spans(doc, 0, len(doc))
+    names = [_award_text(c) for c in cats if award_tok.left_edge.i <= c.start and c.end <= award_tok.right_edge.i + 1]
+    if len(names) == len(recipients) and award in names and len(set(names)) == len(names):
+        return [recipients[names.index(award)]]
+    return recipients
 
 
 @slot_reader("described")
@@ -305,6 +474,9 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
         cands.append(h.head)
     elif h.dep_ == "attr" and h.head.lemma_ in ("be", "become", "remain"):
         cands += [c for c in h.head.children if c.dep_ == "nsubj"]
+    elif h.dep_ in ("oprd", "attr", "dobj") and h.head.lemma_ in _rules()["passive_recipient_verbs"] \
+            and any(c.dep_ == "auxpass" for c in h.head.children):
+        cands += [c for c in h.head.children if c.dep_ == "nsubjpass"]  # "X was named the winner of A"
     elif h.dep_ == "compound" and (h.head.ent_type_ == "PERSON" or h.head.pos_ == "PROPN"):
         cands.append(h.head)  # "Oscar winner Helena Voss", whatever label the model gave the name
     if tok.i + 1 < len(doc) and (e := ent_of(doc[tok.i + 1])) is not None and e.label_ in ("PERSON", "ORG"):
@@ -315,6 +487,10 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     for c in cands:
         r = _recipient(c, ctx)
         if r:
+            if tok.lower_.endswith("s") and h.dep_ == "appos" and c.i == h.head.i:
+                # "A and B, both winners of the C": each of them
+                more = [_recipient(q, ctx) for q in _conj_all(c)[1:]]
+                return list(dict.fromkeys([r] + [m for m in more if m]))
             return [r]
     return []
 
@@ -325,6 +501,11 @@ def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
         return ctx.resolver.org_name(e)
     if e is not None:
         return None
+    if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.is_title:
+        # "by Fortune": a name the small model left unlabelled (people are labelled PERSON)
+        words = [t for t in tok.subtree if t.pos_ == "PROPN" and t.ent_type_ == ""]
+        if words and words[-1].i == tok.i and all(w.i == k for w, k in zip(words, range(words[0].i, tok.i + 1))):
+            return fold_org(tok.doc[words[0].i:tok.i + 1].text)
     if tok.pos_ == "NOUN" and tok.lower_ in _rules()["giver_nouns"]:
         # "the ministry", "the country's government": the body as written
         np = [t for t in tok.subtree if t.dep_ not in ("punct",) and t.i <= tok.i or t.dep_ in ("prep", "pobj", "compound")]
@@ -347,6 +528,11 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
         for c in award.children:
             if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
                 return g
+        for c in award.subtree:  # "named Entrepreneur of the Year by the chamber": 'by' hung on the name
+            if c.dep_ in ("agent", "prep") and c.lower_ == "by" and c.head.i != tok.i:
+                for p in c.children:
+                    if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                        return g
     return None
 
 
@@ -385,11 +571,15 @@ def award_list_recipients(ctx: SentCtx) -> list:
     text = ctx.doc.text.lower()
     if not any(c in text for c in _rules()["list_cues"]) or not any(c in text for c in _rules()["list_context"]):
         return []
+    if award_spans(ctx.doc, 0, len(ctx.doc)):
+        return []  # "Previous winners of the Gordon Prize include ...": the sentence names its own award
+    # "past winners include ...": they won it in other years
+    year = None if re.search(r"\b(?:previous|past|earlier|former)\b", text) else last["year"]
     out: list = []
     trigger = next((t.i for t in ctx.doc if t.lemma_ in ("include", "make", "be")), 0)
     for _span, rec in list_people(ctx):
         rel = make_relation("received_award", {"recipient": rec, "award": last["award"],
-                                               "conferred_by": last["conferred_by"], "year": last["year"]},
+                                               "conferred_by": last["conferred_by"], "year": year},
                             ctx, trigger, 0.7)
         if rel is not None:
             out.append(rel)
