@@ -32,14 +32,14 @@ from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, listed_people_after, local_org, noun_phrase, org_of,
                                        person_of)
 from pipeline.relations.engine import SlotValue, slot_reader
-from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
+from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org
 
 
 @lru_cache(maxsize=1)
 def _cfg() -> dict:
     cfg = dict(load_json("roles.json"))
     for k in ("blockers", "leader_roles", "chair_org_words", "not_chair_words", "party_names", "coordination_glue",
-              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs"):
+              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs", "org_nouns"):
         cfg[k] = frozenset(cfg.get(k, ()))
     return cfg
 
@@ -307,6 +307,8 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return None
         return fold_org(ent.text)
     if tok.pos_ == "NOUN" and ent is None:
+        if not _org_noun(tok):
+            return None  # "a concept created by X", "a tournament founded by X", "the method 'Y'": no organisation
         if spec.get("indefinite_topic") and tok.lower_ in ORG_NOUNS and _indefinite(tok) \
                 and any(e.label_ == "DATE" for e in tok.doc.ents):
             # "In 1937, X founded a small company in Bologna" in an article that opens by defining
@@ -314,6 +316,19 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return ctx.resolver.topic_organisation()
         tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
     return _org_arg(tok, ctx, spec.get("propn", True))
+
+
+def _org_noun(tok: Token) -> bool:
+    """A lower-case common noun that can describe an organisation ("a record label", "the
+    company"): one of models/roles.json org_nouns, chair_org_words or not_chair_words, or of
+    the organisation nouns of pipeline/resolve.py. A capitalised noun may be a name the
+    tagger missed ("Robotics"), so it passes."""
+    if not tok.is_lower:
+        return True
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    cfg = _cfg()
+    words = cfg["org_nouns"] | cfg["chair_org_words"] | cfg["not_chair_words"] | ORG_NOUNS | TOPIC_ORG_NOUNS
+    return low in words or lemma in words
 
 
 def _indefinite(tok: Token) -> bool:
