@@ -582,7 +582,12 @@ def read_word(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
 def read_office(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The body or role a title names by itself (models/roles.json title_orgs: "Pope")."""
     office = _cfg().get("title_orgs", {}).get(tok.text)
-    return office.get(spec.get("arg", "organization")) if office else None
+    if not office:
+        return None
+    body = office.get("organization")
+    if body and body.casefold() not in ctx.text.casefold():
+        return None  # "She knows Pope X personally": a passing title, the body is never named in the article
+    return office.get(spec.get("arg", "organization"))
 
 
 @slot_reader("office_holder")
