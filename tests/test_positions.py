@@ -89,10 +89,13 @@ def test_list_of_chief_executives():
     ("Tom Okoro was the first president of Linden University.", {("Tom Okoro", "Linden University", "president")}),
     ("The current president of the Harlow Foundation is Maria Denton, who was appointed in 2004.",
      {("Maria Denton", "Harlow Foundation", "president")}),
-    # a title that names the office and its body
-    ("The letter was promulgated by Pope Leo XIV in 2026.", {("Leo XIV", "Catholic Church", "chair")}),
-    ("It was written at the request of Pope Gregory XVII and signed by Anna Weiss.",
+    # a title that names the office and its body, in an article that names the body
+    ("The letter to the bishops of the Catholic Church was promulgated by Pope Leo XIV in 2026.",
+     {("Leo XIV", "Catholic Church", "chair")}),
+    ("The Catholic Church's new catechism was written at the request of Pope Gregory XVII and signed by Anna Weiss.",
      {("Gregory XVII", "Catholic Church", "chair")}),
+    # ... but a passing title in an article that never names the body is no claim
+    ("The reporter once shook hands with Pope Gregory XVII in Lisbon.", set()),
     ("The vote was a tie between Conservative leader Ivo Brandt and Liberal chief Sven Dahl.",
      {("Ivo Brandt", "Conservative", "chair"), ("Sven Dahl", "Liberal", "chair")}),
     ("Ana Lopes is the president of Kestrel Robotics.", {("Ana Lopes", "Kestrel Robotics", "president")}),
@@ -371,3 +374,22 @@ def test_every_position_rule_is_a_pattern():
 
     pos = [r for r in rules() if r.type == "holds_position"]
     assert pos and all((r.pattern or r.tokens) and r.filler is None for r in pos)
+
+
+# --- what is not an organisation, and leaders that are no chair (issue 9 section 3)
+@pytest.mark.parametrize("text, expected", [
+    # the thing created or founded is a concept, an event or a method, not an organisation
+    ("Dual coding is a theory created by the psychologist Allan Paivio in 1971.", set()),
+    ("The Delmar Cup, an annual chess tournament founded by Ruth Okafor, is held in May.", set()),
+    ("She taught swimming for years, and in 2004 she patented the method \"AquaFlex\".", set()),
+    # ... but a record label or a monopoly named beside its noun is one
+    ("Greywater Records is an independent record label started by Julie Marsh in 1990.",
+     {("Julie Marsh", "Greywater Records", "founder")}),
+    # the leader of a state, the head of a royal house or a clan chief is no chair
+    ("The film angered the supreme leader of the Republic of Veloria, Aron Kass.", set()),
+    ("Lee Han is the head of the House of Lee, the former royal family.", set()),
+    ("Ruairi Mac Ailpin was chief of Clan Ailpin until his death.", set()),
+])
+def test_not_organisations_and_no_chair(text, expected):
+    got, _ = _rels(text)
+    assert {g for g in got if g[2] in ("founder", "chair")} == expected

@@ -177,10 +177,14 @@ def _chair_body(org: str | None, org_ents: list[Span]) -> bool:
 
 
 def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
-    """A state body, department, agency, army...: headed by a director or commander."""
+    """A state body, department, agency, army...: headed by a director or commander; a
+    state, dynasty or family (a place to NER, or named by models/roles.json not_chair_words:
+    "Republic", "House of", "Clan"), whose leader is no chair."""
     if any(e.label_ == "GOV" for e in org_ents):
         return True
     words = {w.strip(".,'’").lower() for w in (org or "").replace("-", " ").split()}
+    if any(e.label_ == "GPE" for e in org_ents) and not words & _cfg()["party_names"]:
+        return True
     return bool(words & _cfg()["not_chair_words"])
 
 
