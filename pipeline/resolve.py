@@ -172,6 +172,7 @@ class DocResolver:
         self._topic_any: str | None = None  # what the article opens with, whatever its kind
         self._topic_noun: str | None = None  # "X is an Italian manufacturer ...": manufacturer
         self._seen = 0
+        self._bound: set[int] = set()  # offsets of people named inside a fronted participle ("Advised by X, he")
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
@@ -209,6 +210,8 @@ class DocResolver:
                 name = self.person_name(ent)
                 if name:
                     people.append((offset + ent.start_char, name))
+                    if _in_fronted_participle(ent):
+                        self._bound.add(offset + ent.start_char)
                     if ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in ("nsubj", "nsubjpass")):
                         self._subjects.setdefault(offset, set()).add(name)
             elif ent.label_ in ("ORG", "GOV"):
@@ -272,7 +275,8 @@ class DocResolver:
         sents = [(s, p) for s, p in self._sent_people if s <= offset]
         if sents:
             start, people = sents[-1]
-            before = {name for pos, name in people if pos < offset}
+            # "Advised by X, he founded ...": the one the participle is about is "he", not X
+            before = {name for pos, name in people if pos < offset and pos not in self._bound}
             if len(before) == 1:
                 return before.pop()
             if len(before) > 1:
@@ -429,6 +433,21 @@ def _first_subject(doc) -> Span | None:
             start = toks[0].i + (1 if toks[0].lower_ == "the" else 0)
             return _Span(doc, start, subj.i + 1, label="")
     return None
+
+
+def _in_fronted_participle(ent: Span) -> bool:
+    """A name inside a subjectless participle clause set before its main verb ("Advised by
+    X, ...", "After meeting X, ..."): the clause's own, unnamed subject is the main clause's,
+    so a pronoun subject there is not X."""
+    t = ent.root
+    for _ in range(8):
+        if t.dep_ == "advcl" and t.tag_ in ("VBN", "VBG") and t.i < t.head.i \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def _looks_like_org(ent: Span) -> bool:
