@@ -393,3 +393,9 @@ def test_every_position_rule_is_a_pattern():
 def test_not_organisations_and_no_chair(text, expected):
     got, _ = _rels(text)
     assert {g for g in got if g[2] in ("founder", "chair")} == expected
+
+
+def test_led_as_title_takes_the_title_role():
+    """"has led X as chief executive": the title gives the role, the verb guesses none."""
+    got, _ = _rels("Lina Ferris has led Quarto Networks as chief executive since 2015.")
+    assert ("Lina Ferris", "Quarto Networks", "chair") not in got

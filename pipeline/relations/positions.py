@@ -400,6 +400,9 @@ def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     org_tok = nodes.get(spec.get("org", "org"))
     if org_tok is None or not org:
         return None
+    if any(c.dep_ == "prep" and c.lower_ == "as" and any(_title_at(g) is not None for g in c.children)
+           for c in tok.children):
+        return None  # "has led X as chief executive since 2012": the title says the role, not the verb
     org_tok = _board_owner(org_tok)
     ents = [e for e in [ent_of(_name_head(org_tok))] if e is not None]
     if _company_like(org, ents, ctx):
