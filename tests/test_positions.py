@@ -399,3 +399,13 @@ def test_led_as_title_takes_the_title_role():
     """"has led X as chief executive": the title gives the role, the verb guesses none."""
     got, _ = _rels("Lina Ferris has led Quarto Networks as chief executive since 2015.")
     assert ("Lina Ferris", "Quarto Networks", "chair") not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Dana Whitcombe is founder and President of Whitcombe & Partners LLC, Ann Arbor, Michigan.",
+    "Before that, Mr. Osei served as Senior Vice President of Harland Financial Group, Cedar Rapids, Iowa.",
+])
+def test_an_address_is_no_person(text):
+    """"ORG, City, State": the city after a title's organisation is a place, not its holder."""
+    got, _ = _rels(text)
+    assert not any(p in ("Ann Arbor", "Cedar Rapids", "Michigan", "Iowa") for p, _, _ in got)

@@ -207,7 +207,7 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
 def _people(tok: Token, ctx: SentCtx, lenient: bool) -> list[str]:
     ent = ent_of(tok)
     root = ent.root if ent is not None and ent.label_ == "PERSON" else tok
-    out = [person_of(t, ctx, lenient=lenient) for t in _conj(root)]
+    out = [person_of(t, ctx, lenient=lenient) for t in _conj(root) if not _place_like(t)]
     out += [person_of(e[-1], ctx, lenient=lenient) for e in _listed_after(tok.doc, root)]
     return list(dict.fromkeys(p for p in out if p))
 
@@ -218,7 +218,34 @@ def read_person(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     lenient = spec.get("lenient", True)
     if spec.get("list"):
         return _people(tok, ctx, lenient)
+    if _place_like(tok):
+        return None
     return person_of(tok, ctx, lenient=lenient)
+
+
+def _place_like(tok: Token) -> bool:
+    """A name that is a place, not a person: a place to NER and in models/places.txt
+    ("Cedar Rapids"), or one set before ", STATE" as in an address ("X LLC, Grosse Pointe,
+    Michigan"; not "Lopes, Portugal's richest woman")."""
+    from pipeline.nlp import _places
+
+    doc = tok.doc
+    e = ent_of(tok)
+    places = _places()
+    if e is not None and e.label_ in ("GPE", "LOC") and e.text in places:
+        return True
+    if e is not None:
+        end = e.end
+    else:
+        end = tok.i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and ent_of(doc[end]) is None:
+            end += 1
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    nxt = ent_of(doc[end + 1])
+    if nxt is None or nxt.start != end + 1 or nxt.label_ != "GPE" or nxt.text not in places:
+        return False
+    return nxt.end >= len(doc) or doc[nxt.end].text not in ("'s", "’s", "'")
 
 
 @slot_reader("subject")
