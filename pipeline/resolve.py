@@ -118,6 +118,8 @@ def fold_org(name: str) -> str:
     if m and m.start() > 0:  # 'the pro-French Revolution "New Whigs"': the quoted name
         s = m.group(1)
     s = s.strip("\"“” ")
+    if s.count("(") > s.count(")"):
+        s = re.sub(r"\s*\([^()]*$", "", s) or s  # "Qatar Petroleum (QP": an abbreviation cut off, no part of the name
     s = _POSS.sub("", s)
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")

@@ -409,3 +409,20 @@ def test_an_address_is_no_person(text):
     """"ORG, City, State": the city after a title's organisation is a place, not its holder."""
     got, _ = _rels(text)
     assert not any(p in ("Ann Arbor", "Cedar Rapids", "Michigan", "Iowa") for p, _, _ in got)
+
+
+def test_org_name_loses_a_cut_off_abbreviation():
+    from pipeline.resolve import fold_org
+
+    assert fold_org("Qatar Petroleum (QP") == "Qatar Petroleum"
+    assert fold_org("Veloria Gas (VG)") == "Veloria Gas (VG)"
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("At Harnell Corporation he served as Vice President of Operations and Supply Chain Management from 1999 to 2002.",
+     "Supply Chain Management"),
+    ("Lead Director Mina Okafor serves as Chairman of the Board of Directors of Tessary Inc.", "Lead"),
+])
+def test_departments_and_title_words_are_no_organisation(text, bad):
+    got, _ = _rels(text)
+    assert bad not in {o for _, o, _ in got}
