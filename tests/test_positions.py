@@ -426,3 +426,13 @@ def test_org_name_loses_a_cut_off_abbreviation():
 def test_departments_and_title_words_are_no_organisation(text, bad):
     got, _ = _rels(text)
     assert bad not in {o for _, o, _ in got}
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Tom Reyes now serves as Chief Executive Officer of the New Harbor Genome Institute.", "New Harbor Genome Institute"),
+    ("Ana Liu is the chief executive of General Dynamo Works.", "General Dynamo Works"),
+])
+def test_name_words_that_are_no_title_stay(text, org):
+    """"New", "General", "Global" open names; they are not the titles "new CEO", "general manager"."""
+    got, _ = _rels(text)
+    assert org in {o for _, o, _ in got}
