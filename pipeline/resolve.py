@@ -251,6 +251,9 @@ class DocResolver:
         raw = clean_person(span.text)
         if not raw or not any(c.isalpha() for c in raw):
             return None
+        gen = _generation_after(span)
+        if gen and len(raw.split(" ")) > 1:
+            raw = f"{raw} {gen}"  # "Hugh McColl, Jr.": the generational suffix is part of the name
         words = raw.split(" ")
         if len(words) == 1 or span.text.split(" ")[0].lower().rstrip(".") in HONORIFICS:
             matches = [p for p in self._people if words[-1] in p.split(" ")]
@@ -434,6 +437,21 @@ def _first_subject(doc) -> Span | None:
         if toks:
             start = toks[0].i + (1 if toks[0].lower_ == "the" else 0)
             return _Span(doc, start, subj.i + 1, label="")
+    return None
+
+
+_GENERATIONS = {"jr.": "Jr.", "jr": "Jr.", "sr.": "Sr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+
+def _generation_after(span: Span) -> str | None:
+    """"Jr.", "Sr.", "III" right after a name (", Jr." too) that the model left out of it."""
+    doc, k = span.doc, span.end
+    if span[-1].lower_ in _GENERATIONS:
+        return None
+    if k < len(doc) and doc[k].text == "," and k + 1 < len(doc) and doc[k + 1].lower_ in ("jr.", "jr", "sr.", "sr"):
+        k += 1
+    if k < len(doc) and doc[k].lower_ in _GENERATIONS and doc[k].text[0].isupper():
+        return _GENERATIONS[doc[k].lower_]
     return None
 
 

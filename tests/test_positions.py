@@ -436,3 +436,8 @@ def test_name_words_that_are_no_title_stay(text, org):
     """"New", "General", "Global" open names; they are not the titles "new CEO", "general manager"."""
     got, _ = _rels(text)
     assert org in {o for _, o, _ in got}
+
+
+def test_generational_suffix_is_part_of_the_name():
+    got, _ = _rels("The fund was set up in 2011 by Walter Brandt, Jr., the former chief executive of Halvern Bank.")
+    assert ("Walter Brandt Jr.", "Halvern Bank", "ceo") in got
