@@ -441,3 +441,9 @@ def test_name_words_that_are_no_title_stay(text, org):
 def test_generational_suffix_is_part_of_the_name():
     got, _ = _rels("The fund was set up in 2011 by Walter Brandt, Jr., the former chief executive of Halvern Bank.")
     assert ("Walter Brandt Jr.", "Halvern Bank", "ceo") in got
+
+
+def test_name_spelled_out_before_its_abbreviation_is_whole():
+    got, _ = _rels("Anne Roy, chairwoman of the Institut de recherche et d’essais de Lyon (IREL), opened the session.")
+    orgs = {o for _, o, _ in got}
+    assert not orgs or orgs == {"Institut de recherche et d’essais de Lyon"}

@@ -362,6 +362,45 @@ def _org_noun(tok: Token) -> bool:
     return low in words or lemma in words
 
 
+_NAME_GLUE = frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "et", "y", "e", "and", "of",
+                        "for", "&", "la", "le", "les", "los", "las", "the", "für", "und"})
+_ELIDED = ("d’", "d'", "l’", "l'")
+
+
+def _abbreviated_name(tok: Token, name: str) -> str | None:
+    """The whole name when the model cut it short and the text spells it out before its
+    abbreviation: "the Centre d’entreprises et d’innovation de Montréal (CEIM)" (the model
+    found "Centre d’entreprises"). The words up to "(ABBR)" must be words (no verb, no
+    punctuation) and their initials, less the glue words, exactly ABBR."""
+    doc = tok.doc
+    head = _name_head(_board_owner(tok))
+    left = head.i
+    while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ in ("compound", "nmod"):
+        left -= 1
+    k = head.i + 1
+    while k < len(doc) and k - head.i <= 10 and doc[k].text != "(":
+        t = doc[k]
+        if not (t.is_alpha or t.lower_ in _NAME_GLUE or t.lower_.startswith(_ELIDED)) or t.pos_ in ("VERB", "AUX"):
+            return None  # the initials below must match exactly, so lower-case words may be part of it
+        k += 1
+    if k == head.i + 1 or k + 2 >= len(doc) or doc[k].text != "(" or doc[k + 2].text != ")":
+        return None
+    abbr = doc[k + 1].text
+    if not (abbr.isupper() and abbr.isalpha() and 2 <= len(abbr) <= 8):
+        return None
+    initials = ""
+    for t in doc[left:k]:
+        w = t.text
+        for p in _ELIDED:
+            if w.lower().startswith(p):
+                w = w[len(p):]
+        if not w or w.lower() in _NAME_GLUE or not w[0].isalpha():
+            continue
+        initials += w[0].upper()
+    full = fold_org(doc[left:k].text)
+    return full if initials == abbr and len(full) > len(name) and name.split(" ")[0] in full else None
+
+
 def _indefinite(tok: Token) -> bool:
     """"a small company" with no name of its own (no apposition, no "called X")."""
     det = [c for c in tok.children if c.dep_ == "det"]
@@ -373,6 +412,8 @@ def _indefinite(tok: Token) -> bool:
 def read_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The organisation named at ``tok`` (``list``: "of both A and B", each)."""
     first = _one_org(tok, ctx, nodes, spec)
+    if first:
+        first = _abbreviated_name(tok, first) or first
     if not spec.get("list"):
         return first
     more = [_one_org(c, ctx, nodes, spec) for c in _name_head(tok).children if c.dep_ == "conj" and c.pos_ == "PROPN"]
