@@ -447,3 +447,16 @@ def test_name_spelled_out_before_its_abbreviation_is_whole():
     got, _ = _rels("Anne Roy, chairwoman of the Institut de recherche et d’essais de Lyon (IREL), opened the session.")
     orgs = {o for _, o, _ in got}
     assert not orgs or orgs == {"Institut de recherche et d’essais de Lyon"}
+
+
+def test_a_lifespan_is_no_tenure():
+    """"James Carey (1751 - 1834) ... a relative to X (founder of Y)": the years are Carey's life."""
+    got, res = _rels("Tobias Reed (1801 - 1870), a banker, was a cousin of Ada Marsh, the founder of Corvane Mills.")
+    times = [r.time for r in res.relations if r.type == "holds_position" and r.args["person"] == "Ada Marsh"]
+    assert times and all(t.get("since") is None and t.get("until") is None for t in times)
+
+
+def test_a_bracketed_tenure_is_read():
+    got, res = _rels("Ada Marsh was chief executive of Corvane Mills (2001 - 2009) before she retired.")
+    times = [r.time for r in res.relations if r.type == "holds_position" and r.args["role"] == "ceo"]
+    assert times and times[0].get("since") == 2001 and times[0].get("until") == 2009
