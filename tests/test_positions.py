@@ -460,3 +460,8 @@ def test_a_bracketed_tenure_is_read():
     got, res = _rels("Ada Marsh was chief executive of Corvane Mills (2001 - 2009) before she retired.")
     times = [r.time for r in res.relations if r.type == "holds_position" and r.args["role"] == "ceo"]
     assert times and times[0].get("since") == 2001 and times[0].get("until") == 2009
+
+
+def test_a_board_named_after_its_members_keeps_its_name():
+    got, _ = _rels("Ellen Pratt, chairman of the Board of Selectmen of Dunmore, said the vote would be held in May.")
+    assert {o for _, o, _ in got} <= {"Board of Selectmen of Dunmore"}

@@ -39,7 +39,7 @@ from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org
 def _cfg() -> dict:
     cfg = dict(load_json("roles.json"))
     for k in ("blockers", "leader_roles", "chair_org_words", "not_chair_words", "party_names", "coordination_glue",
-              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs", "org_nouns"):
+              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs", "org_nouns", "board_members"):
         cfg[k] = frozenset(cfg.get(k, ()))
     return cfg
 
@@ -401,6 +401,18 @@ def _abbreviated_name(tok: Token, name: str) -> str | None:
     return full if initials == abbr and len(full) > len(name) and name.split(" ")[0] in full else None
 
 
+def _board_name(tok: Token) -> str | None:
+    """"the Board of Selectmen of Ripton" read by the model as "Selectmen of Ripton": the
+    board is the body, named after its members (models/roles.json board_members)."""
+    doc = tok.doc
+    ent = ent_of(_name_head(_board_owner(tok)))
+    if ent is None or ent.label_ not in ORGISH or ent.start < 2 or ent[0].lower_ not in _cfg()["board_members"]:
+        return None
+    if doc[ent.start - 1].lower_ != "of" or doc[ent.start - 2].lower_ != "board":
+        return None
+    return fold_org(doc[ent.start - 2:ent.end].text)
+
+
 def _indefinite(tok: Token) -> bool:
     """"a small company" with no name of its own (no apposition, no "called X")."""
     det = [c for c in tok.children if c.dep_ == "det"]
@@ -413,7 +425,7 @@ def read_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The organisation named at ``tok`` (``list``: "of both A and B", each)."""
     first = _one_org(tok, ctx, nodes, spec)
     if first:
-        first = _abbreviated_name(tok, first) or first
+        first = _abbreviated_name(tok, first) or _board_name(tok) or first
     if not spec.get("list"):
         return first
     more = [_one_org(c, ctx, nodes, spec) for c in _name_head(tok).children if c.dep_ == "conj" and c.pos_ == "PROPN"]
