@@ -118,6 +118,8 @@ def fold_org(name: str) -> str:
     if m and m.start() > 0:  # 'the pro-French Revolution "New Whigs"': the quoted name
         s = m.group(1)
     s = s.strip("\"“” ")
+    if s.count("(") > s.count(")"):
+        s = re.sub(r"\s*\([^()]*$", "", s) or s  # "Qatar Petroleum (QP": an abbreviation cut off, no part of the name
     s = _POSS.sub("", s)
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")
@@ -172,6 +174,7 @@ class DocResolver:
         self._topic_any: str | None = None  # what the article opens with, whatever its kind
         self._topic_noun: str | None = None  # "X is an Italian manufacturer ...": manufacturer
         self._seen = 0
+        self._bound: set[int] = set()  # offsets of people named inside a fronted participle ("Advised by X, he")
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
@@ -209,6 +212,8 @@ class DocResolver:
                 name = self.person_name(ent)
                 if name:
                     people.append((offset + ent.start_char, name))
+                    if _in_fronted_participle(ent):
+                        self._bound.add(offset + ent.start_char)
                     if ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in ("nsubj", "nsubjpass")):
                         self._subjects.setdefault(offset, set()).add(name)
             elif ent.label_ in ("ORG", "GOV"):
@@ -246,6 +251,9 @@ class DocResolver:
         raw = clean_person(span.text)
         if not raw or not any(c.isalpha() for c in raw):
             return None
+        gen = _generation_after(span)
+        if gen and len(raw.split(" ")) > 1:
+            raw = f"{raw} {gen}"  # "Hugh McColl, Jr.": the generational suffix is part of the name
         words = raw.split(" ")
         if len(words) == 1 or span.text.split(" ")[0].lower().rstrip(".") in HONORIFICS:
             matches = [p for p in self._people if words[-1] in p.split(" ")]
@@ -272,7 +280,8 @@ class DocResolver:
         sents = [(s, p) for s, p in self._sent_people if s <= offset]
         if sents:
             start, people = sents[-1]
-            before = {name for pos, name in people if pos < offset}
+            # "Advised by X, he founded ...": the one the participle is about is "he", not X
+            before = {name for pos, name in people if pos < offset and pos not in self._bound}
             if len(before) == 1:
                 return before.pop()
             if len(before) > 1:
@@ -429,6 +438,36 @@ def _first_subject(doc) -> Span | None:
             start = toks[0].i + (1 if toks[0].lower_ == "the" else 0)
             return _Span(doc, start, subj.i + 1, label="")
     return None
+
+
+_GENERATIONS = {"jr.": "Jr.", "jr": "Jr.", "sr.": "Sr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+
+def _generation_after(span: Span) -> str | None:
+    """"Jr.", "Sr.", "III" right after a name (", Jr." too) that the model left out of it."""
+    doc, k = span.doc, span.end
+    if span[-1].lower_ in _GENERATIONS:
+        return None
+    if k < len(doc) and doc[k].text == "," and k + 1 < len(doc) and doc[k + 1].lower_ in ("jr.", "jr", "sr.", "sr"):
+        k += 1
+    if k < len(doc) and doc[k].lower_ in _GENERATIONS and doc[k].text[0].isupper():
+        return _GENERATIONS[doc[k].lower_]
+    return None
+
+
+def _in_fronted_participle(ent: Span) -> bool:
+    """A name inside a subjectless participle clause set before its main verb ("Advised by
+    X, ...", "After meeting X, ..."): the clause's own, unnamed subject is the main clause's,
+    so a pronoun subject there is not X."""
+    t = ent.root
+    for _ in range(8):
+        if t.dep_ == "advcl" and t.tag_ in ("VBN", "VBG") and t.i < t.head.i \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def _looks_like_org(ent: Span) -> bool:

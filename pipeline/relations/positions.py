@@ -32,14 +32,14 @@ from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, ent_of, listed_people_after, local_org, noun_phrase, org_of,
                                        person_of)
 from pipeline.relations.engine import SlotValue, slot_reader
-from pipeline.resolve import ORG_NOUNS, SUFFIXES, fold_org
+from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org
 
 
 @lru_cache(maxsize=1)
 def _cfg() -> dict:
     cfg = dict(load_json("roles.json"))
     for k in ("blockers", "leader_roles", "chair_org_words", "not_chair_words", "party_names", "coordination_glue",
-              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs"):
+              "title_modifiers", "appoint_verbs", "company_words", "chair_at_bodies", "as_verbs", "org_nouns", "board_members"):
         cfg[k] = frozenset(cfg.get(k, ()))
     return cfg
 
@@ -177,10 +177,14 @@ def _chair_body(org: str | None, org_ents: list[Span]) -> bool:
 
 
 def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
-    """A state body, department, agency, army...: headed by a director or commander."""
+    """A state body, department, agency, army...: headed by a director or commander; a
+    state, dynasty or family (a place to NER, or named by models/roles.json not_chair_words:
+    "Republic", "House of", "Clan"), whose leader is no chair."""
     if any(e.label_ == "GOV" for e in org_ents):
         return True
     words = {w.strip(".,'’").lower() for w in (org or "").replace("-", " ").split()}
+    if any(e.label_ == "GPE" for e in org_ents) and not words & _cfg()["party_names"]:
+        return True
     return bool(words & _cfg()["not_chair_words"])
 
 
@@ -203,7 +207,7 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
 def _people(tok: Token, ctx: SentCtx, lenient: bool) -> list[str]:
     ent = ent_of(tok)
     root = ent.root if ent is not None and ent.label_ == "PERSON" else tok
-    out = [person_of(t, ctx, lenient=lenient) for t in _conj(root)]
+    out = [person_of(t, ctx, lenient=lenient) for t in _conj(root) if not _place_like(t)]
     out += [person_of(e[-1], ctx, lenient=lenient) for e in _listed_after(tok.doc, root)]
     return list(dict.fromkeys(p for p in out if p))
 
@@ -214,7 +218,34 @@ def read_person(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     lenient = spec.get("lenient", True)
     if spec.get("list"):
         return _people(tok, ctx, lenient)
+    if _place_like(tok):
+        return None
     return person_of(tok, ctx, lenient=lenient)
+
+
+def _place_like(tok: Token) -> bool:
+    """A name that is a place, not a person: a place to NER and in models/places.txt
+    ("Cedar Rapids"), or one set before ", STATE" as in an address ("X LLC, Grosse Pointe,
+    Michigan"; not "Lopes, Portugal's richest woman")."""
+    from pipeline.nlp import _places
+
+    doc = tok.doc
+    e = ent_of(tok)
+    places = _places()
+    if e is not None and e.label_ in ("GPE", "LOC") and e.text in places:
+        return True
+    if e is not None:
+        end = e.end
+    else:
+        end = tok.i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and ent_of(doc[end]) is None:
+            end += 1
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    nxt = ent_of(doc[end + 1])
+    if nxt is None or nxt.start != end + 1 or nxt.label_ != "GPE" or nxt.text not in places:
+        return False
+    return nxt.end >= len(doc) or doc[nxt.end].text not in ("'s", "’s", "'")
 
 
 @slot_reader("subject")
@@ -307,6 +338,8 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return None
         return fold_org(ent.text)
     if tok.pos_ == "NOUN" and ent is None:
+        if not _org_noun(tok):
+            return None  # "a concept created by X", "a tournament founded by X", "the method 'Y'": no organisation
         if spec.get("indefinite_topic") and tok.lower_ in ORG_NOUNS and _indefinite(tok) \
                 and any(e.label_ == "DATE" for e in tok.doc.ents):
             # "In 1937, X founded a small company in Bologna" in an article that opens by defining
@@ -314,6 +347,70 @@ def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
             return ctx.resolver.topic_organisation()
         tok = _copula_subject(tok)  # "Beams is a brand ... whose CEO": the brand is Beams
     return _org_arg(tok, ctx, spec.get("propn", True))
+
+
+def _org_noun(tok: Token) -> bool:
+    """A lower-case common noun that can describe an organisation ("a record label", "the
+    company"): one of models/roles.json org_nouns, chair_org_words or not_chair_words, or of
+    the organisation nouns of pipeline/resolve.py. A capitalised noun may be a name the
+    tagger missed ("Robotics"), so it passes."""
+    if not tok.is_lower:
+        return True
+    low, lemma = tok.lower_, tok.lemma_.lower()
+    cfg = _cfg()
+    words = cfg["org_nouns"] | cfg["chair_org_words"] | cfg["not_chair_words"] | ORG_NOUNS | TOPIC_ORG_NOUNS
+    return low in words or lemma in words
+
+
+_NAME_GLUE = frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "et", "y", "e", "and", "of",
+                        "for", "&", "la", "le", "les", "los", "las", "the", "für", "und"})
+_ELIDED = ("d’", "d'", "l’", "l'")
+
+
+def _abbreviated_name(tok: Token, name: str) -> str | None:
+    """The whole name when the model cut it short and the text spells it out before its
+    abbreviation: "the Centre d’entreprises et d’innovation de Montréal (CEIM)" (the model
+    found "Centre d’entreprises"). The words up to "(ABBR)" must be words (no verb, no
+    punctuation) and their initials, less the glue words, exactly ABBR."""
+    doc = tok.doc
+    head = _name_head(_board_owner(tok))
+    left = head.i
+    while left > 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ in ("compound", "nmod"):
+        left -= 1
+    k = head.i + 1
+    while k < len(doc) and k - head.i <= 10 and doc[k].text != "(":
+        t = doc[k]
+        if not (t.is_alpha or t.lower_ in _NAME_GLUE or t.lower_.startswith(_ELIDED)) or t.pos_ in ("VERB", "AUX"):
+            return None  # the initials below must match exactly, so lower-case words may be part of it
+        k += 1
+    if k == head.i + 1 or k + 2 >= len(doc) or doc[k].text != "(" or doc[k + 2].text != ")":
+        return None
+    abbr = doc[k + 1].text
+    if not (abbr.isupper() and abbr.isalpha() and 2 <= len(abbr) <= 8):
+        return None
+    initials = ""
+    for t in doc[left:k]:
+        w = t.text
+        for p in _ELIDED:
+            if w.lower().startswith(p):
+                w = w[len(p):]
+        if not w or w.lower() in _NAME_GLUE or not w[0].isalpha():
+            continue
+        initials += w[0].upper()
+    full = fold_org(doc[left:k].text)
+    return full if initials == abbr and len(full) > len(name) and name.split(" ")[0] in full else None
+
+
+def _board_name(tok: Token) -> str | None:
+    """"the Board of Selectmen of Ripton" read by the model as "Selectmen of Ripton": the
+    board is the body, named after its members (models/roles.json board_members)."""
+    doc = tok.doc
+    ent = ent_of(_name_head(_board_owner(tok)))
+    if ent is None or ent.label_ not in ORGISH or ent.start < 2 or ent[0].lower_ not in _cfg()["board_members"]:
+        return None
+    if doc[ent.start - 1].lower_ != "of" or doc[ent.start - 2].lower_ != "board":
+        return None
+    return fold_org(doc[ent.start - 2:ent.end].text)
 
 
 def _indefinite(tok: Token) -> bool:
@@ -327,6 +424,8 @@ def _indefinite(tok: Token) -> bool:
 def read_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The organisation named at ``tok`` (``list``: "of both A and B", each)."""
     first = _one_org(tok, ctx, nodes, spec)
+    if first:
+        first = _abbreviated_name(tok, first) or _board_name(tok) or first
     if not spec.get("list"):
         return first
     more = [_one_org(c, ctx, nodes, spec) for c in _name_head(tok).children if c.dep_ == "conj" and c.pos_ == "PROPN"]
@@ -381,6 +480,9 @@ def read_lead_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     org_tok = nodes.get(spec.get("org", "org"))
     if org_tok is None or not org:
         return None
+    if any(c.dep_ == "prep" and c.lower_ == "as" and any(_title_at(g) is not None for g in c.children)
+           for c in tok.children):
+        return None  # "has led X as chief executive since 2012": the title says the role, not the verb
     org_tok = _board_owner(org_tok)
     ents = [e for e in [ent_of(_name_head(org_tok))] if e is not None]
     if _company_like(org, ents, ctx):
@@ -567,7 +669,12 @@ def read_word(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
 def read_office(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The body or role a title names by itself (models/roles.json title_orgs: "Pope")."""
     office = _cfg().get("title_orgs", {}).get(tok.text)
-    return office.get(spec.get("arg", "organization")) if office else None
+    if not office:
+        return None
+    body = office.get("organization")
+    if body and body.casefold() not in ctx.text.casefold():
+        return None  # "She knows Pope X personally": a passing title, the body is never named in the article
+    return office.get(spec.get("arg", "organization"))
 
 
 @slot_reader("office_holder")

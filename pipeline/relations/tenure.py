@@ -110,6 +110,13 @@ def _future(verbs: list[Token]) -> bool:
     return False
 
 
+def _life_dates(doc: Doc, char: int) -> bool:
+    """"James Carey (1751 - 1834)": years in brackets right after a person's name are a
+    lifespan, not a tenure."""
+    tok = next((t for t in doc if t.idx >= char), None)
+    return tok is not None and tok.i > 0 and doc[tok.i - 1].ent_type_ == "PERSON"
+
+
 def _years(anchor: Token, verbs: list[Token]) -> tuple[int | None, int | None]:
     """since/until years on the anchor's clause: "since 2010", "until 2019", "from 2001 to 2005"."""
     lex = _lex()
@@ -137,7 +144,7 @@ def _years(anchor: Token, verbs: list[Token]) -> tuple[int | None, int | None]:
                 if more:
                     until = until or more[0]
     doc = anchor.doc
-    m = _RANGE.search(doc.text)
+    m = next((m for m in _RANGE.finditer(doc.text) if not _life_dates(doc, m.start())), None)
     if m and since is None and until is None:
         since = int(m.group(1))
         until = int(m.group(2)) if m.group(2) and m.group(2).isdigit() else None
