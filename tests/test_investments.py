@@ -373,3 +373,19 @@ def test_description_stands_for_the_article_company():
 def test_a_person_speaking_does_not_invest(text, investor):
     found = {c.args["investor"] for c in _investments(ABOUT + text)}
     assert found == ({investor} if investor else set())
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the stake is the sized investment said again: one claim, both rules
+    ("Alphabet agreed to invest up to $2 billion in Anthropic and take a minority stake in the start-up.",
+     [("Alphabet", 2e9, "Anthropic")]),
+    ("Amazon will put $4 billion into Anthropic and take a minority stake in Anthropic.",
+     [("Amazon", 4e9, "Anthropic")]),
+    # another target is another investment
+    ("SoftBank will invest $2 billion in Arm and take a stake in Graphcore.",
+     [("SoftBank", 2e9, "Arm"), ("SoftBank", None, "Graphcore")]),
+])
+def test_unsized_repeat_collapses_into_sized_claim(text, expected):
+    got = sorted(((c.args["investor"], (c.args["amount"] or {}).get("value"), c.args["target"])
+                  for c in _investments(text)), key=str)
+    assert got == sorted(expected, key=str)

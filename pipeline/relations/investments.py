@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
 from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
-from pipeline.relations.engine import slot_reader
+from pipeline.relations.engine import sentence_hook, slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
 from pipeline.resolve import ANAPHOR_NOUNS, ORG_NOUNS, fold_org
@@ -799,3 +800,59 @@ def read_round_amount(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> d
     scope = {tok.i} | {t.i for t in _extra(nodes, spec)}
     amount, *_ = _money(ctx.sent, scope | {c.i for c in tok.children if c.dep_ == "dobj"})
     return dict(amount) if amount else None
+
+
+_DETERMINERS = frozenset({"the", "its", "their", "that", "this"})
+
+
+def _points_back(obj: str | None) -> bool:
+    """An object that only points back at a company already named ("the start-up", "its
+    owner"), or none at all."""
+    if not obj:
+        return True
+    words = obj.lower().replace("-", " - ").split()
+    words = [w for w in words if w != "-"]
+    if not words or words[0] not in _DETERMINERS:
+        return False
+    head = " ".join(words[-2:]) if len(words) > 1 and "-".join(words[-2:]) in ANAPHOR_NOUNS else words[-1]
+    return head.replace(" ", "-") in ANAPHOR_NOUNS or head in ORG_NOUNS or head in COMPANY_DESCRIPTORS
+
+
+@sentence_hook("investment")
+def collapse_unsized(rels: list) -> list:
+    """One investment per investor and target in a sentence: a claim without an amount that
+    repeats one with an amount (same investor, same target or none, and no technology of its
+    own) is that claim said again ("agreed to invest up to $4 billion in Anthropic and take a
+    minority ownership position"): its rules join the sized claim's evidence."""
+    sized = [r for r in rels if r.args.get("amount")]
+    if not sized:
+        return rels
+    out, absorbed = [], {}
+    for r in rels:
+        home = None
+        if not r.args.get("amount"):
+            techs = set(r.args.get("technology") or ())
+            for o in sized:
+                if o.args.get("investor") != r.args.get("investor"):
+                    continue
+                if not techs <= set(o.args.get("technology") or ()):
+                    continue
+                same = r.args.get("target") is not None and r.args.get("target") == o.args.get("target")
+                if same or (r.args.get("target") is None and _points_back(r.args.get("object"))):
+                    home = o
+                    break
+        if home is None:
+            out.append(r)
+        else:
+            absorbed.setdefault(id(home), []).append(r)
+    if not absorbed:
+        return rels
+    merged = []
+    for r in out:
+        extra = absorbed.get(id(r))
+        if extra:
+            rules = tuple(dict.fromkeys(r.evidence[0].rules + tuple(x for e in extra for x in e.evidence[0].rules)))
+            r = replace(r, evidence=(replace(r.evidence[0], rules=rules),) + r.evidence[1:],
+                        confidence=max([r.confidence] + [e.confidence for e in extra]))
+        merged.append(r)
+    return merged
