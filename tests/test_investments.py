@@ -389,3 +389,29 @@ def test_unsized_repeat_collapses_into_sized_claim(text, expected):
     got = sorted(((c.args["investor"], (c.args["amount"] or {}).get("value"), c.args["target"])
                   for c in _investments(text)), key=str)
     assert got == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a company name the model tags as a place, described as a company in apposition
+    ("Northvolt, the Swedish battery maker, said it would spend $5 billion on a gigafactory near Montreal.",
+     [("Northvolt", 5e9, None)]),
+    # the generic noun with the company's name beside it
+    ("His company, CloudKitchens, raised $400 million from Saudi Arabia's Public Investment Fund in 2019.",
+     [("Public Investment Fund", 4e8, "CloudKitchens")]),
+])
+def test_company_named_in_apposition(text, expected):
+    got = [(c.args["investor"], (c.args["amount"] or {}).get("value"), c.args["target"]) for c in _investments(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, techs", [
+    # a multiword alias written with a hyphen, as a modifier
+    ("Foxconn plans to spend 35 billion yuan on a new electric-vehicle and battery plant in Zhengzhou.",
+     ["EVs", "batteries"]),
+    # a company description misparsed onto a place is not what the money goes into
+    ("Kovana will invest 2 billion euros in a battery plant in Debrecen, Hungary, the largest maker of "
+     "electric-vehicle batteries in Asia said on Friday.", ["batteries"]),
+])
+def test_technology_wording(text, techs):
+    (c,) = _investments(text)
+    assert c.args["technology"] == techs

@@ -317,6 +317,11 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
         if clause and not (purpose or makes or t.i in units):
             return False
+        if not money and t.dep_ == "appos" and t.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS \
+                and t.head.ent_type_ in ("GPE", "LOC") and t.head.text in _places():
+            # "a plant in Debrecen, Hungary, the world's largest maker of EV batteries said": a
+            # company described, misparsed onto the place; it is not what the money goes into
+            return False
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         prev, t = t, t.head
@@ -664,7 +669,23 @@ def _investor_name(tok: Token, ctx) -> str | None:
         return known or fold_org(ent.text)
     if ent is not None and ent.label_ == "NORP" and tok.pos_ == "PROPN" and len(ent) == 1 and tok.is_title:
         return fold_org(ent.text)  # "Zentro bought a stake": a name, not a nationality
+    if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") and tok.pos_ == "PROPN" \
+            and _described_as_company(tok) and _np(tok).text not in _places():
+        return fold_org(_np(tok).text)  # "Northvolt, the Swedish battery maker, said it ...": a company
     return None
+
+
+def _described_as_company(tok: Token) -> bool:
+    """The name has an apposition that describes a company ("X, the Swedish battery maker")."""
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS
+               for c in tok.children)
+
+
+def _appos_name(tok: Token) -> Token | None:
+    """The proper name in apposition to a generic company noun ("his company, CloudKitchens,")."""
+    if tok.pos_ != "NOUN" or tok.lower_ not in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS | ORG_NOUNS:
+        return None
+    return next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
 
 
 def _extra(nodes: dict, spec: dict) -> tuple[Token, ...]:
@@ -768,6 +789,9 @@ def _person_investor(t: Token, ctx) -> str | None:
 def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
     """A named organisation (the target); never the investor ("the startup" that resolves
     to the investor names no target)."""
+    named = _appos_name(tok)
+    if named is not None:
+        tok = named
     name = None if _vague(tok) else _resolve(ctx.resolver, _np(tok))
     if name is None and tok.pos_ == "PROPN" and (tok.ent_type_ == "PERSON" or (
             tok.ent_type_ in ("GPE", "NORP") and _np(tok).text not in _places())):
