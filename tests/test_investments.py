@@ -373,3 +373,45 @@ def test_description_stands_for_the_article_company():
 def test_a_person_speaking_does_not_invest(text, investor):
     found = {c.args["investor"] for c in _investments(ABOUT + text)}
     assert found == ({investor} if investor else set())
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the stake is the sized investment said again: one claim, both rules
+    ("Alphabet agreed to invest up to $2 billion in Anthropic and take a minority stake in the start-up.",
+     [("Alphabet", 2e9, "Anthropic")]),
+    ("Amazon will put $4 billion into Anthropic and take a minority stake in Anthropic.",
+     [("Amazon", 4e9, "Anthropic")]),
+    # another target is another investment
+    ("SoftBank will invest $2 billion in Arm and take a stake in Graphcore.",
+     [("SoftBank", 2e9, "Arm"), ("SoftBank", None, "Graphcore")]),
+])
+def test_unsized_repeat_collapses_into_sized_claim(text, expected):
+    got = sorted(((c.args["investor"], (c.args["amount"] or {}).get("value"), c.args["target"])
+                  for c in _investments(text)), key=str)
+    assert got == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a company name the model tags as a place, described as a company in apposition
+    ("Northvolt, the Swedish battery maker, said it would spend $5 billion on a gigafactory near Montreal.",
+     [("Northvolt", 5e9, None)]),
+    # the generic noun with the company's name beside it
+    ("His company, CloudKitchens, raised $400 million from Saudi Arabia's Public Investment Fund in 2019.",
+     [("Public Investment Fund", 4e8, "CloudKitchens")]),
+])
+def test_company_named_in_apposition(text, expected):
+    got = [(c.args["investor"], (c.args["amount"] or {}).get("value"), c.args["target"]) for c in _investments(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, techs", [
+    # a multiword alias written with a hyphen, as a modifier
+    ("Foxconn plans to spend 35 billion yuan on a new electric-vehicle and battery plant in Zhengzhou.",
+     ["EVs", "batteries"]),
+    # a company description misparsed onto a place is not what the money goes into
+    ("Kovana will invest 2 billion euros in a battery plant in Debrecen, Hungary, the largest maker of "
+     "electric-vehicle batteries in Asia said on Friday.", ["batteries"]),
+])
+def test_technology_wording(text, techs):
+    (c,) = _investments(text)
+    assert c.args["technology"] == techs

@@ -103,16 +103,25 @@ def _techs():
                 exact[alias] = row["name"]
     # One alternation, longest alias first, lower-case aliases case-insensitive.
     items = sorted([(a, False) for a in exact] + [(a, True) for a in folded], key=lambda x: len(x[0]), reverse=True)
-    body = "|".join(f"(?i:{re.escape(a)})" if fold else re.escape(a) for a, fold in items)
+    # A space inside an alias may be written as a hyphen ("an electric-vehicle plant").
+    body = "|".join(f"(?i:{_alias_re(a)})" if fold else _alias_re(a) for a, fold in items)
     pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w])")  # not "blue-chip"
     return pattern, exact, folded
+
+
+def _alias_re(alias: str) -> str:
+    return r"[\s-]+".join(re.escape(w) for w in alias.split(" "))
 
 
 def normalize_technology(text: str) -> str | None:
     """The canonical name of a technology written as ``text`` (one whole alias), or None."""
     _, exact, folded = _techs()
     t = re.sub(r"\s+", " ", text.strip())
-    return exact.get(t) or folded.get(t.lower())
+    found = exact.get(t) or folded.get(t.lower())
+    if found is None and "-" in t:
+        t = re.sub(r"\s*-\s*", " ", t)
+        found = exact.get(t) or folded.get(t.lower())
+    return found
 
 
 def find_technologies(text: str) -> list[tuple[int, int, str]]:

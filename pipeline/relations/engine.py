@@ -43,12 +43,21 @@ log = logging.getLogger(__name__)
 RULES_DIR = MODELS_DIR / "rules"
 FILLERS: dict[str, Callable] = {}
 SLOT_READERS: dict[str, Callable] = {}
+SENTENCE_HOOKS: dict[str, Callable] = {}  # relation type -> fn(list of that type's merged relations)
 
 
 def filler(name: str):
     """Register a slot filler by the name rules use in ``"filler"``."""
     def deco(fn):
         FILLERS[name] = fn
+        return fn
+    return deco
+
+
+def sentence_hook(rtype: str):
+    """Register a function that tidies one sentence's merged relations of one type."""
+    def deco(fn):
+        SENTENCE_HOOKS[rtype] = fn
         return fn
     return deco
 
@@ -399,6 +408,11 @@ def run_sentence(ctx) -> list:
     except Exception:
         log.exception("pattern rules failed on a sentence")
     out = merge_sentence(found)
+    for rtype, hook in SENTENCE_HOOKS.items():
+        mine = [r for r in out if r.type == rtype]
+        if len(mine) > 1:
+            kept = hook(mine)
+            out = [r for r in out if r.type != rtype] + list(kept)
     for rel in out:  # what a later sentence may point back to ("other recipients include ...")
         ctx.state.setdefault("last", {})[rel.type] = dict(rel.args)
     return out

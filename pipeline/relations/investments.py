@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
 from pipeline.config import MODELS_DIR
 from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
-from pipeline.relations.engine import slot_reader
+from pipeline.relations.engine import sentence_hook, slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
 from pipeline.resolve import ANAPHOR_NOUNS, ORG_NOUNS, fold_org
@@ -315,6 +316,11 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
             t.dep_ == "relcl" or (t.dep_ in ("acl", "advcl") and t.tag_ == "VBG"))
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
         if clause and not (purpose or makes or t.i in units):
+            return False
+        if not money and t.dep_ == "appos" and t.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS \
+                and t.head.ent_type_ in ("GPE", "LOC") and t.head.text in _places():
+            # "a plant in Debrecen, Hungary, the world's largest maker of EV batteries said": a
+            # company described, misparsed onto the place; it is not what the money goes into
             return False
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
@@ -663,7 +669,23 @@ def _investor_name(tok: Token, ctx) -> str | None:
         return known or fold_org(ent.text)
     if ent is not None and ent.label_ == "NORP" and tok.pos_ == "PROPN" and len(ent) == 1 and tok.is_title:
         return fold_org(ent.text)  # "Zentro bought a stake": a name, not a nationality
+    if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") and tok.pos_ == "PROPN" \
+            and _described_as_company(tok) and _np(tok).text not in _places():
+        return fold_org(_np(tok).text)  # "Northvolt, the Swedish battery maker, said it ...": a company
     return None
+
+
+def _described_as_company(tok: Token) -> bool:
+    """The name has an apposition that describes a company ("X, the Swedish battery maker")."""
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS
+               for c in tok.children)
+
+
+def _appos_name(tok: Token) -> Token | None:
+    """The proper name in apposition to a generic company noun ("his company, CloudKitchens,")."""
+    if tok.pos_ != "NOUN" or tok.lower_ not in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS | ORG_NOUNS:
+        return None
+    return next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
 
 
 def _extra(nodes: dict, spec: dict) -> tuple[Token, ...]:
@@ -767,6 +789,9 @@ def _person_investor(t: Token, ctx) -> str | None:
 def read_org(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
     """A named organisation (the target); never the investor ("the startup" that resolves
     to the investor names no target)."""
+    named = _appos_name(tok)
+    if named is not None:
+        tok = named
     name = None if _vague(tok) else _resolve(ctx.resolver, _np(tok))
     if name is None and tok.pos_ == "PROPN" and (tok.ent_type_ == "PERSON" or (
             tok.ent_type_ in ("GPE", "NORP") and _np(tok).text not in _places())):
@@ -799,3 +824,59 @@ def read_round_amount(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> d
     scope = {tok.i} | {t.i for t in _extra(nodes, spec)}
     amount, *_ = _money(ctx.sent, scope | {c.i for c in tok.children if c.dep_ == "dobj"})
     return dict(amount) if amount else None
+
+
+_DETERMINERS = frozenset({"the", "its", "their", "that", "this"})
+
+
+def _points_back(obj: str | None) -> bool:
+    """An object that only points back at a company already named ("the start-up", "its
+    owner"), or none at all."""
+    if not obj:
+        return True
+    words = obj.lower().replace("-", " - ").split()
+    words = [w for w in words if w != "-"]
+    if not words or words[0] not in _DETERMINERS:
+        return False
+    head = " ".join(words[-2:]) if len(words) > 1 and "-".join(words[-2:]) in ANAPHOR_NOUNS else words[-1]
+    return head.replace(" ", "-") in ANAPHOR_NOUNS or head in ORG_NOUNS or head in COMPANY_DESCRIPTORS
+
+
+@sentence_hook("investment")
+def collapse_unsized(rels: list) -> list:
+    """One investment per investor and target in a sentence: a claim without an amount that
+    repeats one with an amount (same investor, same target or none, and no technology of its
+    own) is that claim said again ("agreed to invest up to $4 billion in Anthropic and take a
+    minority ownership position"): its rules join the sized claim's evidence."""
+    sized = [r for r in rels if r.args.get("amount")]
+    if not sized:
+        return rels
+    out, absorbed = [], {}
+    for r in rels:
+        home = None
+        if not r.args.get("amount"):
+            techs = set(r.args.get("technology") or ())
+            for o in sized:
+                if o.args.get("investor") != r.args.get("investor"):
+                    continue
+                if not techs <= set(o.args.get("technology") or ()):
+                    continue
+                same = r.args.get("target") is not None and r.args.get("target") == o.args.get("target")
+                if same or (r.args.get("target") is None and _points_back(r.args.get("object"))):
+                    home = o
+                    break
+        if home is None:
+            out.append(r)
+        else:
+            absorbed.setdefault(id(home), []).append(r)
+    if not absorbed:
+        return rels
+    merged = []
+    for r in out:
+        extra = absorbed.get(id(r))
+        if extra:
+            rules = tuple(dict.fromkeys(r.evidence[0].rules + tuple(x for e in extra for x in e.evidence[0].rules)))
+            r = replace(r, evidence=(replace(r.evidence[0], rules=rules),) + r.evidence[1:],
+                        confidence=max([r.confidence] + [e.confidence for e in extra]))
+        merged.append(r)
+    return merged
