@@ -84,3 +84,25 @@ def test_nodes_left_to_a_matcher_match_the_same(example_docs):
             assert _as_ids(combined.get(rule.id, [])) == alone, (rule.id, doc.text)
             fired += rule is odd and len(alone)
     assert fired
+
+
+def test_gazetteer_lower_phrases_match_as_token_patterns():
+    """The technology names go to a PhraseMatcher on LOWER: the gazetteer's matches are
+    those of a plain SpanRuler with the same patterns as token patterns."""
+    from spacy.pipeline import SpanRuler
+
+    from pipeline.nlp import GAZETTEER, gazetteer_patterns, load_nlp
+
+    nlp = load_nlp()
+    ours = nlp.get_pipe(GAZETTEER)
+    plain = SpanRuler(nlp, "plain_gazetteer", spans_key=None, annotate_ents=True, validate=False)
+    pats = gazetteer_patterns(nlp)
+    plain.add_patterns(pats)
+    tech = [p for p in pats if p["label"] == "TECH"]
+    assert tech and len(ours.lower_matcher) and not len(ours.matcher)
+    words = [" ".join(t["LOWER"] for t in p["pattern"]) for p in tech[:40]]
+    texts = [f"Acme said {w} and {w.upper()} matter, as does {w.title()} for Microsoft." for w in words] + \
+        [r.example for r in engine.rules()[:30]]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        assert ours.match(doc) == plain.match(doc), text
