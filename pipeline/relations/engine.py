@@ -368,12 +368,14 @@ class _NodeIndex:
         for j in cands:
             for kind, attr, val in self.conds[j]:
                 if kind == "_":
-                    x = ext[attr] = ext[attr] if attr in ext else tok._.get(attr)
-                    if x != val:
+                    if attr not in ext:
+                        ext[attr] = tok._.get(attr)
+                    if ext[attr] != val:
                         break
                     continue
-                x = vals[attr] if attr in vals else vals.setdefault(attr, getattr(tok, attr))
-                if (x != val) if kind == "eq" else (x not in val):
+                if attr not in vals:
+                    vals[attr] = getattr(tok, attr)
+                if (vals[attr] != val) if kind == "eq" else (vals[attr] not in val):
                     break
             else:
                 out.append(j)
@@ -414,6 +416,8 @@ def _combined(vocab, pattern_rules: tuple[Rule, ...]) -> _Combined:
                     node_of[vocab.strings[name]] = j
             idx.append(j)
         trees[rule.id] = (dep._tree[vocab.strings[rule.id]][0], idx)
+    if len(_COMBINED) >= 8:  # one per vocab and rule set: a process has one or two
+        _COMBINED.clear()
     got = _Combined(vocab, pattern_rules, {vocab.strings[r.id]: r for r in pattern_rules},
                     tok if len(tok) else None, dep if len(dep) else None, nodes if len(nodes) else None,
                     node_of, trees, index)
