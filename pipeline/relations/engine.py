@@ -216,9 +216,8 @@ _MATCHERS: dict[tuple[int, str], Any] = {}
 
 
 def _matcher(vocab, rule: Rule):
-    """One DependencyMatcher per pattern rule (built once per vocab), so a sentence runs only
-    the patterns whose words it has (``anchor_words``: every word a pattern's token
-    attributes require, any one of which must occur)."""
+    """One matcher for one pattern rule (built once per vocab): what ``_match_all``'s combined
+    pass must equal per rule, and its fallback when that pass fails on a sentence."""
     key = (id(vocab), rule.id)
     m = _MATCHERS.get(key)
     if m is None:
