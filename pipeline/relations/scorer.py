@@ -147,7 +147,9 @@ class DocCase:
     engine: list[Relation]
 
 
-def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
+def build_case(d, sents, resolver, rels: list[Relation], *, engine_only: bool = False) -> DocCase:
+    """``engine_only``: only the rules' facts become entries (the candidates they missed get
+    no features: what ``confidence`` mode, which never adds one, needs)."""
     from pipeline.relations.candidates import candidate_key, generate
     from pipeline.relations.features import candidate_features, engine_features
 
@@ -173,7 +175,7 @@ def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
         else:
             f["nocand"] = 1.0
         entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p)))
-    for k, c in cands.items():
+    for k, c in (() if engine_only else cands.items()):
         f = candidate_features(c, docs, sent_cues)
         f["noengine"] = 1.0
         entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p)))
@@ -311,7 +313,7 @@ def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
     if how == "off" or (how == "confidence" and not any(r.type in SCORED_TYPES for r in rels)):
         return list(rels)
     try:
-        case = build_case(d, sents, resolver, rels)
+        case = build_case(d, sents, resolver, rels, engine_only=how == "confidence")
         if how == "confidence":  # the same relations, calibrated confidences
             model = replace(model, keep={t: 0.0 for t in SCORED_TYPES}, add={t: 1.01 for t in SCORED_TYPES})
         return decide(model, case)
