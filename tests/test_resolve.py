@@ -173,3 +173,20 @@ def test_resolver_reads_the_shared_suffix_list(monkeypatch):
     monkeypatch.setattr(pipeline.store, "corporate_suffixes", lambda scoring=False: frozenset({"kabushiki"}))
     assert "kabushiki" in SUFFIXES and "inc" not in SUFFIXES
     assert fold_org("Orvane Kabushiki") == "Orvane"
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # dotted company forms and "Pty. Ltd." do not end a sentence before a name or title
+    ("Directors of Calderone Tessuti S.p.A. Board Chairman Marta Ricci and two others resigned.", 1),
+    ("Analysts at Vandermolen Holding N.V. Chief Economist Pieter Smit expects lower rates.", 1),
+    ("Staff at Kestrel Mining Pty. Ltd. Managing Director Owen Hale called a meeting.", 1),
+    ("Orvane Inc. Chief Executive Lei Jun opened the plant.", 1),
+    # a word that opens sentences after one does
+    ("Sales rose at Brightwater Inc. The company expects more next year.", 2),
+    ("The bank moved its seat to Lisbon Capital S.A. In March it named a new chair.", 2),
+    ("Mr. Lei met Dr. Wang at 9 a.m. They talked.", 2),
+])
+def test_sentences_and_company_forms(text, sentences):
+    from pipeline.nlp import split_sentences
+
+    assert len(split_sentences(text)) == sentences
