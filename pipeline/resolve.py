@@ -147,7 +147,7 @@ def fold_org(name: str) -> str:
     s = _POSS.sub("", s)
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")
-    while len(words) > 1 and words[-1].lower().strip(".,") in SUFFIXES:
+    while len(words) > 1 and words[-1].lower().strip(",").replace(".", "") in SUFFIXES:  # "N.V." as "NV"
         if words[-1].lower() in _PLACE_HEADS and _named_after_a_place(words[:-1]):
             break  # "the German East Africa Company" is no place, "German East Africa" is
         words.pop()

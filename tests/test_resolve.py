@@ -11,6 +11,7 @@ from pipeline.types import Document
 @pytest.mark.parametrize("raw, folded", [
     ("Xiaomi Corp.", "Xiaomi"), ("Xiaomi's", "Xiaomi"), ("Xiaomi’s", "Xiaomi"), ("NetEase Inc.", "NetEase"),
     ("The Velora Group", "Velora"), ("BYD Co., Ltd.", "BYD"), ("Group", "Group"),
+    ("Vandermolen N.V.", "Vandermolen"), ("Lisbon Capital S.A.", "Lisbon Capital"), ("Halder A.G.", "Halder"),
 ])
 def test_fold_org(raw, folded):
     assert fold_org(raw) == folded
