@@ -585,9 +585,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence (start, end) offsets: lines first, then end punctuation before a capital.
 
     Stripped of surrounding whitespace, so text[start:end] is the sentence exactly.
+    Initials, the abbreviations of models/sentence_abbrevs.txt and dotted forms ("S.p.A.",
+    "N.V.", "D.C.") do not end a sentence, except that a dotted form or a company form of
+    models/names.json corporate_suffixes ("Inc.", "Co.") does before a word that opens
+    sentences ("Orvane Inc. The company said": two; "Orvane Inc. Chief Executive ...": one).
     """
+    from pipeline.store import corporate_suffixes
+
     out: list[tuple[int, int]] = []
     abbrevs = _abbrevs()
+    suffixes = corporate_suffixes()
+    openers = {"The", "A", "An", "He", "She", "It", "They", "We", "I", "Its", "His", "Her", "Their", "This",
+               "That", "These", "Those", "In", "On", "At", "But", "However", "Last", "Earlier", "Later"}
     for line in re.finditer(r"[^\n]+", text):
         base = line.start()
         seg = line.group()
@@ -597,8 +606,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 w = _WORD_BEFORE.search(seg[start:m.start()] + ".")
                 word = w.group(1).rstrip(".") if w else ""
                 # initials ("George W. Bush") and known abbreviations do not end sentences
-                if word in abbrevs or (len(word) == 1 and word.isupper()):
+                if len(word) == 1 and word.isupper():
                     continue
+                dotted = re.fullmatch(r"[A-Z][A-Za-z]{0,2}(?:\.[A-Za-z]{1,3})+", word) is not None
+                if dotted or word in abbrevs:
+                    nxt = re.match(r"\s*[\"'“‘(\[]?([A-Za-z]+)", seg[m.end():])
+                    opens = nxt is not None and nxt.group(1) in openers
+                    if not (opens and (dotted or word.lower() in suffixes)):
+                        continue
             _add(out, text, base + start, base + m.end())
             start = m.end()
         _add(out, text, base + start, base + len(seg))

@@ -28,9 +28,9 @@ from spacy.tokens import Span
 from pipeline.types import Entity
 
 def _suffixes() -> frozenset[str]:
-    from pipeline.nlp import load_json
+    from pipeline.store import corporate_suffixes  # the one reader of the list
 
-    return frozenset(load_json("names.json")["corporate_suffixes"])
+    return corporate_suffixes()
 
 
 class _LazySet:
@@ -100,7 +100,7 @@ def name_like(span: Span, min_words: int = 2) -> bool:
         return False
     org = _org_words()
     for t in words:
-        if any(c.isdigit() for c in t.text) or t.lower_.strip(".") in org:
+        if any(c.isdigit() for c in t.text) or (t.lower_.strip(".") in org and not _in_double_surname(t, span)):
             return False
         hyphened = (t.i > 0 and t.doc[t.i - 1].text == "-") or (t.i + 1 < len(t.doc) and t.doc[t.i + 1].text == "-")
         if not t.text[:1].isupper() and not hyphened and t.lower_ not in (
@@ -109,6 +109,30 @@ def name_like(span: Span, min_words: int = 2) -> bool:
     if all(t.is_upper and len(t.text) > 1 and not t.text.endswith(".") for t in caps):
         return False  # acronyms (RBF, NSB) are organisations; "JR Shaw", "Gustav III" are people
     return True
+
+
+def _in_double_surname(t, span: Span) -> bool:
+    """Is ``t`` a capitalised part of a hyphenated word that ends a name after a given name
+    ("Anna Waller-Bridge", "Ruth Hall-Jones")? Then an organisation word it happens to be
+    ("bridge", "hall") is a surname, not what makes the span an organisation. The word
+    must be the span's last and come after another word ("Hall-Jones Group", "Park-Hall"
+    alone stay as they were)."""
+    doc = t.doc
+    start = t.i
+    while start - 2 >= span.start and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_:
+        start -= 2
+    end = t.i
+    while end + 2 < span.end and doc[end + 1].text == "-" and not doc[end].whitespace_ \
+            and not doc[end + 1].whitespace_:
+        end += 2
+    if start == end:
+        return False  # not hyphenated
+    last = span.end - 1
+    while last > end and doc[last].text in ("'s", "’s"):
+        last -= 1
+    parts = [doc[i] for i in range(start, end + 1, 2)]
+    return end == last and start > span.start and all(p.is_alpha and p.text[:1].isupper() for p in parts)
 
 
 def fold_org(name: str) -> str:
@@ -123,7 +147,7 @@ def fold_org(name: str) -> str:
     s = _POSS.sub("", s)
     s = re.sub(r"^(?:the|The)\s+", "", s)
     words = s.split(" ")
-    while len(words) > 1 and words[-1].lower().strip(".,") in SUFFIXES:
+    while len(words) > 1 and words[-1].lower().strip(",").replace(".", "") in SUFFIXES:  # "N.V." as "NV"
         if words[-1].lower() in _PLACE_HEADS and _named_after_a_place(words[:-1]):
             break  # "the German East Africa Company" is no place, "German East Africa" is
         words.pop()

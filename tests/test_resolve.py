@@ -11,6 +11,7 @@ from pipeline.types import Document
 @pytest.mark.parametrize("raw, folded", [
     ("Xiaomi Corp.", "Xiaomi"), ("Xiaomi's", "Xiaomi"), ("Xiaomi’s", "Xiaomi"), ("NetEase Inc.", "NetEase"),
     ("The Velora Group", "Velora"), ("BYD Co., Ltd.", "BYD"), ("Group", "Group"),
+    ("Vandermolen N.V.", "Vandermolen"), ("Lisbon Capital S.A.", "Lisbon Capital"), ("Halder A.G.", "Halder"),
 ])
 def test_fold_org(raw, folded):
     assert fold_org(raw) == folded
@@ -126,3 +127,67 @@ def test_company_named_after_a_place_keeps_its_company(name, folded):
     from pipeline.resolve import fold_org
 
     assert fold_org(name) == folded
+
+
+def _resolver_for(text: str):
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    doc = load_nlp()(text)
+    r = DocResolver()
+    r.add_sentence(0, doc, first=True)
+    return r, doc
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Colleagues said Anna Waller-Bridge had argued for the merger for months.", "Anna Waller-Bridge"),
+    ("The board later thanked Ruth Hall-Jones for her years on the audit committee.", "Ruth Hall-Jones"),
+])
+def test_double_barrelled_surname_is_no_organisation(text, name):
+    """'bridge' and 'hall' are organisation words, but here the end of a hyphenated surname."""
+    r, doc = _resolver_for(text)
+    assert name in [e.text for e in doc.ents if e.label_ == "PERSON"]  # the model's reading the test relies on
+    assert not r.is_known_org(name)
+
+
+@pytest.mark.parametrize("name, person", [
+    ("Anna Waller-Bridge", True), ("Ruth Hall-Jones", True),
+    # company names keep their organisation word, wherever the hyphen is
+    ("Rolls-Royce Holdings", False), ("Mercedes-Benz Bank", False), ("Hewlett-Packard Company", False),
+    ("Park-Hall", False), ("Hall-Jones Group", False),
+])
+def test_name_like_with_hyphenated_words(name, person):
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import name_like
+
+    doc = load_nlp().make_doc(f"Yesterday {name} spoke.")
+    span = doc.char_span(10, 10 + len(name), label="PERSON")
+    assert name_like(span, 1) is person
+
+
+def test_resolver_reads_the_shared_suffix_list(monkeypatch):
+    """One reader of models/names.json corporate_suffixes: the resolver asks the store's."""
+    import pipeline.store
+    from pipeline.resolve import SUFFIXES, fold_org
+
+    assert set(SUFFIXES) == set(pipeline.store.corporate_suffixes())
+    monkeypatch.setattr(pipeline.store, "corporate_suffixes", lambda scoring=False: frozenset({"kabushiki"}))
+    assert "kabushiki" in SUFFIXES and "inc" not in SUFFIXES
+    assert fold_org("Orvane Kabushiki") == "Orvane"
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # dotted company forms and "Pty. Ltd." do not end a sentence before a name or title
+    ("Directors of Calderone Tessuti S.p.A. Board Chairman Marta Ricci and two others resigned.", 1),
+    ("Analysts at Vandermolen Holding N.V. Chief Economist Pieter Smit expects lower rates.", 1),
+    ("Staff at Kestrel Mining Pty. Ltd. Managing Director Owen Hale called a meeting.", 1),
+    ("Orvane Inc. Chief Executive Lei Jun opened the plant.", 1),
+    # a word that opens sentences after one does
+    ("Sales rose at Brightwater Inc. The company expects more next year.", 2),
+    ("The bank moved its seat to Lisbon Capital S.A. In March it named a new chair.", 2),
+    ("Mr. Lei met Dr. Wang at 9 a.m. They talked.", 2),
+])
+def test_sentences_and_company_forms(text, sentences):
+    from pipeline.nlp import split_sentences
+
+    assert len(split_sentences(text)) == sentences
