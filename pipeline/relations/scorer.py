@@ -46,7 +46,7 @@ _RULE_FEATURES = ("engine", "rule=", "rulefam=", "engconf=", "engstatus=", "engr
 
 def is_rule_feature(name: str) -> bool:
     """Features that say what the rules did (absent from the wording-only model)."""
-    return name.startswith(_RULE_FEATURES)
+    return name.startswith(_RULE_FEATURES) or name.split("&", 1)[-1].startswith(_RULE_FEATURES)
 _TIME_PRE = {"former": "former", "ex": "former", "then": "former", "late": "former", "outgoing": "former",
              "previous": "former", "retired": "former", "incoming": "incoming", "designate": "incoming"}
 
@@ -137,6 +137,8 @@ class Entry:
     feats: dict[str, float]
     engine: Relation | None  # the rules' relation, if they proposed it
     build: Callable[[float], Relation | None]  # the relation to emit at a given confidence
+    # the cues that proposed it as a candidate: (sentence, token, roles that cue can express)
+    cues: frozenset = frozenset()
 
 
 @dataclass
@@ -167,17 +169,25 @@ def build_case(d, sents, resolver, rels: list[Relation]) -> DocCase:
             continue
         k = candidate_key(r.type, r.args)
         f = engine_features(r)
+        kind = "short" if len(docs) <= 3 else "long"  # how sure the rules are differs by kind of text
+        f.update({f"{kind}&{x}": 1.0 for x in list(f) if x.startswith(("engine", "rulefam=", "rule=", "engconf="))})
         c = cands.pop(k, None)
         if c is not None:
             f.update(candidate_features(c, docs, sent_cues))
         else:
             f["nocand"] = 1.0
-        entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p)))
+        entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p), _cues_of(c)))
     for k, c in cands.items():
         f = candidate_features(c, docs, sent_cues)
         f["noengine"] = 1.0
-        entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p)))
+        entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p), _cues_of(c)))
     return DocCase(getattr(d, "id", ""), entries, passthrough, list(rels))
+
+
+def _cues_of(cand) -> frozenset:
+    if cand is None:
+        return frozenset()
+    return frozenset((i.sent, i.cue.start, i.cue.roles) for i in cand.instances if i.cue is not None)
 
 
 def _relation_from(cand, d, sents, p: float) -> Relation | None:
@@ -282,6 +292,25 @@ def choose(entries: list[Entry], probs: list[float | None], keep: dict, add: dic
                 if o.engine is not None or pj > pi or (pj == pi and longer_wins):
                     drop.add(i)
                     break
+    # one cue, one reading: a candidate read only off cues that can say several roles
+    # ("president": president or some other office; "led": CEO, chair or other) gives way to
+    # a chosen fact of the same pair holding another of those roles ("president and CFO of
+    # X" is not also "other"; "has led X as chief executive" is not also chair). The rules'
+    # facts come first, then the specific roles, then the more probable.
+    held: dict[tuple, set] = {}
+    order = sorted((i for i in chosen if i not in drop), key=lambda i: (
+        entries[i].engine is None, entries[i].key[3] == "other" if entries[i].type == "holds_position" else False,
+        -(probs[i] or 0.0), i))
+    for i in order:
+        e = entries[i]
+        if e.type != "holds_position":
+            continue
+        have = held.setdefault(e.key[1:3], set())
+        if e.engine is None and e.cues and all(
+                len(roles) > 1 and (set(roles) - {e.key[3]}) & have for _, _, roles in e.cues):
+            drop.add(i)
+            continue
+        have.add(e.key[3])
     return [i for i in chosen if i not in drop]
 
 
