@@ -276,3 +276,17 @@ def test_attachment_through_a_group_of_titles(text, person, org, cue, person_att
     c = span(cue)
     assert person_att in attachment(doc, c, span(person)).split("|")
     assert org_att in attachment(doc, c, span(org)).split("|")
+
+
+def test_a_rules_fact_read_off_an_ambiguous_verb_gives_way_to_a_title_only_when_filtering():
+    from pipeline.relations.scorer import choose
+
+    es = [_cued("O H", "SN", "chair", [(0, 3, ("ceo", "chair", "other"))], True),
+          _cued("O H", "SN", "ceo", [(0, 3, ("ceo", "chair", "other")), (0, 7, ("ceo",))], True)]
+    thr = ({"holds_position": 0.5}, {"holds_position": 0.6})
+    assert choose(es, [0.9, 0.9], *thr) == [1]
+    assert choose(es, [0.9, 0.9], *thr, filter_rules=False) == [0, 1]
+    # a chair read off its own title stands beside another office
+    es = [_cued("A B", "X", "chair", [(0, 1, ("chair", "other"))], True),
+          _cued("A B", "X", "other", [(0, 3, ("other",))], True)]
+    assert choose(es, [0.9, 0.9], *thr) == [0, 1]

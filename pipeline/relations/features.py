@@ -329,8 +329,9 @@ def candidate_features(cand: Candidate, docs: list, sent_cues: dict | None = Non
             f[k] = max(f.get(k, 0.0), v)
     f[f"ninst={_bucket(len(cand.instances))}"] = 1
     # one sentence or a long article: how the arguments attach means different things in each
+    # (every feature gets a copy for its kind of text, so each kind can weigh it on its own)
     kind = "short" if len(docs) <= 3 else "long"
-    for k in [k for k in f if k.startswith(_KIND_CROSSED)]:
+    for k in [k for k in f if "&" not in k or k.startswith(_KIND_CROSSED)]:
         f[f"{kind}&{k}"] = 1.0
     return f
 
