@@ -72,3 +72,9 @@ def test_candidates_do_not_change_the_documents_entities():
         else:
             os.environ["NEWSEV_SCORER"] = before
     assert sorted(e.name for e in on.entities) == sorted(e.name for e in off.entities)
+
+
+def test_titles_outside_the_role_lexicon_are_other_cues():
+    """"coach", "editor", "spokesman" (models/scorer/cues.json other_titles): some other office."""
+    keys = _keys("Under coach Ray Delgado, the Portland Foresters won eleven of their last twelve games.")
+    assert _pos("Ray Delgado", "Portland Foresters", "other") in keys

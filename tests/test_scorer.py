@@ -103,7 +103,13 @@ def test_decide_uses_thresholds_and_reports_probability(cases):
             # above its threshold: emitted, unless it is another reading of a kept fact's name
             reread = any(x.key[2:] == e.key[2:] and (_nested(e.key[1], x.key[1]) or _nested(x.key[1], e.key[1]))
                          for x in case.entries if x is not e)
-            assert key in kept or reread
+            # or one reading of an ambiguous cue ("president": also "other") beside a kept specific one
+            pair_roles = {r.args.get("role") for r in out if r.type == e.type
+                          and (r.args.get("person"), r.args.get("organization")) == (rel.args.get("person"),
+                                                                                      rel.args.get("organization"))}
+            ambiguous = bool(e.cues) and all(len(roles) > 1 and (set(roles) - {e.key[3], "other"}) & pair_roles
+                                             for _, _, roles in e.cues)
+            assert key in kept or reread or ambiguous
             if key in kept:
                 assert kept[key] == pytest.approx(p)
 
@@ -199,3 +205,94 @@ def test_choose_keeps_one_reading_of_a_name(entries, probs, expected):
 
     es = [_entry(*e) for e in entries]
     assert choose(es, probs, {"holds_position": 0.5}, {"holds_position": 0.6}) == expected
+
+
+def _cued(person, org, role, cues, engine=False):
+    from dataclasses import replace as _replace
+
+    return _replace(_entry(person, org, role, engine), cues=frozenset(cues))
+
+
+@pytest.mark.parametrize("entries, expected", [
+    # "president and CFO of X": the president cue's "other" reading gives way to president
+    ([("D S", "SV", "president", [(0, 3, ("president", "other"))], True),
+      ("D S", "SV", "cfo", [(0, 5, ("cfo",))], True),
+      ("D S", "SV", "other", [(0, 3, ("president", "other"))], False)], [0, 1]),
+    # "has led X as chief executive": the verb's chair reading gives way to the title
+    ([("O H", "SN", "ceo", [(0, 3, ("ceo", "chair", "other")), (0, 7, ("ceo",))], False),
+      ("O H", "SN", "chair", [(0, 3, ("ceo", "chair", "other"))], False)], [0]),
+    # a specific cue of its own ("COO and CFO"): both stand
+    ([("A B", "X", "cfo", [(0, 4, ("cfo",))], True), ("A B", "X", "other", [(0, 2, ("other",))], False)], [0, 1]),
+    # another pair: both stand
+    ([("A B", "X", "president", [(0, 3, ("president", "other"))], True),
+      ("C D", "X", "other", [(0, 3, ("president", "other"))], False)], [0, 1]),
+    # two added readings of one cue: the specific one is kept
+    ([("A B", "X", "other", [(0, 3, ("president", "other"))], False),
+      ("A B", "X", "president", [(0, 3, ("president", "other"))], False)], [1]),
+])
+def test_choose_keeps_one_reading_of_an_ambiguous_cue(entries, expected):
+    from pipeline.relations.scorer import choose
+
+    es = [_cued(*e) for e in entries]
+    assert choose(es, [0.9] * len(es), {"holds_position": 0.5}, {"holds_position": 0.6}) == expected
+
+
+def test_default_rule_needs_no_loss_and_every_precision_floor():
+    from pipeline.learn import default_rule
+
+    def rep(**files):
+        return {f + ".jsonl": {"micro": {"P": p, "F1": f1}} for f, (p, f1) in files.items()}
+
+    rules = rep(knowledgenet_train=(0.81, 0.53), fire_dev=(0.72, 0.48), own=(0.9, 0.8))
+    ok, _ = default_rule(rules, rep(knowledgenet_train=(0.78, 0.57), fire_dev=(0.7, 0.53), own=(0.9, 0.82)))
+    assert ok
+    ok, why = default_rule(rules, rep(knowledgenet_train=(0.78, 0.57), fire_dev=(0.7, 0.47), own=(0.9, 0.82)))
+    assert not ok and "fire_dev" in why
+    ok, why = default_rule(rules, rep(knowledgenet_train=(0.78, 0.57), fire_dev=(0.7, 0.53), own=(0.86, 0.85)))
+    assert not ok and "own.jsonl: P" in why
+    ok, why = default_rule(rules, rep(knowledgenet_train=(0.74, 0.57), fire_dev=(0.7, 0.53), own=(0.9, 0.82)))
+    assert not ok and "knowledgenet" in why
+
+
+def test_rule_features_crossed_with_the_kind_of_text_are_rule_features():
+    from pipeline.relations.scorer import is_rule_feature
+
+    assert is_rule_feature("long&rule=position.x") and is_rule_feature("short&engine")
+    assert not is_rule_feature("long&atk_ab=adjL+prep") and not is_rule_feature("ceo&att_a=farL")
+
+
+@pytest.mark.parametrize("text, person, org, cue, person_att, org_att", [
+    # a title coordinated with another: the name and the "of" hang on the group
+    ("Abdeslam Ahizoune is the Chairman and Chief Executive Officer of Maroc Telecom.", "Abdeslam Ahizoune",
+     "Maroc Telecom", "Chief Executive Officer", "gsib:attr-nsubj", "gprep:of"),
+    ("Ben Okafor, president and chief executive of Lakeshore Health, earned $4.2 million.", "Ben Okafor",
+     "Lakeshore Health", "chief executive", "adjgL", "adjR:of"),
+])
+def test_attachment_through_a_group_of_titles(text, person, org, cue, person_att, org_att):
+    from pipeline.nlp import load_nlp
+    from pipeline.relations.features import attachment
+
+    doc = load_nlp()(text)
+
+    def span(s):
+        i = text.index(s)
+        sp = doc.char_span(i, i + len(s))
+        return sp.start, sp.end
+
+    c = span(cue)
+    assert person_att in attachment(doc, c, span(person)).split("|")
+    assert org_att in attachment(doc, c, span(org)).split("|")
+
+
+def test_a_rules_fact_read_off_an_ambiguous_verb_gives_way_to_a_title_only_when_filtering():
+    from pipeline.relations.scorer import choose
+
+    es = [_cued("O H", "SN", "chair", [(0, 3, ("ceo", "chair", "other"))], True),
+          _cued("O H", "SN", "ceo", [(0, 3, ("ceo", "chair", "other")), (0, 7, ("ceo",))], True)]
+    thr = ({"holds_position": 0.5}, {"holds_position": 0.6})
+    assert choose(es, [0.9, 0.9], *thr) == [1]
+    assert choose(es, [0.9, 0.9], *thr, filter_rules=False) == [0, 1]
+    # a chair read off its own title stands beside another office
+    es = [_cued("A B", "X", "chair", [(0, 1, ("chair", "other"))], True),
+          _cued("A B", "X", "other", [(0, 3, ("other",))], True)]
+    assert choose(es, [0.9, 0.9], *thr) == [0, 1]

@@ -273,6 +273,17 @@ def _role_cues(doc) -> list[Cue]:
         elif role != "other":
             roles = (role, "other") if role in ("president", "chair") else (role,)
         out.append(Cue(r.start, r.end, roles, r.text.lower(), "role"))
+    # titles the role lexicon does not list ("editor of", "coach of"): some other office
+    taken = {i for cu in out for i in range(cu.start, cu.end)}
+    lows = [t.lower_ for t in doc]
+    for n_words, title in sorted(((len(x.split()), x.split()) for x in c.get("other_titles", ())), reverse=True):
+        for i in range(len(doc) - n_words + 1):
+            if lows[i:i + n_words] == title and not taken & set(range(i, i + n_words)):
+                prev = lows[i - 1] if i > 0 else ""
+                if doc[i].pos_ not in ("NOUN", "PROPN") and doc[i + n_words - 1].pos_ not in ("NOUN", "PROPN"):
+                    continue
+                out.append(Cue(i, i + n_words, ("other",), " ".join(title), "title" if prev not in blockers else "role"))
+                taken.update(range(i, i + n_words))
     for tok in doc:
         lem = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):

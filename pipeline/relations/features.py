@@ -41,11 +41,20 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
+def _role_tokens(doc) -> set[int]:
+    """Tokens of the document's role words ("Chairman and Chief Executive Officer")."""
+    spans = doc.spans["roles"] if "roles" in doc.spans else ()
+    return {i for r in spans for i in range(r.start, r.end)}
+
+
 def _between(doc, a: tuple[int, int], b: tuple[int, int]) -> list[str]:
     lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
     out = []
+    roles = _role_tokens(doc)
     for t in doc[lo:hi]:
-        if t.ent_type_ == "PERSON":
+        if t.i in roles:
+            w = "<ROLE>"
+        elif t.ent_type_ == "PERSON":
             w = "<PER>"
         elif t.ent_type_ in ("ORG", "GOV"):
             w = "<ORG>"
@@ -133,6 +142,19 @@ def instance_features(inst: Instance, doc, rtype: str) -> dict[str, float]:
     if cue is not None and a is not None and b is not None:
         if min(a[0], b[0]) < cue.start < max(a[0], b[0]):
             f["cue_between"] = 1
+    if cue is not None:
+        # the words that govern the role word: "offer to become chief executive", "would
+        # join as president", "named her chairman", "stepped down as CEO"
+        r = doc[cue.start:cue.end].root
+        h = r.head
+        if h.i != r.i:
+            f[f"cue_gov={h.lemma_.lower()}"] = 1
+            f[f"cue_govdep={r.dep_}:{h.pos_}"] = 1
+            if h.head.i != h.i:
+                f[f"cue_gov2={h.head.lemma_.lower()}"] = 1
+        for t in r.children:
+            if t.dep_ in ("neg", "aux") or t.lower_ in ("not", "never", "would", "could", "might"):
+                f[f"cue_aux={t.lower_}"] = 1
     return f
 
 
@@ -147,11 +169,39 @@ def attachment(doc, cue: tuple[int, int], m: tuple[int, int]) -> str:
     cr, mr = doc[cue[0]:cue[1]].root, doc[m[0]:m[1]].root
     side = "L" if m[1] <= cue[0] else "R"
     lo, hi = (m[1], cue[0]) if side == "L" else (cue[1], m[0])
+    roles = _role_tokens(doc)
     between = [t.lower_ for t in doc[lo:hi]]
     if all(w in _LINK_WORDS for w in between) and len(between) <= 3:
         adj = f"adj{side}:{'_'.join(between) or '-'}"
+    elif len(between) <= 10 and all(w in _LINK_WORDS or t.i in roles for w, t in zip(between, doc[lo:hi])) \
+            and any(t.i in roles for t in doc[lo:hi]):
+        # through other titles of one group: "X, President and CEO of Y"
+        adj = f"adjg{side}"
     else:
         adj = None
+    dep = _dep_attachment(cr, mr)
+    if dep is None and cr.dep_ in ("conj", "appos") and cr.head.i != cr.i:
+        # a title coordinated with another ("Chairman and CEO of Y"): hang on the group's head
+        g, steps = cr, 0
+        while g.dep_ in ("conj", "appos") and g.head.i != g.i and steps < 3:
+            g, steps = g.head, steps + 1
+            if g.i in roles:
+                break
+        d2 = _dep_attachment(g, mr) if g.i != cr.i and g.i in roles else None
+        dep = f"g{d2}" if d2 else None
+    if dep is None:  # the other way: the mention's title is this one's head ("CEO and founder")
+        for ch in cr.children:
+            if ch.dep_ == "conj" and ch.i in roles:
+                d2 = _dep_attachment(ch, mr)
+                if d2:
+                    dep = f"g{d2}"
+                    break
+    if adj and dep:
+        return f"{adj}|{dep}"
+    return adj or dep or f"far{side}"
+
+
+def _dep_attachment(cr, mr) -> str | None:
     if mr.head.i == cr.i and mr.i != cr.i:
         dep = f"child:{mr.dep_}"
     elif mr.head.dep_ == "prep" and mr.head.head.i == cr.i:
@@ -166,9 +216,7 @@ def attachment(doc, cue: tuple[int, int], m: tuple[int, int]) -> str:
         dep = f"head2:{cr.dep_}"
     else:
         dep = None
-    if adj and dep:
-        return f"{adj}|{dep}"
-    return adj or dep or f"far{side}"
+    return dep
 
 
 def structure_features(inst: Instance, doc, cues_in_sent: list) -> dict[str, float]:
@@ -280,7 +328,16 @@ def candidate_features(cand: Candidate, docs: list, sent_cues: dict | None = Non
         for k, v in _modality_features(inst, doc).items():
             f[k] = max(f.get(k, 0.0), v)
     f[f"ninst={_bucket(len(cand.instances))}"] = 1
+    # one sentence or a long article: how the arguments attach means different things in each
+    # (every feature gets a copy for its kind of text, so each kind can weigh it on its own)
+    kind = "short" if len(docs) <= 3 else "long"
+    for k in [k for k in f if "&" not in k or k.startswith(_KIND_CROSSED)]:
+        f[f"{kind}&{k}"] = 1.0
     return f
+
+
+_KIND_CROSSED = ("atk_ab=", "role=", "akind=", "bkind=", "cuekind=", "cue_nearest", "a_nearest_cue", "b_nearest_cue",
+                 "b_nearest_a", "first_sent=")
 
 
 def engine_features(rel: Any) -> dict[str, float]:

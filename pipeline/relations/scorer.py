@@ -46,7 +46,7 @@ _RULE_FEATURES = ("engine", "rule=", "rulefam=", "engconf=", "engstatus=", "engr
 
 def is_rule_feature(name: str) -> bool:
     """Features that say what the rules did (absent from the wording-only model)."""
-    return name.startswith(_RULE_FEATURES)
+    return name.startswith(_RULE_FEATURES) or name.split("&", 1)[-1].startswith(_RULE_FEATURES)
 _TIME_PRE = {"former": "former", "ex": "former", "then": "former", "late": "former", "outgoing": "former",
              "previous": "former", "retired": "former", "incoming": "incoming", "designate": "incoming"}
 
@@ -137,6 +137,8 @@ class Entry:
     feats: dict[str, float]
     engine: Relation | None  # the rules' relation, if they proposed it
     build: Callable[[float], Relation | None]  # the relation to emit at a given confidence
+    # the cues that proposed it as a candidate: (sentence, token, roles that cue can express)
+    cues: frozenset = frozenset()
 
 
 @dataclass
@@ -169,17 +171,25 @@ def build_case(d, sents, resolver, rels: list[Relation], *, engine_only: bool = 
             continue
         k = candidate_key(r.type, r.args)
         f = engine_features(r)
+        kind = "short" if len(docs) <= 3 else "long"  # how sure the rules are differs by kind of text
+        f.update({f"{kind}&{x}": 1.0 for x in list(f)})
         c = cands.pop(k, None)
         if c is not None:
             f.update(candidate_features(c, docs, sent_cues))
         else:
             f["nocand"] = 1.0
-        entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p)))
+        entries.append(Entry(r.type, k, f, r, lambda p, r=r: replace(r, confidence=p), _cues_of(c)))
     for k, c in (() if engine_only else cands.items()):
         f = candidate_features(c, docs, sent_cues)
         f["noengine"] = 1.0
-        entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p)))
+        entries.append(Entry(c.type, k, f, None, lambda p, c=c: _relation_from(c, d, sents, p), _cues_of(c)))
     return DocCase(getattr(d, "id", ""), entries, passthrough, list(rels))
+
+
+def _cues_of(cand) -> frozenset:
+    if cand is None:
+        return frozenset()
+    return frozenset((i.sent, i.cue.start, i.cue.roles) for i in cand.instances if i.cue is not None)
 
 
 def _relation_from(cand, d, sents, p: float) -> Relation | None:
@@ -255,7 +265,8 @@ def _nested(short: str | None, long: str | None) -> bool:
     return len(a) < len(b) and any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
 
 
-def choose(entries: list[Entry], probs: list[float | None], keep: dict, add: dict) -> list[int]:
+def choose(entries: list[Entry], probs: list[float | None], keep: dict, add: dict, *,
+           filter_rules: bool = True) -> list[int]:
     """Indices of the entries to emit: the rules' facts at p >= keep, other candidates at
     p >= add, except a candidate whose person is one name read twice (a run of the words
     of another chosen fact's person, same organisation and role): the one kept is the
@@ -284,14 +295,38 @@ def choose(entries: list[Entry], probs: list[float | None], keep: dict, add: dic
                 if o.engine is not None or pj > pi or (pj == pi and longer_wins):
                     drop.add(i)
                     break
+    # one cue, one reading: a fact read only off cues that can say several roles
+    # ("president": president or some other office; "led": CEO, chair or other) gives way to
+    # a chosen fact of the same pair holding another, specific, of those roles ("president
+    # and CFO of X" is not also "other"; "has led X as chief executive" is not also chair).
+    # Facts with a cue of their own come first, then the rules' facts, then specific roles,
+    # then the more probable. The rules' facts give way only when ``filter_rules``.
+    def only_ambiguous(e):
+        return bool(e.cues) and all(len(roles) > 1 for _, _, roles in e.cues)
+
+    held: dict[tuple, set] = {}
+    order = sorted((i for i in chosen if i not in drop), key=lambda i: (
+        only_ambiguous(entries[i]), entries[i].engine is None,
+        entries[i].key[3] == "other" if entries[i].type == "holds_position" else False, -(probs[i] or 0.0), i))
+    for i in order:
+        e = entries[i]
+        if e.type != "holds_position":
+            continue
+        have = held.setdefault(e.key[1:3], set())
+        if (e.engine is None or filter_rules) and only_ambiguous(e) and all(
+                (set(roles) - {e.key[3], "other"}) & have for _, _, roles in e.cues):
+            drop.add(i)
+            continue
+        have.add(e.key[3])
     return [i for i in chosen if i not in drop]
 
 
-def decide(model: Model, case: DocCase) -> list[Relation]:
-    """The scorer's relations of one document: kept, re-scored and added facts."""
+def decide(model: Model, case: DocCase, *, filter_rules: bool = True) -> list[Relation]:
+    """The scorer's relations of one document: kept, re-scored and added facts
+    (``filter_rules=False``: every rules' fact at or above ``keep`` stands)."""
     probs = [model.entry_prob(e) for e in case.entries]
     out: list[Relation] = []
-    for i in choose(case.entries, probs, model.keep, model.add):
+    for i in choose(case.entries, probs, model.keep, model.add, filter_rules=filter_rules):
         e, p = case.entries[i], probs[i]
         if p is None:
             out.append(e.engine)
@@ -316,6 +351,7 @@ def rescore(d, sents, resolver, rels: list[Relation]) -> list[Relation]:
         case = build_case(d, sents, resolver, rels, engine_only=how == "confidence")
         if how == "confidence":  # the same relations, calibrated confidences
             model = replace(model, keep={t: 0.0 for t in SCORED_TYPES}, add={t: 1.01 for t in SCORED_TYPES})
+            return decide(model, case, filter_rules=False)
         return decide(model, case)
     except Exception:  # the rules' relations stand when the scorer fails on a document
         log.exception("scorer failed on document %s; keeping the rules' relations", getattr(d, "id", "?"))
