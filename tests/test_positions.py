@@ -465,3 +465,13 @@ def test_a_bracketed_tenure_is_read():
 def test_a_board_named_after_its_members_keeps_its_name():
     got, _ = _rels("Ellen Pratt, chairman of the Board of Selectmen of Dunmore, said the vote would be held in May.")
     assert {o for _, o, _ in got} <= {"Board of Selectmen of Dunmore"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mara Quist, the head of design at Orvane Robotics, showed the prototype.", {("Mara Quist", "Orvane Robotics", "other")}),
+    ("Orvane Robotics said Mara Quist, its head of sales, would leave in May.", {("Mara Quist", "Orvane Robotics", "other")}),
+])
+def test_head_of_a_function_is_staff_not_chair(text, expected):
+    """"head of design at X" heads a function of X: a staff post ('other'), never its chair."""
+    got, _ = _rels(text)
+    assert got == expected

@@ -198,6 +198,10 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
         if prev is not None and prev.pos_ == "NOUN" and prev.is_lower and prev.lower_ not in ORG_NOUNS \
                 and prev.lower_ not in _cfg()["blockers"]:
             return None  # "communications head at Warner Bros.": a department's head, not the organisation's
+        nxt = span.doc[span.end:span.end + 2]
+        if len(nxt) == 2 and nxt[0].lower_ == "of" and nxt[1].pos_ == "NOUN" and nxt[1].is_lower \
+                and nxt[1].lower_ not in ORG_NOUNS:
+            return "other"  # "head of product at Calder": a function's head is staff, not the chair
         return "other" if _company_like(org, org_ents, ctx) or _not_chair_body(org, org_ents) else "chair"
     return span.label_
 
