@@ -462,9 +462,13 @@ def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
     company is unclear; ``tok`` is the title's last token, ``person`` the name's node."""
     doc = tok.doc
     span = _title_at(tok)
-    if span is None or tok._.own_of:
-        return None
+    if span is None or tok._.own_of or span.text.lower() in _cfg()["leader_roles"]:
+        return None  # "Chief Ken Hotate": a bare leader word is too often part of a name
     k = span.start
+    if spec.get("after_name"):  # "X, chief executive, said": the pattern bounds the title
+        while k > 0 and doc[k - 1]._.title_chain and doc[k - 1].text != ",":
+            k -= 1
+        return _discourse_org(ctx, doc, k, spec)
     while k > 0 and doc[k - 1]._.title_chain:
         k -= 1
     while k < span.start and _glue(doc[k], _cfg()["coordination_glue"]) and not doc[k]._.in_title:
@@ -472,6 +476,8 @@ def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
     prev = doc[k - 1] if k > 0 else None
     if prev is not None and (prev.pos_ in _OWN_BODY_POS or prev.lower_ in ("'s", "’s", "'") or prev.ent_type_):
         return None
+    if prev is not None and k > 1 and prev.lower_ in (",", "and", "&") and doc[k - 2].ent_type_ == "PERSON":
+        return None  # "Eskom chairperson X and chief executive Y": Y's body is X's, named or not
     p = nodes.get(spec.get("person", "person"))
     if p is not None:
         ent = ent_of(p)
@@ -481,6 +487,10 @@ def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
             return None
         if nxt is not None and nxt.text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("the", "its", "a"):
             return None  # "Chairman X, the founder of Y": the apposition names the body
+    return _discourse_org(ctx, doc, k, spec)
+
+
+def _discourse_org(ctx: SentCtx, doc, k: int, spec: dict) -> str | None:
     text = ctx.text
     since = max(text.rfind("\n\n", 0, ctx.start), 0)
     org = ctx.resolver.discourse_org(ctx.start + doc[k].idx, since)
