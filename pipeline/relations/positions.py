@@ -13,7 +13,8 @@ patterns is how to read a slot the same way whatever the wording:
   names too), ``subject`` (who a clause is about: its subject, the appointee of "named X
   as"), ``org`` (a name, "the company", "it", "which", a board's owner; ``list``: "CEO of
   both A and B"), ``org_mention`` (the organisation named right before a title: "Xiaomi's",
-  "its", "Vexor Inc."), ``topic_org`` (the company the passage is about), ``role`` (the
+  "its", "Vexor Inc."), ``topic_org`` (the company the passage is about), ``discourse_org``
+  (a bare title's company: "Chief executive X said" after a sentence naming it), ``role`` (the
   title and the titles coordinated with it: "Chairman, President and CEO of X"),
   ``lead_role`` (what "led"/"headed" means for this kind of body).
 
