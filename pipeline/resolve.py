@@ -199,10 +199,12 @@ class DocResolver:
         self._topic_noun: str | None = None  # "X is an Italian manufacturer ...": manufacturer
         self._seen = 0
         self._bound: set[int] = set()  # offsets of people named inside a fronted participle ("Advised by X, he")
+        self._sent_orgs: list[tuple[int, list[tuple[int, str, bool]]]] = []  # (sentence start, (offset, org, subject?))
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
         people: list[tuple[int, str]] = []  # (article offset, canonical name)
+        orgs: list[tuple[int, str, bool]] = []
         text = doc.text
         subj = _first_subject(doc) if first else None
         if subj is not None:
@@ -229,6 +231,7 @@ class DocResolver:
                 self._org_counts[name] += 3 if (subj is not None and ent.start == subj.start) else 1
                 self._seen += 1
                 self._org_last[name] = self._seen
+                orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass")))
                 continue
             if ent.label_ == "PERSON":
                 if _looks_like_org(ent) or self.is_known_org(ent.text):
@@ -249,6 +252,8 @@ class DocResolver:
                 if not name:
                     continue
                 if ent.label_ == "ORG":  # state bodies are never "the company"
+                    orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
+                        ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
                     weight = 3 if (subj is not None and ent.start == subj.start) else 1
                     self._org_counts[name] += weight
                     self._seen += 1
@@ -258,6 +263,7 @@ class DocResolver:
                 if m and _initials_match(name, m.group(1)):
                     self._add_alias(name, m.group(1), ent.label_)
         self._sent_people.append((offset, people))
+        self._sent_orgs.append((offset, orgs))
 
     def _add_alias(self, name: str, alias: str, label: str) -> None:
         e = self._ents.setdefault((name, label), _Ent(name, label))
@@ -343,6 +349,29 @@ class DocResolver:
         if len(ranked) == 1 or (ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
             return ranked[0][0]
         return None
+
+    def discourse_org(self, before: int, since: int = 0) -> str | None:
+        """The company the discourse is about at article offset ``before`` ("Chairman X said"
+        with the company named elsewhere): the organisation named earlier in the same sentence,
+        else in the nearest earlier sentence (from offset ``since``, the paragraph's start) that
+        names one, else the passage's topic. Several different ones: the topic, else the one
+        subject among them, else None."""
+        topic = self.topic_org()
+        for start, orgs in reversed(self._sent_orgs):
+            if start < since:
+                break
+            cands = [(o, subj) for pos, o, subj in orgs if pos < before
+                     and not (o in self._people or (" " not in o and self.known_person(o)))]
+            names = {o for o, _ in cands}
+            if not names:
+                continue
+            if len(names) == 1:
+                return names.pop()
+            if topic in names:
+                return topic
+            subjects = {o for o, subj in cands if subj}
+            return subjects.pop() if len(subjects) == 1 else None
+        return topic
 
     def is_known_org(self, text: str) -> bool:
         """Was this name already seen labelled as an organisation in this article?"""

@@ -475,3 +475,48 @@ def test_head_of_a_function_is_staff_not_chair(text, expected):
     """"head of design at X" heads a function of X: a staff post ('other'), never its chair."""
     got, _ = _rels(text)
     assert got == expected
+
+
+# --- a bare title at a name, the company named elsewhere in the paragraph (issue 9, news wording)
+@pytest.mark.parametrize("text, expected", [
+    ("Harlow Motors will close two plants in Ohio next year, the carmaker said on Monday. "
+     "Chief executive Dana Price said the cuts would save $400 million a year.",
+     {("Dana Price", "Harlow Motors", "ceo")}),
+    ("Brixo Labs will open a second factory near Leeds, founder and chairman Omar Diaz told reporters.",
+     {("Omar Diaz", "Brixo Labs", "founder"), ("Omar Diaz", "Brixo Labs", "chair")}),
+    # two companies: the one the sentence is about (its subject)
+    ("Brixo Labs agreed to buy Northgate Robotics for $200 million on Monday. "
+     "Chief technology officer Ruth Obi said the deal would double the group's engineering staff.",
+     {("Ruth Obi", "Brixo Labs", "cto")}),
+    ("Velmont Foods reported higher sales for the quarter. Its shares rose 4% in early trading. "
+     "Finance chief Ana Costa said demand for frozen meals stayed strong.",
+     {("Ana Costa", "Velmont Foods", "cfo")}),
+])
+def test_bare_title_takes_the_discourse_company(text, expected):
+    got, _ = _rels(text)
+    assert got == expected
+
+
+def test_bare_title_keeps_its_tenure():
+    got, res = _rels("Corvane Mills named a new leadership team on Friday. "
+                     "Incoming chief executive Rui Lopes will start in May.")
+    assert got == {("Rui Lopes", "Corvane Mills", "ceo")}
+    (rel,) = [r for r in res.relations if r.type == "holds_position"]
+    assert rel.time.get("state") == "incoming"
+
+
+@pytest.mark.parametrize("text", [
+    # the title has its own body
+    "Orvane Corp. shares fell 3% on Tuesday. Fed chairman Jerome Powell said rates would stay high.",
+    # two companies compete and neither is the topic
+    "Orvane Corp. and Brightwell Inc. both reported results on Tuesday. Chief executive Dana Price said demand was weak.",
+    # a deputy is not the title; no company at all
+    "Orvane Corp. cut its forecast on Tuesday. Deputy chief executive Dana Price said demand was weak.",
+    "Rain fell across Scotland for a third day. Chairman Dana Price said the harvest would be late.",
+    # the name carries its own body after it
+    "Orvane Corp. cut its forecast on Tuesday. Chief executive Dana Price of Brightwell Inc. said it was no surprise.",
+])
+def test_bare_title_negatives(text):
+    got, _ = _rels(text)
+    # no claim but the title's or the name's own body ("Fed chairman X", "X of Brightwell Inc.")
+    assert {o for _, o, _ in got} <= {"Brightwell", "Fed"}

@@ -13,7 +13,8 @@ patterns is how to read a slot the same way whatever the wording:
   names too), ``subject`` (who a clause is about: its subject, the appointee of "named X
   as"), ``org`` (a name, "the company", "it", "which", a board's owner; ``list``: "CEO of
   both A and B"), ``org_mention`` (the organisation named right before a title: "Xiaomi's",
-  "its", "Vexor Inc."), ``topic_org`` (the company the passage is about), ``role`` (the
+  "its", "Vexor Inc."), ``topic_org`` (the company the passage is about), ``discourse_org``
+  (a bare title's company: "Chief executive X said" after a sentence naming it), ``role`` (the
   title and the titles coordinated with it: "Chairman, President and CEO of X"),
   ``lead_role`` (what "led"/"headed" means for this kind of body).
 
@@ -454,6 +455,55 @@ def read_topic_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     return org
 
 
+_OWN_BODY_POS = frozenset({"PROPN", "NOUN", "PRON", "X", "NUM", "ADJ", "PART"})
+
+
+@slot_reader("discourse_org")
+def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """A bare title at a name ("Chief executive X said", ", chairman X told"): the company the
+    discourse is about (DocResolver.discourse_org: named earlier in the sentence or the
+    paragraph, else the passage's topic). None when the title has a body of its own before
+    it ("Fed chairman", "Uber's"), the name one after it ("X of Y", "X at Y"), or the
+    company is unclear; ``tok`` is the title's last token, ``person`` the name's node."""
+    doc = tok.doc
+    span = _title_at(tok)
+    if span is None or tok._.own_of or span.text.lower() in _cfg()["leader_roles"]:
+        return None  # "Chief Ken Hotate": a bare leader word is too often part of a name
+    k = span.start
+    if spec.get("after_name"):  # "X, chief executive, said": the pattern bounds the title
+        while k > 0 and doc[k - 1]._.title_chain and doc[k - 1].text != ",":
+            k -= 1
+        return _discourse_org(ctx, doc, k, spec)
+    while k > 0 and doc[k - 1]._.title_chain:
+        k -= 1
+    while k < span.start and _glue(doc[k], _cfg()["coordination_glue"]) and not doc[k]._.in_title:
+        k += 1  # ", chairman X": the comma before is no part of the title
+    prev = doc[k - 1] if k > 0 else None
+    if prev is not None and (prev.pos_ in _OWN_BODY_POS or prev.lower_ in ("'s", "’s", "'") or prev.ent_type_):
+        return None
+    if prev is not None and k > 1 and prev.lower_ in (",", "and", "&") and doc[k - 2].ent_type_ == "PERSON":
+        return None  # "Eskom chairperson X and chief executive Y": Y's body is X's, named or not
+    p = nodes.get(spec.get("person", "person"))
+    if p is not None:
+        ent = ent_of(p)
+        end = ent.end if ent is not None else p.i + 1
+        nxt = doc[end] if end < len(doc) else None
+        if nxt is not None and nxt.lower_ in ("of", "at", "from", "with", "for"):
+            return None
+        if nxt is not None and nxt.text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("the", "its", "a"):
+            return None  # "Chairman X, the founder of Y": the apposition names the body
+    return _discourse_org(ctx, doc, k, spec)
+
+
+def _discourse_org(ctx: SentCtx, doc, k: int, spec: dict) -> str | None:
+    text = ctx.text
+    since = max(text.rfind("\n\n", 0, ctx.start), 0)
+    org = ctx.resolver.discourse_org(ctx.start + doc[k].idx, since)
+    if org and spec.get("company") and not _company_like(org, [], ctx) and org != ctx.resolver.topic_org():
+        return None
+    return org
+
+
 @slot_reader("role")
 def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The role of the title ending at ``tok`` and of the titles coordinated with it; each
@@ -467,8 +517,11 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     org_ents = [e for e in [ent_of(_name_head(_board_owner(org_tok)))] if e is not None] if org_tok is not None else []
     group = [span] if spec.get("plural") or spec.get("deputy") else _coordinated(span)
     out, seen = [], set()
+    only = spec.get("only")  # the roles a rule may claim ("President X" is too often a state's)
     for r in group:
         v = _role_value(r, org_ents, org, ctx)
+        if v is not None and only is not None and v not in only:
+            continue
         if v is not None and v not in seen:
             seen.add(v)
             out.append(SlotValue(v, r.end - 1))
