@@ -94,6 +94,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
                 last_name = j  # "Prix de l’Europe méridionale"
                 j += 1
+            elif u.lower_ == "the" and j - 1 == last_name:
+                break  # "presented Dr. Ruth Adler the National Medal": "the" right after a name opens a new phrase
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
                     u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
@@ -307,7 +309,7 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
     """A person, an organisation or a titled work a token names (``people_only``: a person)."""
     p = person_of(tok, ctx)
     if p:
-        return p
+        return _person_text(p)
     if people_only:
         return None
     if tok.dep_ == "attr" and tok.pos_ in ("NOUN", "ADJ", "NUM") and tok.head.lemma_ in ("be", "become", "remain"):
@@ -329,6 +331,26 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
     if e is not None and e.label_ in ("WORK_OF_ART", "PRODUCT"):
         return fold_org(e.text)
     return None
+
+
+@lru_cache(maxsize=1)
+def _rank_words() -> frozenset[str]:
+    """Ranks and honorifics written before a name: the name titles of models/roles.json
+    and the abbreviated ranks of models/awards.json (rank_abbreviations)."""
+    return frozenset(load_json("roles.json").get("name_titles", [])) | frozenset(_rules()["rank_abbreviations"])
+
+
+def _person_text(name: str) -> str:
+    """A person's name without the rank before it ("Sgt. Dakota Meyer", "Staff Sgt. Ana
+    Ruiz", "Lt. Col. Hal Moore" -> the name), and without an award the model ran into it
+    ("Maria Keller the Copley Medal" -> "Maria Keller"). A title that leaves one word
+    stays ("Prince Harry")."""
+    name = re.split(r"\s+the\s+", name, maxsplit=1)[0]
+    words = name.split(" ")
+    ranks = _rank_words()
+    while len(words) > 2 and words[0].lower().rstrip(".") in ranks:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _quoted_title(tok: Token) -> str | None:
@@ -538,7 +560,54 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
 
 @slot_reader("giver_name")
 def read_giver_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
-    return _giver_name(tok, ctx)
+    g = _giver_name(tok, ctx)
+    award = nodes.get(spec.get("award_node", ""))
+    if g is None and award is not None:
+        g = _its_owner(award, ctx)
+    return g
+
+
+@slot_reader("its_owner")
+def read_its_owner(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    return _its_owner(tok, ctx)
+
+
+def _its_owner(award: Token, ctx: SentCtx) -> str | None:
+    """"Time magazine named X its Person of the Year", "the gazette named X its Citizen of
+    the Year": an award the namer calls 'its' is conferred by the namer, the subject of the
+    verb (or the noun the parser hung the verb on), also where the model left it unlabelled."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in award.children):
+        return None
+    v = award
+    for _ in range(4):
+        if v.pos_ == "VERB" or v.head is v:
+            break
+        v = v.head
+    if v.pos_ != "VERB" or v.lemma_.lower() not in set(_rules()["giver_verbs_made"]) | set(_rules()["giver_verbs"]):
+        return None
+    subj = [c for c in v.children if c.dep_ == "nsubj"]
+    owner = subj[0] if subj else (v.head if v.dep_ == "acl" and v.head is not v else None)
+    if owner is None:
+        return None
+    if subj or owner.pos_ == "PROPN":
+        g = _giver_name(owner, ctx)
+        if g is not None:
+            return g
+    else:  # "Time magazine named ...": the clause hangs on the noun, whose subtree is the sentence
+        for c in owner.children:
+            if c.dep_ == "compound" and c.i < owner.i and (e := ent_of(c)) is not None and e.label_ in ("ORG", "GOV"):
+                return ctx.resolver.org_name(e)
+    e = ent_of(owner)
+    if e is not None and e.label_ not in ("ORG", "GOV", "NORP", ""):
+        return None  # a person names, a body confers
+    # the capitalised name before a plain noun ("Time magazine" -> "Time"), or the noun's own name
+    words = [t for t in owner.subtree if t.i <= owner.i and t.dep_ in ("compound", "nsubj", "ROOT", "appos")
+             and t.pos_ == "PROPN" and t.is_title and t.ent_type_ != "PERSON"]
+    if owner.pos_ == "PROPN" and owner.is_title and owner.ent_type_ != "PERSON" and owner not in words:
+        words.append(owner)
+    if not words or any(words[k + 1].i != words[k].i + 1 for k in range(len(words) - 1)):
+        return None
+    return fold_org(owner.doc[words[0].i:words[-1].i + 1].text)
 
 
 @slot_reader("year_after")
