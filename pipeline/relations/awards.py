@@ -94,8 +94,10 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
                 last_name = j  # "Prix de l’Europe méridionale"
                 j += 1
-            elif u.lower_ == "the" and j - 1 == last_name:
-                break  # "presented Dr. Ruth Adler the National Medal": "the" right after a name opens a new phrase
+            elif u.lower_ == "the" and j - 1 == last_name and not r["cue_re"].search(doc[i:j].text):
+                # "presented Dr. Ruth Adler the National Medal": "the" right after a name that holds no
+                # award word opens a new phrase ("the Order of Isabella the Catholic" goes on)
+                break
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
                     u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
@@ -283,6 +285,9 @@ def _subtree_awards(tok: Token) -> list[Span]:
         for sp in award_spans(doc, kept[-1].end, len(doc)):
             last = kept[-1]
             # "A (1983), B (1971), and C": a year in brackets after a name is glue too
+            gap = [doc[i].lower_ for i in range(last.end, sp.start)]
+            if "as" in gap and "well" not in gap:
+                break  # "the Golden Ball as the best player": 'as (the) best ...' describes the award, it is no second one
             if sp.start > last.end and all(doc[i].lower_ in glue or (doc[i].like_num and doc[i - 1].text == "(")
                                            for i in range(last.end, sp.start)):
                 kept.append(sp)
@@ -307,6 +312,17 @@ def _award_text(span: Span) -> str:
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
     """A person, an organisation or a titled work a token names (``people_only``: a person)."""
+    doc = tok.doc
+    if tok.lower_.rstrip(".") in _rank_words() and tok.text[:1].isupper() and tok.ent_type_ != "PERSON":
+        # "presented to Capt. Elena Varga": the parser took the rank for the name; the name follows it
+        k = tok.i + 1
+        while k < len(doc) and doc[k].lower_.rstrip(".") in _rank_words() and doc[k].text[:1].isupper():
+            k += 1
+        m = k
+        while m + 1 < len(doc) and doc[m + 1].pos_ == "PROPN" and doc[m + 1].is_title:
+            m += 1
+        if m < len(doc) and m > tok.i and doc[k].pos_ == "PROPN" and m - k <= 3:
+            return person_of(doc[m], ctx)
     p = person_of(tok, ctx)
     if p:
         return _person_text(p)
