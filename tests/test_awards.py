@@ -518,3 +518,10 @@ def test_nyt_quote_marks_are_one_token():
 
     doc = load_nlp()("Her novel ``Salt Roads'' won.")
     assert "``" in [t.text for t in doc] and "''" in [t.text for t in doc]
+
+
+def test_mislabelled_name_in_a_list_of_people():
+    # a name the model labelled an organisation, listed with people, is a person; a company stays one
+    text = "The Royal Swedish Academy awarded the Linden Prize in Physics to Anne L’Huillier, Pierre Agostini and Ferenc Krausz."
+    assert {r.args["recipient"] for r in _awards(text)} == {"Anne L’Huillier", "Pierre Agostini", "Ferenc Krausz"}
+    assert {r.args["recipient"] for r in _awards("The Harbor Prize went to Ivo Brandt and Vexor Inc.")} == {"Ivo Brandt", "Vexor"}

@@ -29,7 +29,7 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import load_json
 from pipeline.relations.common import SentCtx, ent_of, list_people, listed_people_after, make_relation, person_of
 from pipeline.relations.engine import filler, slot_reader
-from pipeline.resolve import fold_org
+from pipeline.resolve import fold_org, name_like
 
 
 @lru_cache(maxsize=1)
@@ -478,8 +478,14 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
         return []
     out: list[str] = []
     for t0 in toks:
-        for t in _conj_all(t0) + [c for c in t0.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]:
-            r = _recipient(t, ctx, bool(spec.get("people_only")))
+        listed = _conj_all(t0) + [c for c in t0.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        people = sum(1 for t in listed if t.ent_type_ == "PERSON")
+        for t in listed:
+            e = ent_of(t)
+            if people and len(listed) > 1 and e is not None and e.label_ in ("ORG", "GPE", "NORP") and name_like(e):
+                r = ctx.resolver.person_name(e)  # "to Anne L’Huillier, Pierre Agostini and ...": a name in a list of people
+            else:
+                r = _recipient(t, ctx, bool(spec.get("people_only")))
             if r and r not in out and not _rules()["cue_re"].search(r):
                 out.append(r)
     return _respective(out, nodes.get("award"), args.get("award"))
