@@ -458,3 +458,70 @@ def test_past_winners_lists(text, expected):
 ])
 def test_category_after_the_name(text, award):
     assert [r.args["award"] for r in _awards(text)] == [award]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a rank or honorific before the name is no part of the recipient
+    ("The Silver Star went to Sgt. Marisol Ibarra of the 3rd Infantry Division.", {("Marisol Ibarra", "Silver Star")}),
+    ("Staff Sgt. Owen Pratt received the Bronze Star in 2012.", {("Owen Pratt", "Bronze Star")}),
+    ("The Navy Cross was presented to Capt. Elena Varga on Monday.", {("Elena Varga", "Navy Cross")}),
+    ("Lt. Col. Hal Brenner was awarded the Distinguished Service Cross.", {("Hal Brenner", "Distinguished Service Cross")}),
+])
+def test_rank_before_the_recipient(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'G awarded X the A': the award name starts after the person
+    ("The German government awarded Dr. Miriam Kessler the Federal Cross of Merit in 2021.",
+     {("Miriam Kessler", "Federal Cross of Merit", "German government")}),
+    ("President Obama presented Dr. Ruth Adler the National Medal of Science.",
+     {("Ruth Adler", "National Medal of Science", None)}),
+    ("The Royal Institute gave Prof. Tomas Brandt the Faraday Lecture Medal.",
+     {("Tomas Brandt", "Faraday Lecture Medal", "Royal Institute")}),
+])
+def test_ditransitive_award_span(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'G named X its A': the namer confers it
+    ("Time magazine named Helen Marsh its Person of the Year in 2019.", {("Helen Marsh", "Person of the Year", "Time")}),
+    ("The Harbor Gazette named Mei Tanaka its Citizen of the Year.", {("Mei Tanaka", "Citizen of the Year", "Harbor Gazette")}),
+    ("Forbes named Rosa Lindqvist its Businesswoman of the Year.", {("Rosa Lindqvist", "Businesswoman of the Year", "Forbes")}),
+])
+def test_its_award_names_the_giver(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 'as the best ...' after a named award describes it; 'as well as' still lists
+    ("Tomas Varga collected the Golden Ball as the best player of the tournament.", {("Tomas Varga", "Golden Ball")}),
+    ("Rosa Lindqvist won the Berzelius Medal as well as the Halden Prize.",
+     {("Rosa Lindqvist", "Berzelius Medal"), ("Rosa Lindqvist", "Halden Prize")}),
+])
+def test_as_best_describes_the_award(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # New York Times quote marks: ``Title'' is one work, the parse holds
+    ("Nadia Orlov's novel ``Salt Roads'' won the Harbor Prize in 2009.", {("Salt Roads", "Harbor Prize")}),
+    ("``Quiet Hours'' won best picture at the Academy Awards.", {("Quiet Hours", "best picture")}),
+])
+def test_nyt_quote_marks(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+def test_nyt_quote_marks_are_one_token():
+    from pipeline.nlp import load_nlp
+
+    doc = load_nlp()("Her novel ``Salt Roads'' won.")
+    assert "``" in [t.text for t in doc] and "''" in [t.text for t in doc]
+
+
+def test_mislabelled_name_in_a_list_of_people():
+    # a name the model labelled an organisation, listed with people, is a person; a company stays one
+    text = "The Royal Swedish Academy awarded the Linden Prize in Physics to Anne L’Huillier, Pierre Agostini and Ferenc Krausz."
+    assert {r.args["recipient"] for r in _awards(text)} == {"Anne L’Huillier", "Pierre Agostini", "Ferenc Krausz"}
+    assert {r.args["recipient"] for r in _awards("The Harbor Prize went to Ivo Brandt and Vexor Inc.")} == {"Ivo Brandt", "Vexor"}

@@ -16,6 +16,11 @@ Honest figures, rules only (``newsev eval ... --scorer off``), received_award, 2
       batch 1 -b      P .854 R .745             P .867 R .830
       batch 2 -b      P .800 R .571             P .875 R .667
     negatives: no award claim on any of the 47, before and after.
+Then branch aw2 (ranks before names, 'G awarded X the A' spans, 'its' awards, 'as the best',
+``quotes'' one token, a mislabelled name in a list of people), same measure:
+    -a                P 1.00 R .918 F1 .957
+    -b                P .932 R .809 F1 .866   (batch 1 P .932 R .872; batch 2 P .933 R .667)
+    negatives: still no award claim.
 The development half is far better than the held-out half: expect held-out news text
 to behave like "-b", not "-a". Floors sit a little below the "after" figures.
 """
@@ -35,7 +40,7 @@ def _half(suffix: str) -> list[dict]:
     return [d for d in map(json.loads, PROBES.read_text(encoding="utf-8").splitlines()) if d["id"].endswith(suffix)]
 
 
-@pytest.mark.parametrize("suffix, min_p, min_r", [("-a", 0.95, 0.85), ("-b", 0.82, 0.72)])
+@pytest.mark.parametrize("suffix, min_p, min_r", [("-a", 0.95, 0.88), ("-b", 0.88, 0.76)])
 def test_probe_award_floors(suffix, min_p, min_r, monkeypatch):
     monkeypatch.setenv("NEWSEV_SCORER", "off")  # the rules alone, as the figures above
     gold = {d["id"]: d for d in _half(suffix)}

@@ -29,7 +29,7 @@ from spacy.tokens import Span, Token
 from pipeline.nlp import load_json
 from pipeline.relations.common import SentCtx, ent_of, list_people, listed_people_after, make_relation, person_of
 from pipeline.relations.engine import filler, slot_reader
-from pipeline.resolve import fold_org
+from pipeline.resolve import fold_org, name_like
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +94,10 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
                 last_name = j  # "Prix de l’Europe méridionale"
                 j += 1
+            elif u.lower_ == "the" and j - 1 == last_name and not r["cue_re"].search(doc[i:j].text):
+                # "presented Dr. Ruth Adler the National Medal": "the" right after a name that holds no
+                # award word opens a new phrase ("the Order of Isabella the Catholic" goes on)
+                break
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
                     u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
@@ -281,6 +285,9 @@ def _subtree_awards(tok: Token) -> list[Span]:
         for sp in award_spans(doc, kept[-1].end, len(doc)):
             last = kept[-1]
             # "A (1983), B (1971), and C": a year in brackets after a name is glue too
+            gap = [doc[i].lower_ for i in range(last.end, sp.start)]
+            if "as" in gap and "well" not in gap:
+                break  # "the Golden Ball as the best player": 'as (the) best ...' describes the award, it is no second one
             if sp.start > last.end and all(doc[i].lower_ in glue or (doc[i].like_num and doc[i - 1].text == "(")
                                            for i in range(last.end, sp.start)):
                 kept.append(sp)
@@ -305,9 +312,20 @@ def _award_text(span: Span) -> str:
 
 def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | None:
     """A person, an organisation or a titled work a token names (``people_only``: a person)."""
+    doc = tok.doc
+    if tok.lower_.rstrip(".") in _rank_words() and tok.text[:1].isupper() and tok.ent_type_ != "PERSON":
+        # "presented to Capt. Elena Varga": the parser took the rank for the name; the name follows it
+        k = tok.i + 1
+        while k < len(doc) and doc[k].lower_.rstrip(".") in _rank_words() and doc[k].text[:1].isupper():
+            k += 1
+        m = k
+        while m + 1 < len(doc) and doc[m + 1].pos_ == "PROPN" and doc[m + 1].is_title:
+            m += 1
+        if m < len(doc) and m > tok.i and doc[k].pos_ == "PROPN" and m - k <= 3:
+            return person_of(doc[m], ctx)
     p = person_of(tok, ctx)
     if p:
-        return p
+        return _person_text(p)
     if people_only:
         return None
     if tok.dep_ == "attr" and tok.pos_ in ("NOUN", "ADJ", "NUM") and tok.head.lemma_ in ("be", "become", "remain"):
@@ -329,6 +347,26 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
     if e is not None and e.label_ in ("WORK_OF_ART", "PRODUCT"):
         return fold_org(e.text)
     return None
+
+
+@lru_cache(maxsize=1)
+def _rank_words() -> frozenset[str]:
+    """Ranks and honorifics written before a name: the name titles of models/roles.json
+    and the abbreviated ranks of models/awards.json (rank_abbreviations)."""
+    return frozenset(load_json("roles.json").get("name_titles", [])) | frozenset(_rules()["rank_abbreviations"])
+
+
+def _person_text(name: str) -> str:
+    """A person's name without the rank before it ("Sgt. Dakota Meyer", "Staff Sgt. Ana
+    Ruiz", "Lt. Col. Hal Moore" -> the name), and without an award the model ran into it
+    ("Maria Keller the Copley Medal" -> "Maria Keller"). A title that leaves one word
+    stays ("Prince Harry")."""
+    name = re.split(r"\s+the\s+", name, maxsplit=1)[0]
+    words = name.split(" ")
+    ranks = _rank_words()
+    while len(words) > 2 and words[0].lower().rstrip(".") in ranks:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _quoted_title(tok: Token) -> str | None:
@@ -440,8 +478,14 @@ def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dic
         return []
     out: list[str] = []
     for t0 in toks:
-        for t in _conj_all(t0) + [c for c in t0.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]:
-            r = _recipient(t, ctx, bool(spec.get("people_only")))
+        listed = _conj_all(t0) + [c for c in t0.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        people = sum(1 for t in listed if t.ent_type_ == "PERSON")
+        for t in listed:
+            e = ent_of(t)
+            if people and len(listed) > 1 and e is not None and e.label_ in ("ORG", "GPE", "NORP") and name_like(e):
+                r = ctx.resolver.person_name(e)  # "to Anne L’Huillier, Pierre Agostini and ...": a name in a list of people
+            else:
+                r = _recipient(t, ctx, bool(spec.get("people_only")))
             if r and r not in out and not _rules()["cue_re"].search(r):
                 out.append(r)
     return _respective(out, nodes.get("award"), args.get("award"))
@@ -538,7 +582,54 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
 
 @slot_reader("giver_name")
 def read_giver_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
-    return _giver_name(tok, ctx)
+    g = _giver_name(tok, ctx)
+    award = nodes.get(spec.get("award_node", ""))
+    if g is None and award is not None:
+        g = _its_owner(award, ctx)
+    return g
+
+
+@slot_reader("its_owner")
+def read_its_owner(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    return _its_owner(tok, ctx)
+
+
+def _its_owner(award: Token, ctx: SentCtx) -> str | None:
+    """"Time magazine named X its Person of the Year", "the gazette named X its Citizen of
+    the Year": an award the namer calls 'its' is conferred by the namer, the subject of the
+    verb (or the noun the parser hung the verb on), also where the model left it unlabelled."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in award.children):
+        return None
+    v = award
+    for _ in range(4):
+        if v.pos_ == "VERB" or v.head is v:
+            break
+        v = v.head
+    if v.pos_ != "VERB" or v.lemma_.lower() not in set(_rules()["giver_verbs_made"]) | set(_rules()["giver_verbs"]):
+        return None
+    subj = [c for c in v.children if c.dep_ == "nsubj"]
+    owner = subj[0] if subj else (v.head if v.dep_ == "acl" and v.head is not v else None)
+    if owner is None:
+        return None
+    if subj or owner.pos_ == "PROPN":
+        g = _giver_name(owner, ctx)
+        if g is not None:
+            return g
+    else:  # "Time magazine named ...": the clause hangs on the noun, whose subtree is the sentence
+        for c in owner.children:
+            if c.dep_ == "compound" and c.i < owner.i and (e := ent_of(c)) is not None and e.label_ in ("ORG", "GOV"):
+                return ctx.resolver.org_name(e)
+    e = ent_of(owner)
+    if e is not None and e.label_ not in ("ORG", "GOV", "NORP", ""):
+        return None  # a person names, a body confers
+    # the capitalised name before a plain noun ("Time magazine" -> "Time"), or the noun's own name
+    words = [t for t in owner.subtree if t.i <= owner.i and t.dep_ in ("compound", "nsubj", "ROOT", "appos")
+             and t.pos_ == "PROPN" and t.is_title and t.ent_type_ != "PERSON"]
+    if owner.pos_ == "PROPN" and owner.is_title and owner.ent_type_ != "PERSON" and owner not in words:
+        words.append(owner)
+    if not words or any(words[k + 1].i != words[k].i + 1 for k in range(len(words) - 1)):
+        return None
+    return fold_org(owner.doc[words[0].i:words[-1].i + 1].text)
 
 
 @slot_reader("year_after")
