@@ -430,6 +430,15 @@ def _company_nouns() -> frozenset[str]:
     return frozenset(words - set(_NOT_COMPANY_WORDS))
 
 
+@lru_cache(maxsize=1)
+def _company_slot_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The company titles of names.json org_slot_roles, and the capitalised words before a
+    title that are no name (title modifiers, blockers, lead-ins, not_names)."""
+    names, rj = load_json("names.json"), load_json("roles.json")
+    not_org = set(rj["title_modifiers"]) | set(rj["blockers"]) | set(rj["title_lead_in"]) | set(names["not_names"])
+    return frozenset(names["org_slot_roles"]), frozenset(not_org)
+
+
 def _not_a_company(span) -> bool:
     return span.text in _places() or _nationality(span)
 
@@ -457,13 +466,11 @@ def _repair_company_slots(doc: Doc) -> Doc:
     "Chinese chief executive", "Republican chairman") keeps its label."""
     from spacy.tokens import Span
 
-    roles = [r for r in doc.spans.get(ROLES_KEY, []) if r.label_ in set(load_json("names.json")["org_slot_roles"])]
+    slot_roles, not_org = _company_slot_words()
+    roles = [r for r in doc.spans.get(ROLES_KEY, []) if r.label_ in slot_roles]
     if not roles and "," not in doc.text:
         return doc
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
-    rj = load_json("roles.json")
-    not_org = set(rj["title_modifiers"]) | set(rj["blockers"]) | set(rj["title_lead_in"]) \
-        | set(load_json("names.json")["not_names"])
     ents = list(doc.ents)
     by_end = {e.end: n for n, e in enumerate(ents)}
     by_start = {e.start: n for n, e in enumerate(ents)}
