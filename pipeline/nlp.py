@@ -283,7 +283,7 @@ def _repair_persons(doc: Doc) -> Doc:
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
-    return _repair_org_slots(_repair_titles(_repair_org_names(doc)))
+    return _repair_company_slots(_repair_org_slots(_repair_titles(_repair_org_names(doc))))
 
 
 _CONNECTORS = ("of", "and", "&", "-")
@@ -378,7 +378,8 @@ def _repair_org_slots(doc: Doc) -> Doc:
     places = _places()
     out, changed = [], False
     for e in doc.ents:
-        if e.label_ not in ("GPE", "PERSON") or e.ent_id_ or e.text in places:
+        if e.label_ not in ("GPE", "PERSON", "NORP", "LOC") or e.ent_id_ or e.text in places \
+                or (e.label_ in ("NORP", "LOC") and _nationality(e)):
             out.append(e)
             continue
         k = e.start - 1
@@ -386,7 +387,7 @@ def _repair_org_slots(doc: Doc) -> Doc:
             k -= 1
         # the object of "of" itself, not a word before its noun ("founder of the Norwich school")
         after_role = k >= 1 and doc[k].lower_ in ("of", "at") and k in role_end and e.root.head.i == k
-        possessive = e.label_ == "GPE" and e.end + 1 < len(doc) and doc[e.end].text in ("'s", "’s") \
+        possessive = e.label_ in ("GPE", "NORP", "LOC") and e.end + 1 < len(doc) and doc[e.end].text in ("'s", "’s") \
             and e.end + 1 in role_start
         founded = e.root.dep_ == "dobj" and e.root.head.lemma_.lower() in verbs
         if e.label_ == "PERSON" and e.end < len(doc) and doc[e.end].text in ("'s", "’s"):
@@ -398,6 +399,157 @@ def _repair_org_slots(doc: Doc) -> Doc:
             out.append(e)
     if changed:
         doc.ents = out
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _nationalities() -> frozenset[str]:
+    """Words of models/nationalities.txt (built by models/tools/build_nationalities.py)."""
+    path = MODELS_DIR / "nationalities.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#"))
+
+
+def _nationality(span) -> bool:
+    """A nationality, people, religion or party word ("Chinese", "Republicans") in the span."""
+    nat = _nationalities()
+    return any(t.text in nat or t.text.rstrip("s") in nat for t in span)
+
+
+# apposition heads that name a company beyond names.json company_heads and the last words
+# of roles.json company_words; org_nouns is wider (it holds "developer", "producer": people too)
+_APPOSITION_EXTRA = ("bank", "insurer", "lender", "retailer", "group", "maker", "firm", "startup", "start-up")
+_NOT_COMPANY_WORDS = ("shares", "shareholders", "revenue", "profit", "investors")
+
+
+@lru_cache(maxsize=1)
+def _company_nouns() -> frozenset[str]:
+    words = set(load_json("names.json")["company_heads"]) | set(_APPOSITION_EXTRA)
+    words |= {w.split()[-1] for w in load_json("roles.json")["company_words"]}
+    return frozenset(words - set(_NOT_COMPANY_WORDS))
+
+
+@lru_cache(maxsize=1)
+def _company_slot_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The company titles of names.json org_slot_roles, and the capitalised words before a
+    title that are no name (title modifiers, blockers, lead-ins, not_names)."""
+    names, rj = load_json("names.json"), load_json("roles.json")
+    not_org = set(rj["title_modifiers"]) | set(rj["blockers"]) | set(rj["title_lead_in"]) | set(names["not_names"])
+    return frozenset(names["org_slot_roles"]), frozenset(not_org)
+
+
+def _not_a_company(span) -> bool:
+    return span.text in _places() or _nationality(span)
+
+
+def _short_name(doc: Doc, i: int, j: int) -> bool:
+    """Tokens i..j are 1-3 capitalised proper-noun words ("RJ Scaringe")."""
+    return 1 <= j - i <= 3 and all(doc[k].is_alpha and (doc[k].is_title or (doc[k].is_upper and len(doc[k]) <= 3))
+                                   and doc[k].pos_ == "PROPN" for k in range(i, j)) \
+        and (j == len(doc) or not doc[j].is_title)
+
+
+def _repair_company_slots(doc: Doc) -> Doc:
+    """A company the model read as a place, nationality or person, by the sentence's
+    structure (only labels change, never offsets):
+
+    - before a company title of ``org_slot_roles`` (names.json) followed by a name, or before
+      "'s" and such a title: "Rivian chief executive RJ Scaringe" (NORP), "Telefónica chief
+      executive X" (PERSON), "Nothing founder Carl Pei" (no entity, read as a pronoun: a bare
+      proper noun is left to the relation rules); the name after the title
+      is then a PERSON even if the model read it as an organisation;
+    - in an apposition whose head is a company noun (names.json company_heads, roles.json
+      company_words, _APPOSITION_EXTRA): "Northvolt, the Swedish battery maker,".
+
+    A known place (models/places.txt) or a nationality word (models/nationalities.txt:
+    "Chinese chief executive", "Republican chairman") keeps its label."""
+    from spacy.tokens import Span
+
+    slot_roles, not_org = _company_slot_words()
+    roles = [r for r in doc.spans.get(ROLES_KEY, []) if r.label_ in slot_roles]
+    if not roles and "," not in doc.text:
+        return doc
+    role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+    ents = list(doc.ents)
+    by_end = {e.end: n for n, e in enumerate(ents)}
+    by_start = {e.start: n for n, e in enumerate(ents)}
+    relabel: dict[int, str] = {}
+    add: list = []
+
+    def org_before(end: int, possessive: bool, named: bool):
+        """The entity index or an unlabelled token run (start, end) ending at ``end``."""
+        n = by_end.get(end)
+        if n is not None:
+            e = ents[n]
+            if e.label_ in ("NORP", "GPE", "LOC", "PERSON") and not e.ent_id_ and not _not_a_company(e) \
+                    and e[0].text[:1].isupper() and not (e.label_ == "PERSON" and (possessive or not named)):
+                return n
+            return None
+        k = end - 1
+        if k < 0 or doc[k].ent_type_ or k in role_tokens or not named:
+            return None
+        t = doc[k]
+        if not (t.is_title and t.is_alpha) or t.lower_ in not_org or (k > 0 and doc[k - 1].is_title) \
+                or t.text in _places() or _nationality(doc[k:k + 1]):
+            return None
+        if t.pos_ == "PROPN":
+            return None  # a bare proper noun: the relation rules read it as a name already ("Twitter founder X")
+        if t.tag_ in ("PRP$", "WP$", "DT", "WDT") or (t.is_sent_start and t.pos_ != "PRON"
+                                                      and not (possessive and not t.is_stop)):
+            return None  # a capitalised common word opening the sentence ("Former chief executive")
+        return (k, k + 1)
+
+    for r in roles:
+        named = r.end < len(doc) and (
+            (doc[r.end].ent_type_ == "PERSON" and doc[r.end].ent_iob_ == "B")
+            or (r.end in by_start and ents[by_start[r.end]].label_ == "ORG" and not ents[by_start[r.end]].ent_id_
+                and _short_name(doc, r.end, ents[by_start[r.end]].end)))
+        found = org_before(r.start, False, named)
+        if found is None and r.start >= 2 and doc[r.start - 1].text in ("'s", "’s"):
+            found = org_before(r.start - 1, True, True)
+        if found is None:
+            continue
+        if isinstance(found, int):
+            relabel[found] = "ORG"
+        else:
+            add.append(Span(doc, found[0], found[1], label="ORG"))
+        n = by_start.get(r.end)
+        if n is not None and ents[n].label_ == "ORG" and not ents[n].ent_id_ and _short_name(doc, r.end, ents[n].end):
+            relabel[n] = "PERSON"  # "Rivian chief executive RJ Scaringe": the name after the title
+    heads = _company_nouns()
+    for c, comma in enumerate(doc):
+        # "Northvolt, the Swedish battery maker, ...": the apposition names a company
+        if comma.text != "," or c + 2 >= len(doc) or doc[c + 1].lower_ not in ("the", "a", "an"):
+            continue
+        n, run = by_end.get(c), None
+        if n is not None:
+            e = ents[n]
+            if n in relabel or e.label_ not in ("NORP", "GPE", "LOC", "PERSON") or e.ent_id_ or _not_a_company(e):
+                continue
+        else:
+            s = c
+            while s > 0 and c - s < 3 and not doc[s - 1].ent_type_ and doc[s - 1].pos_ == "PROPN" \
+                    and doc[s - 1].is_title and doc[s - 1].is_alpha and s - 1 not in role_tokens:
+                s -= 1
+            if s == c or (s > 0 and doc[s - 1].is_title) or _not_a_company(doc[s:c]):
+                continue
+            run = (s, c)
+        k = c + 2
+        while k < len(doc) and k - c <= 6 and doc[k].lower_ not in heads and not doc[k].is_punct \
+                and doc[k].pos_ in ("ADJ", "NOUN", "PROPN", "NUM", "ADV") and k not in role_tokens \
+                and doc[k].ent_type_ not in ("PERSON", "ORG", "GOV"):
+            k += 1
+        if k < len(doc) and doc[k].lower_ in heads and doc[k].pos_ == "NOUN" \
+                and (k + 1 == len(doc) or doc[k + 1].text in (",", ".", ";", ")", "that", "which", "—", "–")):
+            if run is None:
+                relabel[n] = "ORG"
+            else:
+                add.append(Span(doc, run[0], run[1], label="ORG"))
+    if not relabel and not add:
+        return doc
+    out = [Span(doc, e.start, e.end, label=relabel[n]) if n in relabel else e for n, e in enumerate(ents)]
+    doc.ents = sorted(out + add, key=lambda e: e.start)
     return doc
 
 

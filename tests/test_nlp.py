@@ -229,3 +229,51 @@ def test_places_list_is_built_from_data():
                                   "The Sarbanes-Oxley Act changed audits."])
 def test_law_names_are_laws(text):
     assert {label for t, label in _ents(text) if t.startswith(("Dodd", "Sarbanes"))} == {"LAW"}
+
+
+@pytest.mark.parametrize("text, org", [
+    # a company before a company title and a name (issue 9 section 3): the model reads it as a
+    # nationality, a person or nothing
+    ("Speaking in Detroit, Rivian chief executive Robert Scaringe defended the van programme.", "Rivian"),  # NORP
+    ("Shares fell after Telefónica chief executive Marc Murtra outlined the cuts.", "Telefónica"),  # PERSON
+    ("Nothing founder Carl Pei unveiled a new phone.", "Nothing"),  # no entity (a pronoun to the model)
+    ("Oatly's chairman Eric Melloul welcomed the offer.", "Oatly"),  # no entity, possessive
+    # an apposition headed by a company noun
+    ("Northvolt, the Swedish battery maker, has asked creditors for more time.", "Northvolt"),  # GPE
+    ("Klarna, the Swedish payments company, plans a listing in New York.", "Klarna"),  # PERSON
+    ("Monzo, the British digital bank, reported its first profit.", "Monzo"),  # no entity
+])
+def test_companies_in_company_slots_are_organisations(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+def test_the_name_after_a_company_title_is_a_person():
+    ents = _ents("Rivian chief executive RJ Scaringe said the company would cut jobs.")
+    assert ("Rivian", "ORG") in ents and ("RJ Scaringe", "PERSON") in ents  # model: NORP, ORG
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The Chinese chief executive of the lender declined to comment.", ("Chinese", "NORP")),
+    ("German chief executive Anna Weber said the plant would close.", ("German", "NORP")),
+    ("Republican chairman James Comer opened the hearing.", ("Republican", "NORP")),
+    ("Kenya, the East African nation, grew fast.", ("Kenya", "GPE")),
+    ("Jane Roe, a property developer, bought the site.", ("Jane Roe", "PERSON")),
+])
+def test_nationalities_places_and_people_keep_their_label(text, kept):
+    assert kept in _ents(text)
+
+
+def test_company_repair_changes_labels_not_offsets():
+    text = "Speaking in Detroit, Rivian chief executive Robert Scaringe defended the van programme."
+    doc = load_nlp()(text)
+    e = next(e for e in doc.ents if e.label_ == "ORG")
+    assert (e.text, e.start_char, e.end_char) == ("Rivian", text.index("Rivian"), text.index("Rivian") + 6)
+    assert [t.text for t in doc] == [t.text for t in load_nlp().make_doc(text)]
+
+
+def test_nationalities_list_is_built_from_data():
+    from pipeline.nlp import _nationalities
+
+    nat = _nationalities()
+    assert len(nat) > 500 and {"Chinese", "German", "Swedish", "American", "Republican"} <= nat
+    assert not {"Rivian", "Northvolt", "Nothing"} & nat
