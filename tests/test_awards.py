@@ -525,3 +525,33 @@ def test_mislabelled_name_in_a_list_of_people():
     text = "The Royal Swedish Academy awarded the Linden Prize in Physics to Anne L’Huillier, Pierre Agostini and Ferenc Krausz."
     assert {r.args["recipient"] for r in _awards(text)} == {"Anne L’Huillier", "Pierre Agostini", "Ferenc Krausz"}
     assert {r.args["recipient"] for r in _awards("The Harbor Prize went to Ivo Brandt and Vexor Inc.")} == {"Ivo Brandt", "Vexor"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a participle on the award's phrase names the giver
+    ("Tomasz Wrona was one of the recipients of the National Innovation Medal presented by Poland's Ministry of "
+     "Digital Affairs in 2022.", ("Tomasz Wrona", "National Innovation Medal", "Ministry of Digital Affairs")),
+    ("Leila Haddad, a chemist at Karolinska, won the Linnaeus Prize for Green Chemistry, conferred each year by the "
+     "Swedish Chemical Society.", ("Leila Haddad", "Linnaeus Prize for Green Chemistry", "Swedish Chemical Society")),
+    # a body named inside the award's name gives it
+    ("In 2019 Chen Wei received the Gold Medal of the Royal Academy of Marine Engineering.",
+     ("Chen Wei", "Gold Medal of the Royal Academy of Marine Engineering", "Royal Academy of Marine Engineering")),
+    # a state is the giver of its honours, as the one who gives
+    ("Norway awarded Ingrid Solberg the Royal Norwegian Order of Merit in 2017.",
+     ("Ingrid Solberg", "Royal Norwegian Order of Merit", "Norway")),
+    ("Paolo Serra was made a Commander of the Order of the Star of Italy by Italy in 2017.",
+     ("Paolo Serra", "Commander of the Order of the Star of Italy", "Italy")),
+])
+def test_giver_named_around_the_award(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert expected in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Britain's Booker Prize went to the novelist Ruth Kell in 2016.", ("Ruth Kell", "Booker Prize", None)),
+    ("Boris Lenk won the Order of the Red Star in 1945.", ("Boris Lenk", "Order of the Red Star", None)),
+    ("Leila Haddad won the Harbor Prize for work she did in Sweden.", ("Leila Haddad", "Harbor Prize", None)),
+])
+def test_no_giver_from_a_place_or_a_name_without_a_body(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got

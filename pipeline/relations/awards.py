@@ -539,10 +539,15 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     return []
 
 
-def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
+def _giver_name(tok: Token, ctx: SentCtx, state: bool = False) -> str | None:
+    """The body a token names; ``state``: where the token is the one who gives (the subject
+    of "awarded", the agent "by"), a country is the giver of its state honour too
+    ("Germany awarded X the Federal Cross of Merit"; never "Britain's Booker Prize")."""
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
         return ctx.resolver.org_name(e)
+    if e is not None and state and e.label_ == "GPE" and tok.i == e.root.i:
+        return re.sub(r"^(?:the|The)\s+", "", e.text)
     if e is not None:
         return None
     if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.is_title:
@@ -565,7 +570,7 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
     for c in tok.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("from", "by")):
             for p in c.children:
-                if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx, c.lower_ == "by")):
                     return g
     award = nodes.get(spec.get("award_node", ""))
     if award is not None:
@@ -577,15 +582,69 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
                 for p in c.children:
                     if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
                         return g
-    return None
+    return _award_giver(award if award is not None else tok, ctx, args.get("award"))
+
+
+@slot_reader("award_giver")
+def read_award_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The giver the award's own phrase names, for rules whose verb names none: "the A's"
+    owner, "the A from G", "the A handed out by G", "the A of the G" (``_award_giver``)."""
+    for c in tok.children:
+        if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
+            return g
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for p in c.children:
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                    return g
+    return _award_giver(tok, ctx, args.get("award"))
+
+
+def _award_giver(award: Token, ctx: SentCtx, name: str | None) -> str | None:
+    """A giver named around the award rather than by the verb: a participle on the award's
+    phrase ("the A handed out by G", "among the recipients of the A presented by G";
+    models/awards.json conferral_participles), else a body named inside the award's name
+    ("the Gold Medal of the Royal Swedish Academy of Engineering Sciences": the Academy)."""
+    verbs = set(_rules()["conferral_participles"])
+    h = award
+    for _ in range(5):
+        for c in h.children:
+            # "won the A, conferred each year by G": the parser may hang the participle on the verb
+            if (c.dep_ == "acl" or (c.dep_ == "advcl" and h.pos_ in ("VERB", "AUX") and c.tag_ in ("VBN", "VBD")
+                                    and not any(s.dep_.startswith("nsubj") for s in c.children))) \
+                    and c.lemma_.lower() in verbs:
+                for a in c.children:
+                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
+                        for p in a.children:
+                            if p.dep_ == "pobj" and (g := _giver_name(p, ctx, True)):
+                                return g
+        if h.pos_ in ("VERB", "AUX") or h.head is h:
+            break
+        h = h.head
+    return _body_in_name(name)
+
+
+def _body_in_name(name: str | None) -> str | None:
+    """"Gold Medal of the Royal Swedish Academy of Engineering Sciences" -> "Royal Swedish
+    Academy of Engineering Sciences": after the first "of the", a capitalised body holding a
+    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none)."""
+    if not name:
+        return None
+    m = re.search(r"\bof the ((?:[A-Z][\w'’.-]*)(?:\s+(?:of|for|and|the|on|[A-Z][\w'’.-]*))*)$", name)
+    if not m:
+        return None
+    body = m.group(1)
+    words = {w.lower() for w in body.split()}
+    if not words & set(_rules()["body_nouns"]) or body.split()[-1].lower() in ("of", "for", "and", "the", "on"):
+        return None
+    return fold_org(body)
 
 
 @slot_reader("giver_name")
 def read_giver_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
-    g = _giver_name(tok, ctx)
+    g = _giver_name(tok, ctx, tok.dep_ in ("nsubj", "pobj"))
     award = nodes.get(spec.get("award_node", ""))
     if g is None and award is not None:
-        g = _its_owner(award, ctx)
+        g = _its_owner(award, ctx) or _award_giver(award, ctx, args.get("award"))
     return g
 
 
