@@ -555,3 +555,16 @@ def test_giver_named_around_the_award(text, expected):
 def test_no_giver_from_a_place_or_a_name_without_a_body(text, expected):
     got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
     assert got == [expected], got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Akira Nomura received the Minister of Land, Infrastructure and Transport Prize in 2018 for his bridge designs.",
+     {("Akira Nomura", "Minister of Land, Infrastructure and Transport Prize")}),
+    ("Yuki Mori was given the Minister of Education, Culture, Sports, Science and Technology Award last year.",
+     {("Yuki Mori", "Minister of Education, Culture, Sports, Science and Technology Award")}),
+    # a list of names stays a list
+    ("Ada Brenner won the Copley Medal, Royal Medal and Darwin Medal.",
+     {("Ada Brenner", "Copley Medal"), ("Ada Brenner", "Royal Medal"), ("Ada Brenner", "Darwin Medal")}),
+])
+def test_comma_inside_an_award_name(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

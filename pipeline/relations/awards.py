@@ -94,6 +94,10 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
                 last_name = j  # "Prix de l’Europe méridionale"
                 j += 1
+            elif u.text == "," and j - 1 == last_name and (k := _comma_list_end(doc, j, end)) is not None \
+                    and not r["cue_re"].search(doc[i:j].text):
+                j = k  # "the Minister of Economy, Trade and Industry Award": a comma inside one name
+                last_name = k - 1
             elif u.lower_ == "the" and j - 1 == last_name and not r["cue_re"].search(doc[i:j].text):
                 # "presented Dr. Ruth Adler the National Medal": "the" right after a name that holds no
                 # award word opens a new phrase ("the Order of Isabella the Catholic" goes on)
@@ -126,6 +130,31 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         if not any(k in taken for k in range(sp.start, sp.end)):
             out.append(sp)
     return sorted(out, key=lambda sp: sp.start)
+
+
+def _comma_list_end(doc, comma: int, end: int) -> int | None:
+    """Where a capitalised name with a list inside ends ("Minister of Economy, Trade and
+    Industry Award", "Ministry of Education, Culture, Sports, Science and Technology Prize"):
+    after the comma, capitalised words and commas, "and", capitalised words that end in an
+    award word (models/awards.json trailing_nouns). Else None: "the A Prize, the B Medal and
+    the C Award" is a list of names, "A, B and C won" a list of people."""
+    trailing = set(_rules()["trailing_nouns"]) | {w + "s" for w in _rules()["trailing_nouns"]}
+    k = comma + 1
+    seen_and = False
+    while k < end:
+        t = doc[k]
+        if t.text == "," and not seen_and and k + 1 < end and _is_name_tok(doc[k + 1]):
+            k += 1
+        elif t.lower_ == "and" and not seen_and and k + 1 < end and _is_name_tok(doc[k + 1]) and doc[k - 1].text != ",":
+            seen_and = True
+            k += 1
+        elif _is_name_tok(t) and not t.like_num and t.ent_type_ != "PERSON":
+            k += 1
+        else:
+            break
+    if seen_and and doc[k - 1].lower_ in trailing and doc[k - 1].text[:1].isupper():
+        return k
+    return None
 
 
 def _category_tail(doc, start: int, stop: int, end: int) -> int:
