@@ -568,3 +568,23 @@ def test_no_giver_from_a_place_or_a_name_without_a_body(text, expected):
 ])
 def test_comma_inside_an_award_name(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mira Patel was named one of India's outstanding women scientists by the Indian National Science Academy in 2019.",
+     ("Mira Patel", "outstanding women scientists", "Indian National Science Academy")),
+    ("The European Commission named Ingrid Halvorsen one of Europe's most innovative women in 2020.",
+     ("Ingrid Halvorsen", "most innovative women", "European Commission")),
+])
+def test_named_one_of_a_bodys_honour_list(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got
+
+
+@pytest.mark.parametrize("text", [
+    "Bo Li was named one of the best players of the season.",  # no body names the list
+    "Bo Li was named one of the defendants by the Securities and Exchange Commission.",
+    "The board named Bo Li one of its three directors in 2019.",
+])
+def test_named_one_of_without_an_honour(text):
+    assert _awards(text) == []

@@ -482,6 +482,26 @@ def read_award_names(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
     return out
 
 
+@slot_reader("honour_list")
+def read_honour_list(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """The title of a body's list of honourees, the plural noun after "one of" with its
+    modifiers ("one of China's outstanding private entrepreneurs" -> "outstanding private
+    entrepreneurs"): only with a giver read and a word of models/awards.json
+    honour_list_adjectives (or a superlative) among them ("one of the defendants by the
+    SEC", "one of the founders" name no honour)."""
+    if not args.get("conferred_by") or not (tok.tag_ in ("NNS", "NNPS") or tok.lower_.endswith("s")):
+        return []
+    if tok.lemma_.lower() in set(_rules()["nomination_nouns"]) | {"candidate", "suspect", "defendant"}:
+        return []
+    adjectives = set(_rules()["honour_list_adjectives"])
+    mods = [t for t in tok.subtree if t.i < tok.i and t.dep_ not in ("det", "poss", "case", "punct")
+            and not any(a.dep_ == "poss" for a in t.ancestors if a.i != tok.i and a.i < tok.i)]
+    if not any(t.lower_ in adjectives or t.tag_ in ("JJS", "RBS") for t in mods):
+        return []
+    start = mods[0].i if mods else tok.i
+    return [tok.doc[start:tok.i + 1].text]
+
+
 @slot_reader("recipients")
 def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> list[str]:
     """Everyone a slot names: the token and its conjuncts; ``"subject_of_verb": true`` reads
@@ -611,6 +631,14 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
                 for p in c.children:
                     if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
                         return g
+        for a in award.ancestors:  # "named one of the A by G": 'by' hung on a word between the verb and the award
+            if a.i == tok.i:
+                break
+            for c in a.children:
+                if c.dep_ in ("agent", "prep") and c.lower_ == "by":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                            return g
     return _award_giver(award if award is not None else tok, ctx, args.get("award"))
 
 
