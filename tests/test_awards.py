@@ -588,3 +588,16 @@ def test_named_one_of_a_bodys_honour_list(text, expected):
 ])
 def test_named_one_of_without_an_honour(text):
     assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Marta Lindgren received the Young Scientist Award from the Swedish Research Council in 2022. Lindgren shared "
+     "the prize with Anders Holm, a physicist at Uppsala University.",
+     {("Marta Lindgren", "Young Scientist Award"), ("Anders Holm", "Young Scientist Award")}),
+    ("Tomas Brandt was awarded the Faraday Lecture Medal in 2015. Brandt shared the stage with Ana Ruiz.",
+     {("Tomas Brandt", "Faraday Lecture Medal")}),
+    ("Tomas Brandt was awarded the Faraday Lecture Medal in 2015. He shared the prize money with his students.",
+     {("Tomas Brandt", "Faraday Lecture Medal")}),
+])
+def test_shared_the_honour_points_back(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected

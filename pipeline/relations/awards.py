@@ -748,6 +748,31 @@ def _its_owner(award: Token, ctx: SentCtx) -> str | None:
     return fold_org(owner.doc[words[0].i:words[-1].i + 1].text)
 
 
+def _last_award(tok: Token, ctx: SentCtx) -> dict | None:
+    """The award an earlier sentence of the article named, when ``tok`` points back to it:
+    a plain award noun with "the"/"this" or a possessive ("shared the honour with X")."""
+    last = ctx.state.get("last", {}).get("received_award")
+    if not last or not tok.is_lower or tok.lower_ not in _rules()["anaphor_nouns"]:
+        return None
+    if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "his", "her", "their")
+               for c in tok.children) or any(c.dep_ in ("amod", "compound") or (c.dep_ == "prep" and c.lower_ != "with")
+                                             for c in tok.children):
+        return None  # "a prize", "the top prize of ...", "the Nobel prize": no pointer back
+    return last
+
+
+@slot_reader("last_award")
+def read_last_award(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    last = _last_award(tok, ctx)
+    return last["award"] if last else None
+
+
+@slot_reader("last_award_arg")
+def read_last_award_arg(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    last = _last_award(tok, ctx)
+    return last.get(spec["arg"]) if last else None
+
+
 @slot_reader("year_after")
 def read_year_after(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> int | None:
     """"A in 1990 and B in 2005", "A (1990)": a year right after the award's own name."""
