@@ -601,3 +601,13 @@ def test_named_one_of_without_an_honour(text):
 ])
 def test_shared_the_honour_points_back(text, expected):
     assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In 2016 Japan conferred the Order of the Rising Sun on Peter Lang.", ("Peter Lang", "Order of the Rising Sun", "Japan")),
+    ("The French state made Claire Dubois a Knight of the Legion of Honour.",
+     ("Claire Dubois", "Knight of the Legion of Honour", "French state")),
+])
+def test_a_state_confers_its_honour(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got
