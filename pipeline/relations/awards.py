@@ -13,7 +13,12 @@ matched token into an argument value, the same way for every rule:
 - ``described``: the person a describing noun is about ("X, winner of A", "X is a
   recipient of A", "A winner X").
 - ``giver`` / ``giver_name``: the conferring organisation or state body ("by MIIT", "from
-  the State Council", "the ministry's award"); a person is an author or presenter, not a giver.
+  the State Council", "the ministry's award"); a person is an author or presenter, not a giver;
+  a country is the giver where it is the one who gives ("Norway awarded X the A", "by Italy").
+  ``award_giver``, also their fallback: a giver the award's own phrase names ("the A handed
+  out by China's State Council", "the Gold Medal of the Royal Swedish Academy of ...").
+- ``honour_list``: a body's list of honourees ("named one of China's outstanding private
+  entrepreneurs by G"); ``last_award`` / ``last_award_arg``: "shared the honour with X".
 - ``year_after``: "A in 1990 and B in 2005", "A (1990)": a year written after the name.
 
 One generic slot filler remains, for what a pattern cannot say: a recipient list that
