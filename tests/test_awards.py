@@ -525,3 +525,89 @@ def test_mislabelled_name_in_a_list_of_people():
     text = "The Royal Swedish Academy awarded the Linden Prize in Physics to Anne L’Huillier, Pierre Agostini and Ferenc Krausz."
     assert {r.args["recipient"] for r in _awards(text)} == {"Anne L’Huillier", "Pierre Agostini", "Ferenc Krausz"}
     assert {r.args["recipient"] for r in _awards("The Harbor Prize went to Ivo Brandt and Vexor Inc.")} == {"Ivo Brandt", "Vexor"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a participle on the award's phrase names the giver
+    ("Tomasz Wrona was one of the recipients of the National Innovation Medal presented by Poland's Ministry of "
+     "Digital Affairs in 2022.", ("Tomasz Wrona", "National Innovation Medal", "Ministry of Digital Affairs")),
+    ("Leila Haddad, a chemist at Karolinska, won the Linnaeus Prize for Green Chemistry, conferred each year by the "
+     "Swedish Chemical Society.", ("Leila Haddad", "Linnaeus Prize for Green Chemistry", "Swedish Chemical Society")),
+    # a body named inside the award's name gives it
+    ("In 2019 Chen Wei received the Gold Medal of the Royal Academy of Marine Engineering.",
+     ("Chen Wei", "Gold Medal of the Royal Academy of Marine Engineering", "Royal Academy of Marine Engineering")),
+    # a state is the giver of its honours, as the one who gives
+    ("Norway awarded Ingrid Solberg the Royal Norwegian Order of Merit in 2017.",
+     ("Ingrid Solberg", "Royal Norwegian Order of Merit", "Norway")),
+    ("Paolo Serra was made a Commander of the Order of the Star of Italy by Italy in 2017.",
+     ("Paolo Serra", "Commander of the Order of the Star of Italy", "Italy")),
+])
+def test_giver_named_around_the_award(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert expected in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Britain's Booker Prize went to the novelist Ruth Kell in 2016.", ("Ruth Kell", "Booker Prize", None)),
+    ("Boris Lenk won the Order of the Red Star in 1945.", ("Boris Lenk", "Order of the Red Star", None)),
+    ("Leila Haddad won the Harbor Prize for work she did in Sweden.", ("Leila Haddad", "Harbor Prize", None)),
+])
+def test_no_giver_from_a_place_or_a_name_without_a_body(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Akira Nomura received the Minister of Land, Infrastructure and Transport Prize in 2018 for his bridge designs.",
+     {("Akira Nomura", "Minister of Land, Infrastructure and Transport Prize")}),
+    ("Yuki Mori was given the Minister of Education, Culture, Sports, Science and Technology Award last year.",
+     {("Yuki Mori", "Minister of Education, Culture, Sports, Science and Technology Award")}),
+    # a list of names stays a list
+    ("Ada Brenner won the Copley Medal, Royal Medal and Darwin Medal.",
+     {("Ada Brenner", "Copley Medal"), ("Ada Brenner", "Royal Medal"), ("Ada Brenner", "Darwin Medal")}),
+])
+def test_comma_inside_an_award_name(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mira Patel was named one of India's outstanding women scientists by the Indian National Science Academy in 2019.",
+     ("Mira Patel", "outstanding women scientists", "Indian National Science Academy")),
+    ("The European Commission named Ingrid Halvorsen one of Europe's most innovative women in 2020.",
+     ("Ingrid Halvorsen", "most innovative women", "European Commission")),
+])
+def test_named_one_of_a_bodys_honour_list(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got
+
+
+@pytest.mark.parametrize("text", [
+    "Bo Li was named one of the best players of the season.",  # no body names the list
+    "Bo Li was named one of the defendants by the Securities and Exchange Commission.",
+    "The board named Bo Li one of its three directors in 2019.",
+])
+def test_named_one_of_without_an_honour(text):
+    assert _awards(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Marta Lindgren received the Young Scientist Award from the Swedish Research Council in 2022. Lindgren shared "
+     "the prize with Anders Holm, a physicist at Uppsala University.",
+     {("Marta Lindgren", "Young Scientist Award"), ("Anders Holm", "Young Scientist Award")}),
+    ("Tomas Brandt was awarded the Faraday Lecture Medal in 2015. Brandt shared the stage with Ana Ruiz.",
+     {("Tomas Brandt", "Faraday Lecture Medal")}),
+    ("Tomas Brandt was awarded the Faraday Lecture Medal in 2015. He shared the prize money with his students.",
+     {("Tomas Brandt", "Faraday Lecture Medal")}),
+])
+def test_shared_the_honour_points_back(text, expected):
+    assert {(r.args["recipient"], r.args["award"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In 2016 Japan conferred the Order of the Rising Sun on Peter Lang.", ("Peter Lang", "Order of the Rising Sun", "Japan")),
+    ("The French state made Claire Dubois a Knight of the Legion of Honour.",
+     ("Claire Dubois", "Knight of the Legion of Honour", "French state")),
+])
+def test_a_state_confers_its_honour(text, expected):
+    got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
+    assert got == [expected], got

@@ -13,7 +13,12 @@ matched token into an argument value, the same way for every rule:
 - ``described``: the person a describing noun is about ("X, winner of A", "X is a
   recipient of A", "A winner X").
 - ``giver`` / ``giver_name``: the conferring organisation or state body ("by MIIT", "from
-  the State Council", "the ministry's award"); a person is an author or presenter, not a giver.
+  the State Council", "the ministry's award"); a person is an author or presenter, not a giver;
+  a country is the giver where it is the one who gives ("Norway awarded X the A", "by Italy").
+  ``award_giver``, also their fallback: a giver the award's own phrase names ("the A handed
+  out by China's State Council", "the Gold Medal of the Royal Swedish Academy of ...").
+- ``honour_list``: a body's list of honourees ("named one of China's outstanding private
+  entrepreneurs by G"); ``last_award`` / ``last_award_arg``: "shared the honour with X".
 - ``year_after``: "A in 1990 and B in 2005", "A (1990)": a year written after the name.
 
 One generic slot filler remains, for what a pattern cannot say: a recipient list that
@@ -94,6 +99,10 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     doc[k].lower_ in foreign or re.match(r"^[ld][’']", doc[k].lower_) for k in range(i, j)):
                 last_name = j  # "Prix de l’Europe méridionale"
                 j += 1
+            elif u.text == "," and j - 1 == last_name and (k := _comma_list_end(doc, j, end)) is not None \
+                    and not r["cue_re"].search(doc[i:j].text):
+                j = k  # "the Minister of Economy, Trade and Industry Award": a comma inside one name
+                last_name = k - 1
             elif u.lower_ == "the" and j - 1 == last_name and not r["cue_re"].search(doc[i:j].text):
                 # "presented Dr. Ruth Adler the National Medal": "the" right after a name that holds no
                 # award word opens a new phrase ("the Order of Isabella the Catholic" goes on)
@@ -126,6 +135,31 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         if not any(k in taken for k in range(sp.start, sp.end)):
             out.append(sp)
     return sorted(out, key=lambda sp: sp.start)
+
+
+def _comma_list_end(doc, comma: int, end: int) -> int | None:
+    """Where a capitalised name with a list inside ends ("Minister of Economy, Trade and
+    Industry Award", "Ministry of Education, Culture, Sports, Science and Technology Prize"):
+    after the comma, capitalised words and commas, "and", capitalised words that end in an
+    award word (models/awards.json trailing_nouns). Else None: "the A Prize, the B Medal and
+    the C Award" is a list of names, "A, B and C won" a list of people."""
+    trailing = set(_rules()["trailing_nouns"]) | {w + "s" for w in _rules()["trailing_nouns"]}
+    k = comma + 1
+    seen_and = False
+    while k < end:
+        t = doc[k]
+        if t.text == "," and not seen_and and k + 1 < end and _is_name_tok(doc[k + 1]):
+            k += 1
+        elif t.lower_ == "and" and not seen_and and k + 1 < end and _is_name_tok(doc[k + 1]) and doc[k - 1].text != ",":
+            seen_and = True
+            k += 1
+        elif _is_name_tok(t) and not t.like_num and t.ent_type_ != "PERSON":
+            k += 1
+        else:
+            break
+    if seen_and and doc[k - 1].lower_ in trailing and doc[k - 1].text[:1].isupper():
+        return k
+    return None
 
 
 def _category_tail(doc, start: int, stop: int, end: int) -> int:
@@ -453,6 +487,26 @@ def read_award_names(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
     return out
 
 
+@slot_reader("honour_list")
+def read_honour_list(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """The title of a body's list of honourees, the plural noun after "one of" with its
+    modifiers ("one of China's outstanding private entrepreneurs" -> "outstanding private
+    entrepreneurs"): only with a giver read and a word of models/awards.json
+    honour_list_adjectives (or a superlative) among them ("one of the defendants by the
+    SEC", "one of the founders" name no honour)."""
+    if not args.get("conferred_by") or not (tok.tag_ in ("NNS", "NNPS") or tok.lower_.endswith("s")):
+        return []
+    if tok.lemma_.lower() in set(_rules()["nomination_nouns"]) | {"candidate", "suspect", "defendant"}:
+        return []
+    adjectives = set(_rules()["honour_list_adjectives"])
+    mods = [t for t in tok.subtree if t.i < tok.i and t.dep_ not in ("det", "poss", "case", "punct")
+            and not any(a.dep_ == "poss" for a in t.ancestors if a.i != tok.i and a.i < tok.i)]
+    if not any(t.lower_ in adjectives or t.tag_ in ("JJS", "RBS") for t in mods):
+        return []
+    start = mods[0].i if mods else tok.i
+    return [tok.doc[start:tok.i + 1].text]
+
+
 @slot_reader("recipients")
 def read_recipients(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> list[str]:
     """Everyone a slot names: the token and its conjuncts; ``"subject_of_verb": true`` reads
@@ -539,10 +593,15 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     return []
 
 
-def _giver_name(tok: Token, ctx: SentCtx) -> str | None:
+def _giver_name(tok: Token, ctx: SentCtx, state: bool = False) -> str | None:
+    """The body a token names; ``state``: where the token is the one who gives (the subject
+    of "awarded", the agent "by"), a country is the giver of its state honour too
+    ("Germany awarded X the Federal Cross of Merit"; never "Britain's Booker Prize")."""
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
         return ctx.resolver.org_name(e)
+    if e is not None and state and e.label_ == "GPE" and tok.i == e.root.i:
+        return re.sub(r"^(?:the|The)\s+", "", e.text)
     if e is not None:
         return None
     if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.is_title:
@@ -565,7 +624,7 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
     for c in tok.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("from", "by")):
             for p in c.children:
-                if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx, c.lower_ == "by")):
                     return g
     award = nodes.get(spec.get("award_node", ""))
     if award is not None:
@@ -577,15 +636,77 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
                 for p in c.children:
                     if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
                         return g
-    return None
+        for a in award.ancestors:  # "named one of the A by G": 'by' hung on a word between the verb and the award
+            if a.i == tok.i:
+                break
+            for c in a.children:
+                if c.dep_ in ("agent", "prep") and c.lower_ == "by":
+                    for p in c.children:
+                        if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                            return g
+    return _award_giver(award if award is not None else tok, ctx, args.get("award"))
+
+
+@slot_reader("award_giver")
+def read_award_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The giver the award's own phrase names, for rules whose verb names none: "the A's"
+    owner, "the A from G", "the A handed out by G", "the A of the G" (``_award_giver``)."""
+    for c in tok.children:
+        if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
+            return g
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for p in c.children:
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                    return g
+    return _award_giver(tok, ctx, args.get("award"))
+
+
+def _award_giver(award: Token, ctx: SentCtx, name: str | None) -> str | None:
+    """A giver named around the award rather than by the verb: a participle on the award's
+    phrase ("the A handed out by G", "among the recipients of the A presented by G";
+    models/awards.json conferral_participles), else a body named inside the award's name
+    ("the Gold Medal of the Royal Swedish Academy of Engineering Sciences": the Academy)."""
+    verbs = set(_rules()["conferral_participles"])
+    h = award
+    for _ in range(5):
+        for c in h.children:
+            # "won the A, conferred each year by G": the parser may hang the participle on the verb
+            if (c.dep_ == "acl" or (c.dep_ == "advcl" and h.pos_ in ("VERB", "AUX") and c.tag_ in ("VBN", "VBD")
+                                    and not any(s.dep_.startswith("nsubj") for s in c.children))) \
+                    and c.lemma_.lower() in verbs:
+                for a in c.children:
+                    if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
+                        for p in a.children:
+                            if p.dep_ == "pobj" and (g := _giver_name(p, ctx, True)):
+                                return g
+        if h.pos_ in ("VERB", "AUX") or h.head is h:
+            break
+        h = h.head
+    return _body_in_name(name)
+
+
+def _body_in_name(name: str | None) -> str | None:
+    """"Gold Medal of the Royal Swedish Academy of Engineering Sciences" -> "Royal Swedish
+    Academy of Engineering Sciences": after the first "of the", a capitalised body holding a
+    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none)."""
+    if not name:
+        return None
+    m = re.search(r"\bof the ((?:[A-Z][\w'’.-]*)(?:\s+(?:of|for|and|the|on|[A-Z][\w'’.-]*))*)$", name)
+    if not m:
+        return None
+    body = m.group(1)
+    words = {w.lower() for w in body.split()}
+    if not words & set(_rules()["body_nouns"]) or body.split()[-1].lower() in ("of", "for", "and", "the", "on"):
+        return None
+    return fold_org(body)
 
 
 @slot_reader("giver_name")
 def read_giver_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
-    g = _giver_name(tok, ctx)
+    g = _giver_name(tok, ctx, tok.dep_ in ("nsubj", "pobj"))
     award = nodes.get(spec.get("award_node", ""))
     if g is None and award is not None:
-        g = _its_owner(award, ctx)
+        g = _its_owner(award, ctx) or _award_giver(award, ctx, args.get("award"))
     return g
 
 
@@ -630,6 +751,31 @@ def _its_owner(award: Token, ctx: SentCtx) -> str | None:
     if not words or any(words[k + 1].i != words[k].i + 1 for k in range(len(words) - 1)):
         return None
     return fold_org(owner.doc[words[0].i:words[-1].i + 1].text)
+
+
+def _last_award(tok: Token, ctx: SentCtx) -> dict | None:
+    """The award an earlier sentence of the article named, when ``tok`` points back to it:
+    a plain award noun with "the"/"this" or a possessive ("shared the honour with X")."""
+    last = ctx.state.get("last", {}).get("received_award")
+    if not last or not tok.is_lower or tok.lower_ not in _rules()["anaphor_nouns"]:
+        return None
+    if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "his", "her", "their")
+               for c in tok.children) or any(c.dep_ in ("amod", "compound") or (c.dep_ == "prep" and c.lower_ != "with")
+                                             for c in tok.children):
+        return None  # "a prize", "the top prize of ...", "the Nobel prize": no pointer back
+    return last
+
+
+@slot_reader("last_award")
+def read_last_award(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    last = _last_award(tok, ctx)
+    return last["award"] if last else None
+
+
+@slot_reader("last_award_arg")
+def read_last_award_arg(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    last = _last_award(tok, ctx)
+    return last.get(spec["arg"]) if last else None
 
 
 @slot_reader("year_after")
