@@ -520,3 +520,37 @@ def test_bare_title_negatives(text):
     got, _ = _rels(text)
     # no claim but the title's or the name's own body ("Fed chairman X", "X of Brightwell Inc.")
     assert {o for _, o, _ in got} <= {"Brightwell", "Fed"}
+
+
+
+def test_its_skips_the_holders_own_name_read_as_an_organisation():
+    # the small model sometimes tags a bare surname ORG ("Wang, who ..., is also its chairman")
+    from spacy.tokens import Span
+
+    from pipeline.nlp import load_nlp
+    from pipeline.relations.common import SentCtx
+    from pipeline.relations.positions import _its_org
+    from pipeline.resolve import DocResolver
+
+    nlp = load_nlp()
+    first = "Skyvane Technologies said on Tuesday that Li Wenbo, its founder, would retire."
+    second = "Li, who built the first prototype in a garage, is also its chairman."
+    text = first + " " + second
+    res = DocResolver()
+    d1 = nlp(first)
+    d1.ents = [Span(d1, 0, 2, "ORG"), Span(d1, 6, 8, "PERSON")]
+    res.add_sentence(0, d1, first=True)
+    d2 = nlp(second)
+    d2.ents = [Span(d2, 0, 1, "ORG")]
+    res.add_sentence(len(first) + 1, d2)
+    its = next(t for t in d2 if t.lower_ == "its")
+    ctx = SentCtx(text=text, start=len(first) + 1, end=len(text), doc=d2, resolver=res)
+    assert _its_org(ctx, its) == "Skyvane"  # not "Li"
+
+
+def test_its_skips_the_organisation_of_the_holders_past():
+    text = ("Orvane Robotics raised new money this week. The start-up was set up by Mei Tanaka, "
+            "a former engineer at Brightwell who is now its chief executive.")
+    got, _ = _rels(text)
+    assert ("Mei Tanaka", "Orvane Robotics", "ceo") in got
+    assert not any(o == "Brightwell" for _, o, _ in got)
