@@ -243,7 +243,7 @@ class DocResolver:
                         self._bound.add(offset + ent.start_char)
                     if ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in ("nsubj", "nsubjpass")):
                         self._subjects.setdefault(offset, set()).add(name)
-            elif ent.label_ in ("ORG", "GOV"):
+            elif ent.label_ in ("ORG", "GOV") or _described_as_company(ent):
                 if subj is not None and ent.start == subj.start and self._first_person:
                     continue
                 if _AWARDISH.search(ent.text):
@@ -251,7 +251,7 @@ class DocResolver:
                 name = self.org_name(ent)
                 if not name:
                     continue
-                if ent.label_ == "ORG":  # state bodies are never "the company"
+                if ent.label_ != "GOV":  # state bodies are never "the company"
                     orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
                         ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
                     weight = 3 if (subj is not None and ent.start == subj.start) else 1
@@ -521,6 +521,17 @@ def _in_fronted_participle(ent: Span) -> bool:
             return False
         t = t.head
     return False
+
+
+def _described_as_company(ent: Span) -> bool:
+    """"Northvolt, the Swedish battery maker, said": a name the model read as a place or a
+    nationality that an apposition describes with a company noun (ANAPHOR_NOUNS) is an
+    organisation ("Paris, the French capital" is not: "capital" is no company noun)."""
+    if ent.label_ not in ("GPE", "NORP", "LOC", "FAC"):
+        return False
+    appos = [c for c in ent.root.children if c.dep_ == "appos" and c.i >= ent.end]
+    return any(a.lemma_.lower() in ANAPHOR_NOUNS and a.pos_ == "NOUN"
+               and any(d.lower_ in ("the", "a", "an") for d in a.children if d.dep_ == "det") for a in appos)
 
 
 def _looks_like_org(ent: Span) -> bool:

@@ -191,3 +191,24 @@ def test_sentences_and_company_forms(text, sentences):
     from pipeline.nlp import split_sentences
 
     assert len(split_sentences(text)) == sentences
+
+
+
+@pytest.mark.parametrize("appos, company", [
+    ("the Finnish elevator maker", True),   # a company noun
+    ("the Finnish capital", False),         # no company noun: a place stays a place
+])
+def test_a_place_described_as_a_company_is_the_company(appos, company):
+    # the small model sometimes reads a company's name as a place ("Northvolt" GPE)
+    from spacy.tokens import Span
+
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    sent = f"Kalmor, {appos}, said on Monday it would build a plant in Ohio."
+    doc = load_nlp()(sent)
+    doc.ents = [Span(doc, 0, 1, "GPE")]
+    res = DocResolver()
+    res.add_sentence(0, doc, first=True)
+    assert res.is_known_org("Kalmor") is company
+    assert (res.topic_org() == "Kalmor") is company
