@@ -554,3 +554,14 @@ def test_its_skips_the_organisation_of_the_holders_past():
     got, _ = _rels(text)
     assert ("Mei Tanaka", "Orvane Robotics", "ceo") in got
     assert not any(o == "Brightwell" for _, o, _ in got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brightwell co-chief executive Dana Price said demand was weak in the second quarter.",
+     {("Dana Price", "Brightwell", "ceo")}),
+    ("Orvane Corp. shares rose after co-CEO Ravi Menon outlined the new strategy on Thursday.",
+     {("Ravi Menon", "Orvane", "ceo")}),
+])
+def test_co_titles_are_the_role(text, expected):
+    got, _ = _rels(text)
+    assert expected <= got
