@@ -505,13 +505,38 @@ def _discourse_org(ctx: SentCtx, doc, k: int, spec: dict) -> str | None:
     return org
 
 
+@lru_cache(maxsize=1)
+def _forecast_raisers() -> frozenset[str]:
+    return frozenset(load_json("modality.json")["forecast_raisers"])
+
+
+def _forecast(tok: Token) -> bool:
+    """"X is expected to become chairman", "is tipped to take over as chief executive", "is
+    likely to be named CEO": the title is the complement of a start verb (models/time.json)
+    under a forecast (models/modality.json forecast_raisers), so no position is held or
+    decided yet. "will become", "is set to become" are not forecasts (incoming)."""
+    starts = frozenset(load_json("time.json")["start_verbs"]) | {"be"}
+    t = tok
+    for _ in range(5):
+        if t.head is t or t.dep_ not in ("attr", "oprd", "pobj", "prep", "dobj", "xcomp", "conj", "amod", "compound"):
+            return False
+        t = t.head
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "xcomp":
+            if t.lemma_.lower() not in starts:
+                return False
+            h = t.head
+            return h.lemma_.lower() in _forecast_raisers() and (
+                h.pos_ == "ADJ" or any(c.dep_ == "auxpass" for c in h.children))
+    return False
+
+
 @slot_reader("role")
 def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The role of the title ending at ``tok`` and of the titles coordinated with it; each
     read where it stands (its own modifiers date it). ``plural``: a plural title;
     ``deputy``: the title a deputy serves under ("deputy leader": leader)."""
     span = _title_at(tok, "plural_" if spec.get("plural") else "deputy_" if spec.get("deputy") else "")
-    if span is None:
+    if span is None or _forecast(tok):
         return None
     org = args.get("organization")
     org_tok = nodes.get(spec.get("org", "org"))
