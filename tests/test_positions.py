@@ -571,3 +571,21 @@ def test_company_before_a_title_read_as_a_verb():
     # the small model tags a sentence-initial company name as a verb (still an ORG entity)
     got, _ = _rels("Spotify chief executive Daniel Ek was given an honorary doctorate by a Swedish university.")
     assert ("Daniel Ek", "Spotify", "ceo") in got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Halvard Shipping said on Tuesday that Ingrid Moe will become sole chief executive, after her co-chief "
+     "executive retires in June.", {("Ingrid Moe", "Halvard Shipping", "ceo")}),
+    ("Brightwell Inc. has hired a finance chief from a rival. Until he starts, Omar Haddad will serve as "
+     "interim CFO.", {("Omar Haddad", "Brightwell", "cfo")}),
+])
+def test_becomes_a_bare_title_takes_the_discourse_company(text, expected):
+    got, _ = _rels(text)
+    assert expected <= got
+
+
+def test_becomes_a_bare_title_needs_a_clear_company():
+    # two companies and neither is the topic: no claim
+    got, _ = _rels("Orvane Corp. and Brightwell Inc. both reported results on Tuesday. "
+                   "Dana Price will serve as acting CFO, a spokesman said.")
+    assert not any(p == "Dana Price" for p, _, _ in got)
