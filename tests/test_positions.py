@@ -589,3 +589,16 @@ def test_becomes_a_bare_title_needs_a_clear_company():
     got, _ = _rels("Orvane Corp. and Brightwell Inc. both reported results on Tuesday. "
                    "Dana Price will serve as acting CFO, a spokesman said.")
     assert not any(p == "Dana Price" for p, _, _ in got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mei Tanaka, founder of the Osaka-based robotics company Orvane Robotics, said the plant would open in May.",
+     {("Mei Tanaka", "Orvane Robotics", "founder")}),
+    ("Ingrid Moe, chairwoman of the Bergen-based insurer Halvard, said profits rose.",
+     {("Ingrid Moe", "Halvard", "chair")}),
+    ("Ingrid Moe is the chief executive of the Oslo-based shipping group Halvard Shipping.",
+     {("Ingrid Moe", "Halvard Shipping", "ceo")}),
+])
+def test_an_x_based_modifier_is_never_the_organisation(text, expected):
+    got, _ = _rels(text)
+    assert got == expected

@@ -326,7 +326,23 @@ def _title_label(nodes: dict, spec: dict) -> str | None:
     return span.label_ if span is not None else None
 
 
+_BASED = frozenset({"based", "headquartered", "listed", "registered"})
+
+
+def based_modifier(tok: Token) -> bool:
+    """"the Lyon-based robotics company Verdane", "the Nasdaq-listed insurer": a name
+    before "-based" / "-headquartered" modifies the noun after it; it is never the
+    organisation itself."""
+    doc = tok.doc
+    k = tok.i + 1
+    if k + 1 < len(doc) and doc[k].text in ("-", "–") and doc[k + 1].lower_ in _BASED:
+        return True
+    return k < len(doc) and doc[k].lower_.lstrip("-–") in _BASED and doc[k].text[:1] in ("-", "–")
+
+
 def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
+    if based_modifier(tok):
+        return None
     tok = _name_head(_board_owner(tok))
     ent = ent_of(tok)
     label = _title_label(nodes, spec)
