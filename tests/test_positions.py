@@ -602,3 +602,17 @@ def test_becomes_a_bare_title_needs_a_clear_company():
 def test_an_x_based_modifier_is_never_the_organisation(text, expected):
     got, _ = _rels(text)
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brightwell Inc. reported record sales on Monday. Dana Price, who took over from Omar Haddad as "
+     "chief executive in 2019, said demand was strong.", ("Dana Price", "Brightwell", "ceo")),
+    ("Orvane Robotics shares rose on Monday. Lena Ruiz will replace Omar Haddad as chairman next year.",
+     ("Lena Ruiz", "Orvane Robotics", "chair")),
+    ("Orvane Robotics shares rose on Monday. Lena Ruiz took over as chief executive in 2019.",
+     ("Lena Ruiz", "Orvane Robotics", "ceo")),
+])
+def test_a_successor_holds_the_bare_title(text, expected):
+    got, _ = _rels(text)
+    assert expected in got
+    assert not any(p == "Omar Haddad" and o != expected[1] for p, o, _ in got)
