@@ -418,9 +418,10 @@ class DocResolver:
             return None
         if len(words) == 1 and words[0] in PRONOUNS_ORG:
             return self.topic_org()
-        if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ANAPHOR_NOUNS \
+        hyphened = len(re.sub(r"\s*[-–]\s*", "-", span.text).split())  # "the ride-hailing company": 3 words
+        if words[0] in ("the", "this", "that") and min(len(words), hyphened) <= 3 and words[-1] in ANAPHOR_NOUNS \
                 and not any(t.is_title for t in list(span)[1:]):
-            return self.topic_org()
+            return self.topic_org() or self._one_org_before(span)
         if words[0] in ("the", "this") and len(words) == 2 and not any(t.is_title for t in list(span)[1:]):
             # "the trust" in an article about the Harbor Trust (or one opening "X is a trust ...")
             topic = self.topic_org()
@@ -439,6 +440,16 @@ class DocResolver:
             folded = fold_org(span.text)
             return self._alias.get(folded.casefold(), folded) or None
         return None
+
+    def _one_org_before(self, span: Span) -> str | None:
+        """"Former Uber chief executive X, who co-founded the ride-hailing company": with no
+        clear topic, "the company" is the one organisation named earlier in its sentence
+        (none or several: None)."""
+        names = {self.org_name(e) for e in span.doc.ents
+                 if e.label_ == "ORG" and e.end <= span.start and not _AWARDISH.search(e.text)
+                 and not (" " not in e.text and self.known_person(e.text))}
+        names.discard(None)
+        return names.pop() if len(names) == 1 else None
 
     def entities(self) -> tuple[Entity, ...]:
         return tuple(Entity(name=e.name, label=e.label, aliases=tuple(sorted(a for a in e.aliases if a != e.name)))

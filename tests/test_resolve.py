@@ -212,3 +212,13 @@ def test_a_place_described_as_a_company_is_the_company(appos, company):
     res.add_sentence(0, doc, first=True)
     assert res.is_known_org("Kalmor") is company
     assert (res.topic_org() == "Kalmor") is company
+
+
+def test_a_hyphenated_company_description_is_the_company():
+    # two organisations in the passage, neither the topic: "the video-streaming company" is the one
+    # named earlier in the same sentence
+    res = _result("Former Netflix chief executive Reed Hastings, who co-founded the video-streaming company in 1997, "
+                  "has given much of his fortune to schools. His foundation gave $5 million to Stanford "
+                  "University last year.")
+    got = {(r.args["person"], r.args["organization"], r.args["role"]) for r in res.relations if r.type == "holds_position"}
+    assert ("Reed Hastings", "Netflix", "founder") in got
