@@ -616,3 +616,15 @@ def test_a_successor_holds_the_bare_title(text, expected):
     got, _ = _rels(text)
     assert expected in got
     assert not any(p == "Omar Haddad" and o != expected[1] for p, o, _ in got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Brightwell Inc. named Dana Price chief executive on Monday.", {("Dana Price", "Brightwell", "ceo")}),
+    ("Kestrel Aviation has appointed Omar Haddad chairman, the company said.",
+     {("Omar Haddad", "Kestrel Aviation", "chair")}),
+    # a staff post, or a title with a body of its own after it: not the appointer's top post
+    ("Brightwell Inc. named Dana Price head of sales on Monday.", set()),
+])
+def test_org_appoints_a_title_without_as(text, expected):
+    got, _ = _rels(text)
+    assert {g for g in got if g[1] in ("Brightwell", "Kestrel Aviation")} == expected
