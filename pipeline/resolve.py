@@ -243,7 +243,7 @@ class DocResolver:
                         self._bound.add(offset + ent.start_char)
                     if ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in ("nsubj", "nsubjpass")):
                         self._subjects.setdefault(offset, set()).add(name)
-            elif ent.label_ in ("ORG", "GOV"):
+            elif ent.label_ in ("ORG", "GOV") or _described_as_company(ent):
                 if subj is not None and ent.start == subj.start and self._first_person:
                     continue
                 if _AWARDISH.search(ent.text):
@@ -251,7 +251,7 @@ class DocResolver:
                 name = self.org_name(ent)
                 if not name:
                     continue
-                if ent.label_ == "ORG":  # state bodies are never "the company"
+                if ent.label_ != "GOV":  # state bodies are never "the company"
                     orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
                         ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
                     weight = 3 if (subj is not None and ent.start == subj.start) else 1
@@ -418,9 +418,10 @@ class DocResolver:
             return None
         if len(words) == 1 and words[0] in PRONOUNS_ORG:
             return self.topic_org()
-        if words[0] in ("the", "this", "that") and len(words) <= 3 and words[-1] in ANAPHOR_NOUNS \
+        hyphened = len(re.sub(r"\s*[-–]\s*", "-", span.text).split())  # "the ride-hailing company": 3 words
+        if words[0] in ("the", "this", "that") and min(len(words), hyphened) <= 3 and words[-1] in ANAPHOR_NOUNS \
                 and not any(t.is_title for t in list(span)[1:]):
-            return self.topic_org()
+            return self.topic_org() or self._one_org_before(span)
         if words[0] in ("the", "this") and len(words) == 2 and not any(t.is_title for t in list(span)[1:]):
             # "the trust" in an article about the Harbor Trust (or one opening "X is a trust ...")
             topic = self.topic_org()
@@ -439,6 +440,16 @@ class DocResolver:
             folded = fold_org(span.text)
             return self._alias.get(folded.casefold(), folded) or None
         return None
+
+    def _one_org_before(self, span: Span) -> str | None:
+        """"Former Uber chief executive X, who co-founded the ride-hailing company": with no
+        clear topic, "the company" is the one organisation named earlier in its sentence
+        (none or several: None)."""
+        names = {self.org_name(e) for e in span.doc.ents
+                 if e.label_ == "ORG" and e.end <= span.start and not _AWARDISH.search(e.text)
+                 and not (" " not in e.text and self.known_person(e.text))}
+        names.discard(None)
+        return names.pop() if len(names) == 1 else None
 
     def entities(self) -> tuple[Entity, ...]:
         return tuple(Entity(name=e.name, label=e.label, aliases=tuple(sorted(a for a in e.aliases if a != e.name)))
@@ -521,6 +532,17 @@ def _in_fronted_participle(ent: Span) -> bool:
             return False
         t = t.head
     return False
+
+
+def _described_as_company(ent: Span) -> bool:
+    """"Northvolt, the Swedish battery maker, said": a name the model read as a place or a
+    nationality that an apposition describes with a company noun (ANAPHOR_NOUNS) is an
+    organisation ("Paris, the French capital" is not: "capital" is no company noun)."""
+    if ent.label_ not in ("GPE", "NORP", "LOC", "FAC"):
+        return False
+    appos = [c for c in ent.root.children if c.dep_ == "appos" and c.i >= ent.end]
+    return any(a.lemma_.lower() in ANAPHOR_NOUNS and a.pos_ == "NOUN"
+               and any(d.lower_ in ("the", "a", "an") for d in a.children if d.dep_ == "det") for a in appos)
 
 
 def _looks_like_org(ent: Span) -> bool:

@@ -147,3 +147,23 @@ def test_cue_lists_are_lower_case_lemmas(name):
     assert lists
     for key, words in lists.items():
         assert words and all(w == w.lower() and w.strip() == w for w in words), key
+
+
+@pytest.mark.parametrize("text, held", [
+    # a forecast of a position is no position (models/modality.json forecast_raisers)
+    ("Dana Price is expected to become chairman of Brightwell after the spin-off.", False),
+    ("Dana Price is widely tipped to take over as chief executive of Brightwell next year.", False),
+    ("Dana Price is likely to be named chief executive of Brightwell.", False),
+    # a decided or announced move stays an incoming position
+    ("Dana Price is set to become chairman of Brightwell in May.", True),
+    ("Dana Price will take over as chief executive of Brightwell next year.", True),
+])
+def test_a_forecast_position_is_not_held(text, held):
+    from pipeline.relations import extract_documents
+    from pipeline.types import Document
+
+    (res,) = list(extract_documents([Document(id="m", text=text, date="2021-06-01")]))
+    got = [r for r in res.relations if r.type == "holds_position"]
+    assert bool(got) is held
+    if held:
+        assert got[0].time.get("state") == "incoming"

@@ -191,3 +191,34 @@ def test_sentences_and_company_forms(text, sentences):
     from pipeline.nlp import split_sentences
 
     assert len(split_sentences(text)) == sentences
+
+
+
+@pytest.mark.parametrize("appos, company", [
+    ("the Finnish elevator maker", True),   # a company noun
+    ("the Finnish capital", False),         # no company noun: a place stays a place
+])
+def test_a_place_described_as_a_company_is_the_company(appos, company):
+    # the small model sometimes reads a company's name as a place ("Northvolt" GPE)
+    from spacy.tokens import Span
+
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    sent = f"Kalmor, {appos}, said on Monday it would build a plant in Ohio."
+    doc = load_nlp()(sent)
+    doc.ents = [Span(doc, 0, 1, "GPE")]
+    res = DocResolver()
+    res.add_sentence(0, doc, first=True)
+    assert res.is_known_org("Kalmor") is company
+    assert (res.topic_org() == "Kalmor") is company
+
+
+def test_a_hyphenated_company_description_is_the_company():
+    # two organisations in the passage, neither the topic: "the video-streaming company" is the one
+    # named earlier in the same sentence
+    res = _result("Former Netflix chief executive Reed Hastings, who co-founded the video-streaming company in 1997, "
+                  "has given much of his fortune to schools. His foundation gave $5 million to Stanford "
+                  "University last year.")
+    got = {(r.args["person"], r.args["organization"], r.args["role"]) for r in res.relations if r.type == "holds_position"}
+    assert ("Reed Hastings", "Netflix", "founder") in got

@@ -25,6 +25,7 @@ title was held comes from ``tenure.py``.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -325,7 +326,23 @@ def _title_label(nodes: dict, spec: dict) -> str | None:
     return span.label_ if span is not None else None
 
 
+_BASED = frozenset({"based", "headquartered", "listed", "registered"})
+
+
+def based_modifier(tok: Token) -> bool:
+    """"the Lyon-based robotics company Verdane", "the Nasdaq-listed insurer": a name
+    before "-based" / "-headquartered" modifies the noun after it; it is never the
+    organisation itself."""
+    doc = tok.doc
+    k = tok.i + 1
+    if k + 1 < len(doc) and doc[k].text in ("-", "–") and doc[k + 1].lower_ in _BASED:
+        return True
+    return k < len(doc) and doc[k].lower_.lstrip("-–") in _BASED and doc[k].text[:1] in ("-", "–")
+
+
 def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
+    if based_modifier(tok):
+        return None
     tok = _name_head(_board_owner(tok))
     ent = ent_of(tok)
     label = _title_label(nodes, spec)
@@ -504,13 +521,38 @@ def _discourse_org(ctx: SentCtx, doc, k: int, spec: dict) -> str | None:
     return org
 
 
+@lru_cache(maxsize=1)
+def _forecast_raisers() -> frozenset[str]:
+    return frozenset(load_json("modality.json")["forecast_raisers"])
+
+
+def _forecast(tok: Token) -> bool:
+    """"X is expected to become chairman", "is tipped to take over as chief executive", "is
+    likely to be named CEO": the title is the complement of a start verb (models/time.json)
+    under a forecast (models/modality.json forecast_raisers), so no position is held or
+    decided yet. "will become", "is set to become" are not forecasts (incoming)."""
+    starts = frozenset(load_json("time.json")["start_verbs"]) | {"be"}
+    t = tok
+    for _ in range(5):
+        if t.head is t or t.dep_ not in ("attr", "oprd", "pobj", "prep", "dobj", "xcomp", "conj", "amod", "compound"):
+            return False
+        t = t.head
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "xcomp":
+            if t.lemma_.lower() not in starts:
+                return False
+            h = t.head
+            return h.lemma_.lower() in _forecast_raisers() and (
+                h.pos_ == "ADJ" or any(c.dep_ == "auxpass" for c in h.children))
+    return False
+
+
 @slot_reader("role")
 def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The role of the title ending at ``tok`` and of the titles coordinated with it; each
     read where it stands (its own modifiers date it). ``plural``: a plural title;
     ``deputy``: the title a deputy serves under ("deputy leader": leader)."""
     span = _title_at(tok, "plural_" if spec.get("plural") else "deputy_" if spec.get("deputy") else "")
-    if span is None:
+    if span is None or _forecast(tok):
         return None
     org = args.get("organization")
     org_tok = nodes.get(spec.get("org", "org"))
@@ -679,7 +721,7 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
                 return fold_org(e.text)  # "Sendero Luminoso and its leader X" (the name read as a person)
             if e is None and head.head.pos_ == "PROPN":
                 return fold_org(noun_phrase(head.head).text)
-        return local_org(ctx, tok.i)
+        return _its_org(ctx, tok)
     ent = ent_of(tok)
     if ent is None and j == 0 and tok.pos_ == "NOUN" and tok.is_title and tok.lower_ not in ORG_NOUNS \
             and tok.lower_ not in _cfg()["title_modifiers"] and tok.lower_ not in _cfg()["company_words"]:
@@ -703,6 +745,47 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
         # longer one only as a modifier of the title), but "Nixon's vice president" is a person's
         return ctx.resolver.org_name(ent)
     return None
+
+
+def _past_context(ent: Span) -> bool:
+    """"a former researcher at Google", "who previously ran supply chains at Tesla": the
+    organisation sits under a word of models/time.json ``former`` (on the noun or verb it
+    hangs from), so it is the person's past, not what a later "its" names."""
+    words = _time_words_former()
+    t = ent.root
+    for _ in range(6):
+        if t.head is t:
+            break
+        t = t.head
+        if any(c.lower_ in words for c in t.children if c.dep_ in ("amod", "advmod", "npadvmod")):
+            return True
+        if t.dep_ in ("relcl", "ROOT", "ccomp") or t.pos_ in ("VERB", "AUX"):
+            break
+    return False
+
+
+@lru_cache(maxsize=1)
+def _time_words_former() -> frozenset[str]:
+    return frozenset(load_json("time.json")["former"])
+
+
+def _its_org(ctx: SentCtx, tok: Token) -> str | None:
+    """"Huang co-founded Nvidia and has been its chief executive": the one organisation named
+    earlier in the sentence, else the passage's. Not counted: a name that is a person's of the
+    article ("Wang, who ..., is also its chairman", the model reading "Wang" as an
+    organisation) and an organisation of the person's past ("a former researcher at Google
+    who is now its chief executive")."""
+    names = set()
+    for e in ctx.doc.ents:
+        if e.label_ != "ORG" or e.end > tok.i or re.search(r"\b(?:Award|Prize|Medal)\b", e.text):
+            continue
+        if (" " not in e.text and ctx.resolver.known_person(e.text)) or _past_context(e):
+            continue
+        names.add(ctx.resolver.org_name(e))
+    names.discard(None)
+    if len(names) == 1:
+        return names.pop()
+    return ctx.resolver.topic_org() if not names else None
 
 
 def _known_person(ent: Span, ctx: SentCtx) -> bool:
