@@ -1,0 +1,61 @@
+"""Floors on the held-out news paragraphs (tests/probes/news_paragraphs_heldout.jsonl).
+
+40 paragraphs (npc-01..npc-40) written on 2026-12-02 by a session that had read no rule and no
+other probe, only ../shared/DESIGN.md, score.py and the two gold files: 55 positions, 12 awards,
+16 investments, 10 paragraphs with no fact. Nobody developed on them; they are the honest proxy
+for issue 9's "news-style paragraphs written for evaluation" (floor micro F1 0.90).
+
+Measured, rules only (the default mode gives the same), 2026-12-02:
+    when written (main ae56a98): positions P .862 R .455   awards P .182 R .167   investment P .750 R .563
+                                 micro P .692 R .434 F1 .533
+    at rules-2026.12.3:          positions P .903 R .509   awards P .273 R .250   investment P .750 R .562
+                                 micro P .741 R .482 F1 .584
+The floors guard those figures with a margin: they say where we are, not where the issue wants
+us (most awards miss on the conferring body; positions on incoming, interim and successor posts).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluate import load_jsonl, predict, score
+
+PROBES = Path(__file__).parent / "probes" / "news_paragraphs_heldout.jsonl"
+
+# type -> (precision floor, F1 floor)
+FLOORS = {"micro": (0.66, 0.52), "holds_position": (0.82, 0.58), "investment": (0.65, 0.55)}
+
+
+def test_heldout_file_shape():
+    docs = [json.loads(line) for line in PROBES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [d["id"] for d in docs] == [f"npc-{i:02d}" for i in range(1, 41)]
+    assert sum(not d["relations"] for d in docs) == 10
+    for d in docs:
+        assert d["text"] and d["date"] and "scope" not in d
+        for r in d["relations"]:
+            names = [v for k, v in r["args"].items() if k in ("person", "organization", "recipient", "investor")]
+            for v in names:
+                alts = v if isinstance(v, list) else [v]
+                assert any(a.lower() in d["text"].lower() for a in alts), (d["id"], v)
+
+
+@pytest.fixture(scope="module")
+def figures():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEWSEV_SCORER", "off")
+    try:
+        gold = load_jsonl(PROBES)
+        pred = predict(gold.values())
+    finally:
+        mp.undo()
+    s = score(gold, pred)
+    return {"micro": s.micro(), **s.by_type}
+
+
+@pytest.mark.parametrize("what", sorted(FLOORS))
+def test_heldout_floors(figures, what):
+    s = figures[what]
+    p_floor, f_floor = FLOORS[what]
+    assert s.precision >= p_floor and s.f1 >= f_floor, (what, s.tp, s.fp, s.fn)
