@@ -67,7 +67,9 @@ class Model:
         w = self.weights.get(rtype)
         if w is None:
             return None
-        z = self.intercept.get(rtype, 0.0) + sum(w.get(k, 0.0) * v for k, v in feats.items())
+        # fsum is exact, so the score does not depend on the order the features were built in
+        # (set order varies between processes): a worker and the flow's thread agree to the bit
+        z = math.fsum([self.intercept.get(rtype, 0.0), *(w.get(k, 0.0) * v for k, v in feats.items())])
         a, b = self.calibration.get(rtype, (1.0, 0.0))
         z = a * z + b
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
