@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import load_jsonl, predict, score
+from pipeline.evaluate import load_jsonl, score
+from probe_scores import rules_predictions
 
 PROBES = Path(__file__).parent / "probes" / "investments.jsonl"
 
@@ -29,13 +30,7 @@ FLOORS = {"a": (0.90, 0.85), "b": (0.85, 0.70)}
 
 @pytest.fixture(scope="module")
 def figures(request):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSEV_SCORER", "off")  # the rules' figures, as `newsev eval --scorer off`
-    try:
-        gold = load_jsonl(PROBES)
-        pred = predict(gold.values())
-    finally:
-        mp.undo()
+    gold, pred = rules_predictions(PROBES)
     out = {}
     for half in FLOORS:
         part = {k: v for k, v in gold.items() if k.endswith(f"-{half}")}

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import load_jsonl, predict, score
+from pipeline.evaluate import score
+from probe_scores import rules_predictions
 
 PROBES = Path(__file__).parent / "probes" / "news_paragraphs_heldout.jsonl"
 
@@ -43,14 +44,7 @@ def test_heldout_file_shape():
 
 @pytest.fixture(scope="module")
 def figures():
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSEV_SCORER", "off")
-    try:
-        gold = load_jsonl(PROBES)
-        pred = predict(gold.values())
-    finally:
-        mp.undo()
-    s = score(gold, pred)
+    s = score(*rules_predictions(PROBES))
     return {"micro": s.micro(), **s.by_type}
 
 

@@ -39,7 +39,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import load_jsonl, predict, score
+from pipeline.evaluate import score
+from probe_scores import rules_predictions
 
 PROBES = Path(__file__).parent / "probes" / "news_paragraphs.jsonl"
 TYPES = {"holds_position", "received_award", "investment"}
@@ -80,14 +81,7 @@ def test_probe_file_shape():
 
 @pytest.fixture(scope="module")
 def figures():
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSEV_SCORER", "off")  # the rules' figures, as `newsev eval --scorer off`
-    try:
-        gold = load_jsonl(PROBES)
-        pred = predict(gold.values())
-    finally:
-        mp.undo()
-    s = score(gold, pred)
+    s = score(*rules_predictions(PROBES))
     return {"micro": s.micro(), **s.by_type}
 
 
