@@ -611,3 +611,42 @@ def test_shared_the_honour_points_back(text, expected):
 def test_a_state_confers_its_honour(text, expected):
     got = [(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)]
     assert got == [expected], got
+
+
+# the giver named outside the award's clause (news shapes): the attribution, the presenter, the next sentence
+@pytest.mark.parametrize("text, expected", [
+    ("Ines Vidal has won the 2024 Coastal Robotics Prize, the Lisbon Science Foundation said on Friday.",
+     {("Ines Vidal", "Coastal Robotics Prize", "Lisbon Science Foundation")}),
+    ("Ines Vidal is among this year's winners of the Harbour Builder Award, China's State Council announced.",
+     {("Ines Vidal", "Harbour Builder Award", "State Council")}),
+    ("Ines Vidal received the Lotus Star Medal from President Arun Mehta at a ceremony in Delhi.",
+     {("Ines Vidal", "Lotus Star Medal", "Arun Mehta")}),
+    ("Ines Vidal won the Meridian Prize for Engineering. Federal President Karl Weber presented the 50,000-euro "
+     "prize in Bonn on Monday.", {("Ines Vidal", "Meridian Prize for Engineering", "Karl Weber")}),
+    ("Ines Vidal and Tomas Ruiz shared the Atlas Prize in Engineering. The Royal Academy of Applied Sciences "
+     "honoured the two for their work on tidal power.",
+     {("Ines Vidal", "Atlas Prize in Engineering", "Royal Academy of Applied Sciences"),
+      ("Tomas Ruiz", "Atlas Prize in Engineering", "Royal Academy of Applied Sciences")}),
+    ("Ines Vidal will receive the Harbour Prize, the Harbour Prize Foundation said. The foundation cited her work "
+     "on desalination.", {("Ines Vidal", "Harbour Prize", "Harbour Prize Foundation")}),
+    ("Ines Vidal received the Ministry of Culture's Silver Crescent Award.",
+     {("Ines Vidal", "Silver Crescent Award", "Ministry of Culture")}),
+    ("The Lisbon Science Foundation gave its Coastal Medal to Ines Vidal, a co-founder of Nortex, and to Tomas Ruiz.",
+     {("Ines Vidal", "Coastal Medal", "Lisbon Science Foundation"), ("Tomas Ruiz", "Coastal Medal", "Lisbon Science Foundation")}),
+])
+def test_giver_outside_the_clause(text, expected):
+    assert {(r.args["recipient"], r.args["award"], r.args["conferred_by"]) for r in _awards(text)} == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a company, a newspaper or the winner's own institute reports the news; it does not give the award
+    "Ines Vidal, chief engineer at Nortex, has won the Coastal Robotics Prize, Nortex said on Monday.",
+    "Ines Vidal has won the Coastal Robotics Prize, the Lisbon Daily Herald reported.",
+    "Ines Vidal, a researcher at the Porto Marine Institute, won the Coastal Robotics Prize, the Porto Marine "
+    "Institute said.",
+    # a later sentence whose subject only congratulates, or is a company
+    "Ines Vidal won the Coastal Robotics Prize. President Arun Mehta congratulated her.",
+    "Ines Vidal won the Coastal Robotics Prize. Nortex presented the award at a party.",
+])
+def test_giver_outside_the_clause_negatives(text):
+    assert [r.args["conferred_by"] for r in _awards(text)] == [None]

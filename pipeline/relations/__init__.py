@@ -165,9 +165,13 @@ def _merge(rels: list[Relation]) -> list[Relation]:
         m = merged[k]
         ev = m.evidence + tuple(e for e in r.evidence if e not in m.evidence)
         args = dict(m.args)
+        filled = False
         for key, val in r.args.items():  # fill what the first mention left open (giver, year)
             if args.get(key) in (None, [], "") and val not in (None, [], ""):
                 args[key] = val
+                filled = True
+        if filled and ev[0].rules is not None and r.evidence:  # the rules that filled it count for the claim
+            ev = (replace(ev[0], rules=tuple(dict.fromkeys(ev[0].rules + r.evidence[0].rules))),) + ev[1:]
         time = m.time
         if r.time and time and r.time != time:
             from pipeline.relations.engine import _merge_time

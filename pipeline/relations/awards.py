@@ -17,6 +17,12 @@ matched token into an argument value, the same way for every rule:
   a country is the giver where it is the one who gives ("Norway awarded X the A", "by Italy").
   ``award_giver``, also their fallback: a giver the award's own phrase names ("the A handed
   out by China's State Council", "the Gold Medal of the Royal Swedish Academy of ...").
+- a giver stated outside the award's clause: the attribution ("X won the A, the B
+  Foundation said": ``_announcer``, a prize body or a state office holder, never a company,
+  a newspaper or the winner's employer), a presenter with a state office ("from President
+  X"), the owner before "'s" ("the Ministry of Culture's A"), and the filler
+  ``award_giver_next_sentence`` ("Federal President X presented the award", "The Academy
+  honoured the three" in the sentence after).
 - ``honour_list``: a body's list of honourees ("named one of China's outstanding private
   entrepreneurs by G"); ``last_award`` / ``last_award_arg``: "shared the honour with X".
 - ``year_after``: "A in 1990 and B in 2005", "A (1990)": a year written after the name.
@@ -110,7 +116,8 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             elif (u.lower_ in connectors or u.text in connectors) and not (
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
                     u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
-                    u.lower_ == "in" and j + 1 < end and doc[j + 1].ent_type_ in ("GPE", "LOC", "DATE")):
+                    u.lower_ == "in" and j + 1 < end and doc[j + 1].ent_type_ in ("GPE", "LOC", "DATE")
+                    and doc[j + 1].lower_ not in r["prize_disciplines"]):  # "Prize in Engineering" tagged GPE
                 j += 1
             else:
                 break
@@ -119,6 +126,7 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
             stop += 1
         stop = _category_tail(doc, i, stop, end)
         for piece in _split_and(doc[i:stop]):
+            piece = _after_owner(piece)
             # one generic word ("Prix", "Order", "Award") is not an award's name
             if len(piece) == 1 and piece[0].lower_.rstrip("s") in generic:
                 continue
@@ -135,6 +143,23 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
         if not any(k in taken for k in range(sp.start, sp.end)):
             out.append(sp)
     return sorted(out, key=lambda sp: sp.start)
+
+
+def _owner_nmod(c: Token) -> bool:
+    """"the Ministry of Culture's Award" parsed as a modifier whose phrase ends in "'s"."""
+    return c.dep_ == "nmod" and c.i < c.head.i and any(t.lower_ in ("'s", "’s") and t.i == c.right_edge.i
+                                                       for t in c.subtree)
+
+
+def _after_owner(span: Span) -> Span:
+    """"the Ministry of Culture's Silver Crescent Award": the body before "'s" (a word of
+    models/awards.json body_nouns ends it) owns the award, whose name is what follows."""
+    nouns = set(_rules()["body_nouns"]) | set(_rules()["announcer_body_nouns"])
+    for k, t in enumerate(span):
+        if t.lower_ in ("'s", "’s") and 0 < k < len(span) - 1 and any(w.lower_ in nouns for w in span[:k]) \
+                and _rules()["cue_re"].search(span[k + 1:].text):
+            return span[k + 1:]
+    return span
 
 
 def _comma_list_end(doc, comma: int, end: int) -> int | None:
@@ -270,6 +295,11 @@ def _conj_all(tok: Token, depth: int = 0) -> list[Token]:
                 if p.dep_ == "pobj":
                     out += [q2 for q in p.children if q.dep_ == "conj" and q.ent_type_ == "PERSON"
                             for q2 in _conj_all(q, depth + 1)]
+    if depth == 0 and tok.dep_ == "pobj" and tok.head.dep_ in ("prep", "dative"):
+        # "to A, co-founder of X, and to B": a second preposition conjoined with the first
+        for pc in tok.head.children:
+            if pc.dep_ == "conj" and pc.lower_ == tok.head.lower_:
+                out += [q for p in pc.children if p.dep_ == "pobj" for q in _conj_all(p, depth + 1)]
     if depth == 0:
         seen = {t.i for t in out}
         out += [t for t in listed_people_after(tok) if t.i not in seen]
@@ -593,13 +623,16 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     return []
 
 
-def _giver_name(tok: Token, ctx: SentCtx, state: bool = False) -> str | None:
+def _giver_name(tok: Token, ctx: SentCtx, state: bool = False, office: bool = False) -> str | None:
     """The body a token names; ``state``: where the token is the one who gives (the subject
     of "awarded", the agent "by"), a country is the giver of its state honour too
-    ("Germany awarded X the Federal Cross of Merit"; never "Britain's Booker Prize")."""
+    ("Germany awarded X the Federal Cross of Merit"; never "Britain's Booker Prize");
+    ``office``: a person who holds a state office gives too ("from President X")."""
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
         return ctx.resolver.org_name(e)
+    if office and (p := _office_holder(tok, ctx)):
+        return p
     if e is not None and state and e.label_ == "GPE" and tok.i == e.root.i:
         return re.sub(r"^(?:the|The)\s+", "", e.text)
     if e is not None:
@@ -624,12 +657,12 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
     for c in tok.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("from", "by")):
             for p in c.children:
-                if p.dep_ == "pobj" and (g := _giver_name(p, ctx, c.lower_ == "by")):
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx, c.lower_ == "by", office=True)):
                     return g
     award = nodes.get(spec.get("award_node", ""))
     if award is not None:
         for c in award.children:
-            if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
+            if (g := (_giver_name(c, ctx) or _body(c, ctx)) if c.dep_ == "poss" else _body(c, ctx) if _owner_nmod(c) else None):
                 return g
         for c in award.subtree:  # "named Entrepreneur of the Year by the chamber": 'by' hung on the name
             if c.dep_ in ("agent", "prep") and c.lower_ == "by" and c.head.i != tok.i:
@@ -652,11 +685,11 @@ def read_award_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
     """The giver the award's own phrase names, for rules whose verb names none: "the A's"
     owner, "the A from G", "the A handed out by G", "the A of the G" (``_award_giver``)."""
     for c in tok.children:
-        if c.dep_ == "poss" and (g := _giver_name(c, ctx)):
+        if (g := (_giver_name(c, ctx) or _body(c, ctx)) if c.dep_ == "poss" else _body(c, ctx) if _owner_nmod(c) else None):
             return g
         if c.dep_ == "prep" and c.lower_ == "from":
             for p in c.children:
-                if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
+                if p.dep_ == "pobj" and (g := _giver_name(p, ctx, office=True)):
                     return g
     return _award_giver(tok, ctx, args.get("award"))
 
@@ -677,12 +710,129 @@ def _award_giver(award: Token, ctx: SentCtx, name: str | None) -> str | None:
                 for a in c.children:
                     if a.dep_ == "agent" or (a.dep_ == "prep" and a.lower_ == "by"):
                         for p in a.children:
-                            if p.dep_ == "pobj" and (g := _giver_name(p, ctx, True)):
+                            if p.dep_ == "pobj" and (g := _giver_name(p, ctx, True, office=True)):
                                 return g
         if h.pos_ in ("VERB", "AUX") or h.head is h:
             break
         h = h.head
-    return _body_in_name(name)
+    return _body_in_name(name) or _announcer(award, ctx)
+
+
+def _office_holder(tok: Token, ctx: SentCtx) -> str | None:
+    """A person named with a state office before the name ("President Ram Nath Kovind",
+    "Federal President X"; models/awards.json office_titles): the one who confers. Any
+    other person (a jury member, a company head) is not a giver."""
+    e = ent_of(tok)
+    if e is None or e.label_ != "PERSON":
+        return None
+    doc = tok.doc
+    titles = {tuple(t.split()) for t in _rules()["office_titles"]}
+    words = []
+    k = e.start - 1
+    while k >= 0 and len(words) < 3 and doc[k].is_alpha and doc[k].text[:1].isupper():
+        words.insert(0, doc[k].lower_)
+        k -= 1
+    inside = [t.lower_ for t in e if t.text[:1].isupper()]  # the title the model put inside the name
+    for n in (3, 2, 1):
+        if tuple(words[-n:]) in titles and len(words) >= n:
+            return ctx.resolver.person_name(e)
+        if len(inside) > n and tuple(inside[:n]) in titles:
+            return ctx.resolver.person_name(doc[e.start + n:e.end])
+    return None
+
+
+def _body(tok: Token, ctx: SentCtx) -> str | None:
+    """The prize body a subject names when it announces or presents: a state body (GOV), a
+    capitalised name ending in a word of models/awards.json announcer_body_nouns ("the
+    European Patent Office", "the Ho-Am Foundation", "the Royal Swedish Academy of
+    Sciences"), or a state office holder. A company, a newspaper or a university says the
+    news about its own people; it does not give the award."""
+    if tok.pos_ == "PRON":
+        return None
+    if (p := _office_holder(tok, ctx)) is not None:
+        return p
+    e = ent_of(tok)
+    if e is not None and e.label_ == "GOV":
+        return ctx.resolver.org_name(e)
+    if e is not None and e.label_ in ("PERSON", "GPE", "DATE", "CARDINAL", "NORP"):
+        return None
+    nouns = set(_rules()["announcer_body_nouns"])
+    if tok.is_lower and tok.lower_ in nouns and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return _named_before(tok, ctx)  # "the foundation cited his work": the Foundation named before
+    if tok.pos_ != "PROPN" or not tok.is_title:
+        return None
+    # the name: the capitalised compounds before the head, "of ..." after it
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and (_is_name_tok(doc[start - 1]) or (
+            doc[start - 1].text in ("-", "&") and start > 1 and _is_name_tok(doc[start - 2]))) \
+            and doc[start - 1].ent_type_ != "PERSON":
+        start -= 1  # "the Ho-Am Foundation", "the European Patent Office"
+    end = tok.i + 1
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "on") and c.i == tok.i + 1:
+            sub = [t for t in c.subtree if t.lower_ not in ("'s", "’s")]
+            if all(t.is_title or t.lower_ in ("of", "and", "the", "for") for t in sub):
+                end = sub[-1].i + 1
+    words = [t for t in tok.doc[start:end]]
+    if not any(t.lower_ in nouns and t.is_title for t in words):
+        return None
+    if any(t.ent_type_ == "PERSON" for t in words if t.i <= tok.i):
+        return None
+    text = tok.doc[start:end].text
+    if ctx.resolver.is_known_org(text) and e is not None and e.label_ == "ORG" and not any(
+            t.lower_ in nouns for t in e):
+        return None
+    return fold_org(re.sub(r"^(?:the|The)\s+", "", text))
+
+
+def _named_before(tok: Token, ctx: SentCtx) -> str | None:
+    """The body "the foundation" / "the academy" points back to: the last capitalised name
+    ending in that noun earlier in the article ("the Japan Prize Foundation said ...")."""
+    word = tok.lower_.capitalize()
+    before = ctx.text[:ctx.start + tok.idx]
+    found = re.findall(r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|on)\s+)?)+" + word +
+                       r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and\s+)?[A-Z][\w'’-]*)*)?)\b", before)
+    if not found:
+        return None
+    name = re.sub(r"^(?:The|the)\s+", "", found[-1].strip())
+    return fold_org(name) if len(name.split()) > 1 else None
+
+
+def _announcer(award: Token, ctx: SentCtx) -> str | None:
+    """"X has won the A, the B Foundation said", "X is among the winners of the A, China's
+    State Council announced": the subject of the attribution verb (models/awards.json
+    announce_verbs) that governs the award's clause, when it is a body that gives prizes
+    (``_body``). Not when the same body is named before, inside the winner's description
+    ("X of the Y Institute won the A, the Y Institute said")."""
+    doc = award.doc
+    verbs = set(_rules()["announce_verbs"])
+    chain = [award] + list(award.ancestors)
+    cands = list(chain)
+    for a in chain:
+        cands += [c for c in a.children if c.dep_ in ("parataxis", "ccomp", "advcl")]
+    cands.append(doc[:].root)
+    seen = set()
+    for v in cands:
+        if v.i in seen or v.i == award.i or v.pos_ not in ("VERB", "AUX") or v.lemma_.lower() not in verbs:
+            continue
+        seen.add(v.i)
+        if any(c.dep_ == "auxpass" for c in v.children):
+            continue
+        subj = [c for c in v.children if c.dep_ == "nsubj"]
+        if not subj and v.i > 0 and doc[v.i - 1].pos_ == "PROPN" and v.i - 2 >= 0:
+            subj = [doc[v.i - 1]]  # "the A, the B Foundation said": the parser hung B on the award
+        for c in subj:
+            if c.left_edge.i <= award.i <= c.right_edge.i and c.i != v.i - 1:
+                continue
+            g = _body(c, ctx)
+            if g is None:
+                continue
+            before = doc[:min(c.left_edge.i, award.i)].text.lower()
+            if fold_org(g).lower() in before:
+                return None  # the winner's own employer
+            return g
+    return None
 
 
 def _body_in_name(name: str | None) -> str | None:
@@ -821,3 +971,67 @@ def award_list_recipients(ctx: SentCtx) -> list:
         if rel is not None:
             out.append(rel)
     return out
+
+
+@filler("award_giver_next_sentence")
+def award_giver_next_sentence(ctx: SentCtx) -> list:
+    """The giver a following sentence names for the awards of the sentence before: its
+    subject presents or honours (models/awards.json presenting_verbs) and is a prize body or
+    a state office holder (``_body``), its object points back to the award ("the award",
+    "the 250,000-euro prize", the award's own name) or to the winners ("the three", "them",
+    a winner's name, "his work"). Each award of the sentence just before that has no giver
+    gets this one (the document's merge fills it into the first mention)."""
+    prev = ctx.state.get("sentence")
+    if not prev or ctx.text[prev[1]:ctx.start].strip():
+        return []  # only the sentence right before
+    open_ = [r for r in prev[2] if r.type == "received_award" and not r.args.get("conferred_by")]
+    if not open_:
+        return []
+    r = _rules()
+    verbs = set(r["presenting_verbs"])
+    anaphors = set(r["anaphor_nouns"]) | {"award", "prize", "medal", "honour", "honor"}
+    back = set(r["recipient_back_words"])
+    awards = {a.args["award"].lower() for a in open_ if isinstance(a.args.get("award"), str)}
+    people = {a.args["recipient"].lower() for a in open_ if isinstance(a.args.get("recipient"), str)}
+    out: list = []
+    for v in ctx.doc:
+        if v.pos_ != "VERB" or v.lemma_.lower() not in verbs or any(c.dep_ == "auxpass" for c in v.children):
+            continue
+        subj = [c for c in v.children if c.dep_ == "nsubj"]
+        objs = [c for c in v.children if c.dep_ in ("dobj", "dative")]
+        if len(subj) != 1 or not objs:
+            continue
+        giver = _body(subj[0], ctx)
+        if giver is None:
+            continue
+        if not any(_points_back(o, anaphors, back, awards, people, ctx) for o in objs):
+            continue
+        for a in open_:
+            rel = make_relation("received_award", dict(a.args, conferred_by=giver), ctx, v.i, 0.7)
+            if rel is not None:
+                out.append(rel)
+        break
+    return out
+
+
+def _points_back(o: Token, anaphors: set, back: set, awards: set, people: set, ctx: SentCtx) -> bool:
+    """An object that refers to the award or the winners of the sentence before."""
+    doc = o.doc
+    dets = [c for c in o.children if c.dep_ in ("det", "poss")]
+    if o.lower_ in anaphors and o.is_lower and any(d.lower_ in ("the", "this", "that", "its") for d in dets):
+        return True  # "the award", "the 250,000-euro award", "this prize"
+    if o.lower_ in back and (o.pos_ == "PRON" or any(d.lower_ in ("the", "all", "both") for d in dets)
+                             or o.lower_ == "both"):
+        return True  # "the three", "the winners", "them"
+    if o.lower_ in ("work", "research", "achievement", "achievements", "contribution", "contributions") and \
+            any(d.dep_ == "poss" and d.lower_ in ("his", "her", "their") for d in dets):
+        return True  # "cited his work"
+    for sp in award_spans(doc, o.left_edge.i, o.right_edge.i + 1):
+        if _award_text(sp).lower() in awards:
+            return True
+    e = ent_of(o)
+    if e is not None and e.label_ == "PERSON":
+        name = (ctx.resolver.person_name(e) or "").lower()
+        if name and name in people:
+            return True
+    return False

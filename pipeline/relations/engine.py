@@ -620,6 +620,7 @@ def run_sentence(ctx) -> list:
             out = [r for r in out if r.type != rtype] + list(kept)
     for rel in out:  # what a later sentence may point back to ("other recipients include ...")
         ctx.state.setdefault("last", {})[rel.type] = dict(rel.args)
+    ctx.state["sentence"] = (ctx.start, ctx.end, out)  # the sentence just before, for a filler of the next one
     return out
 
 
