@@ -57,3 +57,14 @@ def test_technology_of_a_facility_and_of_a_market():
     assert "AI" in a["Orvane"]["technology"]
     b = _inv("Orvane will invest $2 billion in a plant that will make memory chips for electric cars.")
     assert b["Orvane"]["technology"] == ["semiconductors"]
+
+
+def test_money_of_a_participle_goes_into_the_thing_built():
+    a = _inv("Corvane will build the region's first chip packaging plant with a local partner, "
+             "investing about $2 billion, the company said.")
+    assert a["Corvane"]["technology"] == ["semiconductors"]
+
+
+def test_a_share_of_the_money_says_where_it_goes():
+    a = _inv("Orvane expects capital expenditures of about $12 billion next year, most of it on data centres.")
+    assert a["Orvane"]["technology"] == ["data centers"]

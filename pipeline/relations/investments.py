@@ -326,7 +326,7 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         makes = makes or (not money and (_built_for(t) or _built_for(t.head) and _to_clause(t) or (
             t.dep_ == "conj" and _built_for(t.head.head) and _to_clause(t.head))))
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
-        if clause and not (purpose or makes or t.i in units):
+        if clause and not (purpose or makes or t.i in units or _share_of_it(t)):
             return False
         if not money and t.dep_ == "appos" and t.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS \
                 and t.head.ent_type_ in ("GPE", "LOC") and t.head.text in _places():
@@ -336,6 +336,18 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         prev, t = t, t.head
+
+
+_SHARE_WORDS = frozenset(_LEX["share_words"])
+
+
+def _share_of_it(t: Token) -> bool:
+    """"..., much of it on servers and data centres": a share of the money said without a
+    verb is the spend itself, where it goes."""
+    return t.pos_ == "ADP" and t.lower_ in ("on", "in", "into", "to", "for", "towards") and any(
+        c.dep_ == "nsubj" and c.lower_ in _SHARE_WORDS and any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(q.lower_ in ("it", "this", "that") for q in p.children)
+            for p in c.children) for c in t.children)
 
 
 def _built_for(t: Token) -> bool:
@@ -589,6 +601,10 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
     amount, amount_root, amount_toks, units = _money(sent, scope)
     # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
     tech_scope = scope | amount_toks
+    if trigger.tag_ == "VBG" and trigger.dep_ == "advcl" and trigger.head.lemma_.lower() in PRODUCE_VERBS \
+            and not any(c.dep_ == "prep" and c.lower_ in ("in", "into", "on", "for") for c in trigger.children):
+        # "X will build a chip plant ..., investing $10bn": the money goes into the thing built
+        tech_scope = tech_scope | {c.i for c in trigger.head.children if c.dep_ == "dobj"}
     tech_hits = _technologies(sent, tech_scope, units)
     tech_spans = [s for s, _ in tech_hits]
     period = None
