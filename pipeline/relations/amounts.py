@@ -160,6 +160,7 @@ _PERIOD = re.compile(
     rf"|(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:this|next)\s+)?(?:year|decade)"
     rf"|(?:over|in|during|for|across)\s+an?\s+{_N}[-\s]{_UNIT.replace('s?', '')}\s+(?:period|span|plan|stretch)"
     rf"|in\s+{_YEAR}\s*[-–]\s*(?:{_YEAR}|\d\d)"
+    rf"|(?:in|for|during|over)\s+(?:its|the|their|this|next)\s+(?:{_YEAR}\s+fiscal\s+year|fiscal\s+(?:year\s+)?{_YEAR}|(?:current|coming|next)\s+fiscal\s+year)"
     rf"|(?:this|next)\s+year|annually|per\s+annum|(?:each|every|per|a)\s+year"
     rf")(?![\w])",
     re.I,

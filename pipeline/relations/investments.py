@@ -410,8 +410,9 @@ def _target(sent: Span, heads: list[Token], resolver, investor: str, tech_spans,
                             k.pos_ == "PROPN" for c in p.lefts for k in c.subtree):
                         continue  # "its Detroit-Hamtramck plant": a thing built, not a company
                     span = _np(p)
-                    if span.text in _places() and not resolver.is_known_org(span.text):
-                        continue  # "spent $2bn in Europe"
+                    place = re.sub(r"^the\s+", "", span.text, flags=re.I)
+                    if (span.text in _places() or place in _places()) and not resolver.is_known_org(place):
+                        continue  # "spent $2bn in Europe", "in the United States"
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
                                 for t in span)
