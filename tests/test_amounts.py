@@ -152,6 +152,8 @@ def test_currency_data_is_iso():
     ("to spend $3bn over a five-year period on AI", "over a five-year period"),
     ("will double capacity by the end of the decade", "by the end of the decade"),
     ("will hire engineers in the coming years", "in the coming years"),
+    ("to spend $9bn in its 2026 fiscal year on servers", "in its 2026 fiscal year"),
+    ("capex of $2bn for the current fiscal year", "for the current fiscal year"),
 ])
 def test_parse_period(text, period):
     assert parse_period(text) == period

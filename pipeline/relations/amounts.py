@@ -124,6 +124,18 @@ def normalize_technology(text: str) -> str | None:
     return found
 
 
+@lru_cache(maxsize=1)
+def facility_technologies() -> frozenset[str]:
+    """Canonical names marked ``facility`` in models/technologies.jsonl: infrastructure built to
+    run other technologies ("data centres for AI": AI is invested in too)."""
+    out = set()
+    for line in (MODELS_DIR / "technologies.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else {}
+        if row.get("name") and row.get("facility"):
+            out.add(row["name"])
+    return frozenset(out)
+
+
 def find_technologies(text: str) -> list[tuple[int, int, str]]:
     """Technologies named in ``text`` as (start, end, canonical name), left to right."""
     pattern, _, _ = _techs()
@@ -148,6 +160,7 @@ _PERIOD = re.compile(
     rf"|(?:by|before|until)\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:this|next)\s+)?(?:year|decade)"
     rf"|(?:over|in|during|for|across)\s+an?\s+{_N}[-\s]{_UNIT.replace('s?', '')}\s+(?:period|span|plan|stretch)"
     rf"|in\s+{_YEAR}\s*[-–]\s*(?:{_YEAR}|\d\d)"
+    rf"|(?:in|for|during|over)\s+(?:its|the|their|this|next)\s+(?:{_YEAR}\s+fiscal\s+year|fiscal\s+(?:year\s+)?{_YEAR}|(?:current|coming|next)\s+fiscal\s+year)"
     rf"|(?:this|next)\s+year|annually|per\s+annum|(?:each|every|per|a)\s+year"
     rf")(?![\w])",
     re.I,

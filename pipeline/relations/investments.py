@@ -30,7 +30,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from pipeline.config import MODELS_DIR
-from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
+from pipeline.relations.amounts import facility_technologies, find_amounts, find_periods, find_technologies
 from pipeline.relations.engine import sentence_hook, slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
@@ -59,6 +59,7 @@ CAPITAL_VERBS = frozenset(_LEX["capital_verbs"])
 MONEY_WORDS = frozenset(_LEX["money_words"])
 STAKE_OBJECTS = frozenset(_LEX["stake_objects"])
 PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
+PURPOSE_PARTICIPLES = frozenset(_LEX["purpose_participles"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -96,10 +97,17 @@ def _np(t: Token) -> Span:
 
 def _comma_piece(ent: Span | None, t: Token) -> Span | None:
     """A name the model ran over a list ("Accel, Index Ventures"): the piece holding ``t``."""
-    if ent is None or not any(x.text == "," for x in ent):
+    if ent is None:
         return ent
-    start = max([x.i + 1 for x in ent if x.text == "," and x.i < t.i], default=ent.start)
-    end = min([x.i for x in ent if x.text == "," and x.i > t.i], default=ent.end)
+    # "Accel and Stellaris Venture Partners" read as one name where the parse has two
+    # phrases (two tokens whose heads lie outside the name): "and" cuts it too
+    tops = [x for x in ent if not (ent.start <= x.head.i < ent.end) or x.head.i == x.i]
+    coordinated = any(x.dep_ == "conj" and x.pos_ == "PROPN" and ent.start <= x.head.i < ent.end for x in ent)
+    cuts = {",", "and"} if len(tops) > 1 or coordinated else {","}
+    if not any(x.lower_ in cuts for x in ent):
+        return ent
+    start = max([x.i + 1 for x in ent if x.lower_ in cuts and x.i < t.i], default=ent.start)
+    end = min([x.i for x in ent if x.lower_ in cuts and x.i > t.i], default=ent.end)
     return Span(t.doc, start, end, label=ent.label_) if start < end else None
 
 
@@ -314,8 +322,11 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         # and "... developing chips" even where the parse hangs it on the wrong word
         makes = not money and t.lemma_.lower() in PRODUCE_VERBS and (
             t.dep_ == "relcl" or (t.dep_ in ("acl", "advcl") and t.tag_ == "VBG"))
+        # "data centres built to train and run AI models": what the funded thing is built for
+        makes = makes or (not money and (_built_for(t) or _built_for(t.head) and _to_clause(t) or (
+            t.dep_ == "conj" and _built_for(t.head.head) and _to_clause(t.head))))
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
-        if clause and not (purpose or makes or t.i in units):
+        if clause and not (purpose or makes or t.i in units or _share_of_it(t)):
             return False
         if not money and t.dep_ == "appos" and t.lower_ in COMPANY_DESCRIPTORS | ANAPHOR_NOUNS \
                 and t.head.ent_type_ in ("GPE", "LOC") and t.head.text in _places():
@@ -325,6 +336,38 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         if t.head.i == t.i or not (sent.start <= t.head.i < sent.end):
             return False
         prev, t = t, t.head
+
+
+_SHARE_WORDS = frozenset(_LEX["share_words"])
+
+
+def _share_of_it(t: Token) -> bool:
+    """"..., much of it on servers and data centres": a share of the money said without a
+    verb is the spend itself, where it goes."""
+    return t.pos_ == "ADP" and t.lower_ in ("on", "in", "into", "to", "for", "towards") and any(
+        c.dep_ == "nsubj" and c.lower_ in _SHARE_WORDS and any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(q.lower_ in ("it", "this", "that") for q in p.children)
+            for p in c.children) for c in t.children)
+
+
+def _built_for(t: Token) -> bool:
+    """A participle describing a funded thing by its purpose ("built to", "designed for")."""
+    return t.dep_ == "acl" and t.tag_ == "VBN" and t.lemma_.lower() in PURPOSE_PARTICIPLES
+
+
+def _to_clause(t: Token) -> bool:
+    return t.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+
+
+def _market(span: Span, hits: list[tuple[Span, str]]) -> bool:
+    """"power chips for electric vehicles": a technology named through "for" on another
+    technology is that one's customer, not invested in, unless the other is a facility built
+    to run it ("data centres for AI"; models/technologies.jsonl facility)."""
+    prep = span.root.head
+    if prep.dep_ != "prep" or prep.lower_ != "for" or span.root.dep_ != "pobj":
+        return False
+    return any(s.start <= prep.head.i < s.end and n not in facility_technologies() for s, n in hits
+               if s.start != span.start)
 
 
 def _purpose(t: Token, scope: set[int]) -> bool:
@@ -367,8 +410,9 @@ def _target(sent: Span, heads: list[Token], resolver, investor: str, tech_spans,
                             k.pos_ == "PROPN" for c in p.lefts for k in c.subtree):
                         continue  # "its Detroit-Hamtramck plant": a thing built, not a company
                     span = _np(p)
-                    if span.text in _places() and not resolver.is_known_org(span.text):
-                        continue  # "spent $2bn in Europe"
+                    place = re.sub(r"^the\s+", "", span.text, flags=re.I)
+                    if (span.text in _places() or place in _places()) and not resolver.is_known_org(place):
+                        continue  # "spent $2bn in Europe", "in the United States"
                     in_tech = [s for s in tech_spans if s.start < span.end and span.start < s.end]
                     named = any(t.pos_ == "PROPN" and not any(s.start <= t.i < s.end for s in in_tech)
                                 for t in span)
@@ -512,6 +556,7 @@ def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tu
         prev_end = max((s.end_char for s, _ in hits if s.end_char <= span.start_char), default=None)
         if prev_end is not None and _LIST_GLUE.fullmatch(sent.doc.text[prev_end:span.start_char]):
             hits.append((span, name))
+    hits = [(s, n) for s, n in hits if not _market(s, hits)]
     return sorted(hits, key=lambda x: x[0].start_char)
 
 
@@ -557,6 +602,10 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
     amount, amount_root, amount_toks, units = _money(sent, scope)
     # what hangs from the amount is what the money is for ("$1 billion in electric vehicles")
     tech_scope = scope | amount_toks
+    if trigger.tag_ == "VBG" and trigger.dep_ == "advcl" and trigger.head.lemma_.lower() in PRODUCE_VERBS \
+            and not any(c.dep_ == "prep" and c.lower_ in ("in", "into", "on", "for") for c in trigger.children):
+        # "X will build a chip plant ..., investing $10bn": the money goes into the thing built
+        tech_scope = tech_scope | {c.i for c in trigger.head.children if c.dep_ == "dobj"}
     tech_hits = _technologies(sent, tech_scope, units)
     tech_spans = [s for s, _ in tech_hits]
     period = None
@@ -754,6 +803,10 @@ def _named_examples(toks: list[Token]) -> list[Token]:
                 if c.dep_ == "prep" and (c.lower_ in ("including", "like") or (
                         c.lower_ == "as" and any(k.lower_ == "such" for k in c.lefts))):
                     named += [q for p in c.children if p.dep_ == "pobj" for q in [p] + list(p.conjuncts)]
+            # "from existing backers Accel and Stellaris Venture Partners": names in apposition
+            for c in t.children:
+                if c.dep_ == "appos" and c.pos_ == "PROPN":
+                    named += [q for q in [c] + list(c.conjuncts) if q not in named]
         out += named or [t]
     return out
 
@@ -820,10 +873,97 @@ def read_target(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | N
 @slot_reader("round_amount")
 def read_round_amount(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> dict | None:
     """The money a round raises: an amount hanging from the verb or its object ("raised $50m",
-    "a $50m round"), never one inside the investors' names."""
+    "a $50m round"), never one inside the investors' names. With ``"prior"`` (the node named
+    there is "the round"), else the money the previous sentence says was raised."""
     scope = {tok.i} | {t.i for t in _extra(nodes, spec)}
     amount, *_ = _money(ctx.sent, scope | {c.i for c in tok.children if c.dep_ == "dobj"})
-    return dict(amount) if amount else None
+    if amount:
+        return dict(amount)
+    if "prior" in spec and spec["prior"] in nodes:
+        prior = _prior_round(ctx, nodes[spec["prior"]])
+        return prior["amount"] if prior else None
+    return None
+
+
+_RAISED = re.compile(r"\b(?:raised|raises|raising|secured|secures|closed|closes|landed|lands|"
+                     r"bagged|netted|pulled in|has drawn|attracted)\b", re.I)
+_LED = re.compile(r"\b(?:led|co-led)\s+by\b", re.I)  # "The round was led by X. Y also took part."
+_PREV_SENT = re.compile(r"(?<=[.!?])[\"\u201d')\]]*\s+(?=\S)")
+
+
+def _previous_sentence(ctx) -> str:
+    """The article's sentence right before this one (by characters, within the paragraph)."""
+    before = ctx.text[:ctx.start].rstrip()
+    para = before.rsplit("\n", 1)[-1]
+    if not para:
+        return ""
+    pieces = _PREV_SENT.split(para)
+    return pieces[-1] if pieces else ""
+
+
+def _prior_round(ctx, round_: Token) -> dict | None:
+    """"Y has raised $18m in seed funding. The round was led by X": "the round" with no
+    company of its own is the round the previous sentence raised. Its money (the first amount
+    after a raising verb there) and its company (the discourse's company, when the previous
+    sentence names it before that verb); None when the previous sentence raised nothing."""
+    if round_.lemma_.lower() not in ROUND_NOUNS or _round_company(round_) is not None:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in round_.children):
+        return None
+    prev = _previous_sentence(ctx)
+    m = _RAISED.search(prev)
+    if m is None:
+        return None
+    amount = next((dict(a) for s, _, a in find_amounts(prev) if s >= m.end() and s - m.end() <= 40), None)
+    company = ctx.resolver.discourse_org(ctx.start)
+    if company is not None and company.casefold() not in prev[:m.start()].casefold():
+        company = None
+    return {"amount": amount, "company": company}
+
+
+@slot_reader("prior_round_company")
+def read_prior_round_company(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The company of "the round" named in the sentence before (``_prior_round``)."""
+    company = _round_company(tok)
+    if company is not None:
+        return read_org(company, ctx, nodes, spec, args)
+    prior = _prior_round(ctx, tok)
+    name = prior["company"] if prior else None
+    return None if name is None or name == args.get("investor") else name
+
+
+@slot_reader("prior_round_orgs")
+def read_prior_round_orgs(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """Investors joining the round of the sentence before ("Existing investors Accel and
+    Saab also took part."): named only when the previous sentence raised money in a round."""
+    prev = _previous_sentence(ctx)
+    m = _RAISED.search(prev) or _LED.search(prev)
+    if m is None or not re.search(r"\b(?:round|funding|financing|series [a-h]|seed)\b", prev, re.I):
+        return []
+    verb = nodes.get(spec.get("verb_node", ""))
+    if verb is not None and any(c.dep_ in ("dobj", "prep") and c.lower_ not in ("part", "too") for c in verb.children):
+        return []  # "X also took part", "Y also joined": not "X also took a loss", "joined the board"
+    return read_orgs(tok, ctx, nodes, spec, args)
+
+
+@slot_reader("prior_round_target")
+def read_prior_round_target(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """The company that raised the round of the sentence before: the last investment's target
+    there, else the discourse's company named before the raising verb."""
+    prev = _previous_sentence(ctx)
+    m = _RAISED.search(prev) or _LED.search(prev)
+    if m is None:
+        return None
+    last = ctx.state.get("last", {}).get("investment") or {}
+    name = last.get("target")
+    # the last investment was said in the previous sentence: its target or its investor is named there
+    said_there = name and (name.casefold() in prev.casefold() or (
+        last.get("investor") or "\0").casefold() in prev.casefold())
+    if not said_there:
+        name = ctx.resolver.discourse_org(ctx.start)
+        if name is not None and name.casefold() not in prev[:m.start()].casefold():
+            name = None
+    return None if name is None or name == args.get("investor") else name
 
 
 _DETERMINERS = frozenset({"the", "its", "their", "that", "this"})
