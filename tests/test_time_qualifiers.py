@@ -123,3 +123,9 @@ def test_time_of_predecessors_and_successors(text, key, time):
     got = _times(text)
     assert key in got, got
     assert got[key] == time
+
+
+def test_handing_the_role_to_successors_under_will_is_incoming():
+    got = _times("Vexor Inc. founder Dev Anand will hand the chief executive role to Sara Lind and Tom Baker on Jan. 1.")
+    assert got[("Sara Lind", "Vexor", "ceo")]["state"] == "incoming"
+    assert got[("Tom Baker", "Vexor", "ceo")]["state"] == "incoming"
