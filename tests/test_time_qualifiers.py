@@ -101,3 +101,31 @@ def test_a_former_holder_is_never_stored_as_current(text):
     rels = [r for r in extract_document(Document(id="t", text=text, date="2021-06-01")).relations
             if r.type == "holds_position" and r.args["role"] == "ceo"]
     assert len(rels) == 1 and rels[0].time["state"] == "former"
+
+
+@pytest.mark.parametrize("text, key, time", [
+    # the predecessor of "replacing / succeeding / taking over from": former, or current while the handover is ahead
+    ("Vexor Inc. has appointed Mira Holt as chief technology officer, replacing Dev Anand, who left in May.",
+     ("Dev Anand", "Vexor", "cto"), {**C, "state": "former"}),
+    ("Vexor Inc. said Mira Holt took over from chief executive Dev Anand in May.", ("Dev Anand", "Vexor", "ceo"),
+     {**C, "state": "former"}),
+    ("Vexor Inc. has named Sara Lind as chief executive, replacing CEO Dev Anand.", ("Dev Anand", "Vexor", "ceo"),
+     {**C, "state": "former"}),
+    ("Brightwell Corp. said on Monday that Sara Lind would become its chief executive. Lind will take over on May 2 "
+     "from acting co-chief executives Tom Baker and Lia Wong, Brightwell said.", ("Lia Wong", "Brightwell", "ceo"),
+     {**C, "acting": True}),
+    # "its next president": incoming; a title on the subject is not dated by the predicate's future
+    ("Vexor Inc. has named Sara Lind as its next president.", ("Sara Lind", "Vexor", "president"),
+     {**C, "state": "incoming"}),
+    ("Vexor Inc. CEO Dev Anand will become chairman in May.", ("Dev Anand", "Vexor", "ceo"), C),
+])
+def test_time_of_predecessors_and_successors(text, key, time):
+    got = _times(text)
+    assert key in got, got
+    assert got[key] == time
+
+
+def test_handing_the_role_to_successors_under_will_is_incoming():
+    got = _times("Vexor Inc. founder Dev Anand will hand the chief executive role to Sara Lind and Tom Baker on Jan. 1.")
+    assert got[("Sara Lind", "Vexor", "ceo")]["state"] == "incoming"
+    assert got[("Tom Baker", "Vexor", "ceo")]["state"] == "incoming"

@@ -30,6 +30,8 @@ def _lex() -> dict:
     for k in ("former", "acting", "incoming", "start_verbs", "future_markers", "raising_verbs",
               "since_preps", "until_preps", "from_preps"):
         d[k] = frozenset(d[k])
+    d["current"] = frozenset(d.get("current", ()))
+    d.setdefault("predecessor_verbs", {})
     return d
 
 
@@ -60,7 +62,7 @@ def _modifiers(doc: Doc, i: int) -> set[str]:
                 t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")):
             break
         w = t.lower_.strip("-")
-        for kind in ("former", "acting", "incoming"):
+        for kind in ("former", "acting", "incoming", "current"):
             if w in lex[kind]:
                 out.add(kind)
         j -= 1
@@ -84,6 +86,56 @@ def _verbs_up(tok: Token, limit: int = 4) -> list[Token]:
             break
         t = t.head
     return out
+
+
+def _predicate_verbs(tok: Token, limit: int = 4) -> list[Token]:
+    """The verbs up from ``tok`` whose predicate the title is part of: the climb stops at a
+    clause's subject ("Current president X will become chairman": "will become" dates the
+    chairmanship, not the presidency)."""
+    out = []
+    t = tok
+    for _ in range(limit):
+        if t.pos_ in ("VERB", "AUX"):
+            out.append(t)
+        if t.head is t or t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
+            break
+        t = t.head
+    return out
+
+
+def _predecessor(anchor: Token) -> Token | None:
+    """The verb of which the title's holder is the predecessor: "replacing CEO X",
+    "succeeded chairman X", "take over from interim co-CEOs A and B" (models/time.json
+    predecessor_verbs: lemma -> particle the verb needs, "" for none)."""
+    pv = _lex()["predecessor_verbs"]
+    t = anchor
+    for _ in range(4):
+        if t.dep_ in ("compound", "amod", "appos", "conj", "nmod", "poss", "flat") and t.head is not t:
+            t = t.head
+            continue
+        break
+    if t.dep_ == "dobj":
+        v = t.head
+        if pv.get(v.lemma_.lower()) == "":
+            return v
+    if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.dep_ == "prep":
+        v = t.head.head
+        prt = pv.get(v.lemma_.lower())
+        if prt and any(c.dep_ == "prt" and c.lower_ == prt for c in v.children):
+            return v
+    return None
+
+
+def _handover_ahead(v: Token) -> bool:
+    """The succession at ``v`` is still to come: "will take over from", "is set to replace",
+    or a participle under such a verb ("will join ..., replacing X")."""
+    lex = _lex()
+    for w in (v, v.head) if v.dep_ in ("advcl", "conj", "xcomp") else (v,):
+        if any(c.dep_ == "aux" and c.lower_ in lex["future_markers"] for c in w.children):
+            return True
+        if w.dep_ == "xcomp" and w.head.lemma_.lower() in lex["raising_verbs"] | {"set", "expect", "poise", "slate"}:
+            return True
+    return False
 
 
 def _leaving(verbs: list[Token]) -> bool:
@@ -169,7 +221,12 @@ def read_time(doc: Doc, anchor_i: int, doc_date: str | None = None) -> dict:
     verbs = _verbs_up(anchor)
     since, until = _years(anchor, verbs)
     state = "current"
-    if "incoming" in mods or _future(verbs):
+    pred = _predecessor(anchor)
+    if pred is not None:
+        # the predecessor's tenure: over, or ending at a handover still to come
+        state = "current" if _handover_ahead(pred) and "former" not in mods else "former"
+        return {"state": state, "acting": "acting" in mods, "since": since, "until": until}
+    if "incoming" in mods or ("current" not in mods and _future(_predicate_verbs(anchor))):
         state = "incoming"
     if "former" in mods or _leaving(verbs):
         state = "former"
