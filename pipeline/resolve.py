@@ -225,8 +225,8 @@ class DocResolver:
                 if name:
                     people.append((offset + subj.start_char, name))
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and not name_like(ent, 1):
-                # "Kagami Sensor Systems" read as a person: an organisation
+            if ent.label_ == "PERSON" and (not name_like(ent, 1) or _company_noun_before(ent)):
+                # "Kagami Sensor Systems" read as a person, "smartphone maker Honor": an organisation
                 name = fold_org(ent.text)
                 self._org_counts[name] += 3 if (subj is not None and ent.start == subj.start) else 1
                 self._seen += 1
@@ -252,8 +252,9 @@ class DocResolver:
                 if not name:
                     continue
                 if ent.label_ != "GOV":  # state bodies are never "the company"
-                    orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
-                        ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
+                    if not _possessed(ent):  # "the company's Blackwell chips": a product, not a rival
+                        orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
+                            ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
                     weight = 3 if (subj is not None and ent.start == subj.start) else 1
                     self._org_counts[name] += weight
                     self._seen += 1
@@ -543,6 +544,29 @@ def _described_as_company(ent: Span) -> bool:
     appos = [c for c in ent.root.children if c.dep_ == "appos" and c.i >= ent.end]
     return any(a.lemma_.lower() in ANAPHOR_NOUNS and a.pos_ == "NOUN"
                and any(d.lower_ in ("the", "a", "an") for d in a.children if d.dep_ == "det") for a in appos)
+
+
+def _possessed(ent: Span) -> bool:
+    """"the company's Blackwell chips", "Nvidia's Hopper line": a name in a noun phrase that
+    someone's possessive owns names a product or unit of that owner, not a company of its own
+    to compete for "the company"."""
+    root = ent.root
+    head = root.head if root.dep_ == "compound" and root.head.i >= ent.end else root
+    return any(c.dep_ == "poss" and c.i < ent.start for c in head.children)
+
+
+def _company_noun_before(ent: Span) -> bool:
+    """"Chinese smartphone maker Honor", "French AI start-up Mistral AI": a name the model read
+    as a person right after a company noun (ANAPHOR_NOUNS, not "band"/"party", whose members
+    are people, nor a noun with an organisation of its own) in the same noun phrase is the company."""
+    k = ent.start - 1
+    if k < 0:
+        return False
+    t = ent.doc[k]
+    if any(c.ent_type_ == "ORG" or c.dep_ == "poss" for c in t.children):
+        return False  # "Rolling Stone publisher Jann Wenner": an organisation's person, not a company noun
+    return (t.pos_ == "NOUN" and t.lower_ in ANAPHOR_NOUNS and t.lower_ not in ("band", "party", "label")
+            and t.head.i >= ent.start and t.head.i < ent.end)
 
 
 def _looks_like_org(ent: Span) -> bool:

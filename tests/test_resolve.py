@@ -222,3 +222,38 @@ def test_a_hyphenated_company_description_is_the_company():
                   "University last year.")
     got = {(r.args["person"], r.args["organization"], r.args["role"]) for r in res.relations if r.type == "holds_position"}
     assert ("Reed Hastings", "Netflix", "founder") in got
+
+
+def test_a_name_after_a_company_noun_is_the_company():
+    # "Danish robot maker Ostrup" read as a person: the company noun before it makes it an organisation
+    from spacy.tokens import Span
+
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    doc = load_nlp()("Danish robot maker Ostrup will open a factory in Poland next year.")
+    doc.ents = [Span(doc, 3, 4, "PERSON")]
+    r = DocResolver()
+    r.add_sentence(0, doc, first=True)
+    assert r.discourse_org(10_000) == "Ostrup"
+    assert r.known_person("Ostrup") is None
+    # "Rolling Stone publisher Jann Wenner": the noun has an organisation of its own, the name stays a person
+    doc = load_nlp()("The magazine was founded by Lakeside Review publisher Hana Berg.")
+    doc.ents = [Span(doc, 5, 7, "ORG"), Span(doc, 8, 10, "PERSON")]
+    r = DocResolver()
+    r.add_sentence(0, doc, first=True)
+    assert r.known_person("Berg") == "Hana Berg"
+
+
+def test_a_possessed_product_name_does_not_compete_for_the_company():
+    # "the company's Quasar chips": a product of the company, not a second company
+    from pipeline.nlp import load_nlp
+    from pipeline.resolve import DocResolver
+
+    nlp = load_nlp()
+    s1 = "Veltrix's finance chief, Dana Moor, told investors that the company's Quasar chips were in short supply."
+    s2 = " Chief executive Omar Lind added that orders kept growing."
+    res = DocResolver()
+    res.add_sentence(0, nlp(s1), first=True)
+    res.add_sentence(len(s1), nlp(s2))
+    assert res.discourse_org(len(s1) + 5) == "Veltrix"
