@@ -124,18 +124,6 @@ def normalize_technology(text: str) -> str | None:
     return found
 
 
-@lru_cache(maxsize=1)
-def facility_technologies() -> frozenset[str]:
-    """Canonical names marked ``facility`` in models/technologies.jsonl: infrastructure built to
-    run other technologies ("data centres for AI": AI is invested in too)."""
-    out = set()
-    for line in (MODELS_DIR / "technologies.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line) if line.strip() else {}
-        if row.get("name") and row.get("facility"):
-            out.add(row["name"])
-    return frozenset(out)
-
-
 def find_technologies(text: str) -> list[tuple[int, int, str]]:
     """Technologies named in ``text`` as (start, end, canonical name), left to right."""
     pattern, _, _ = _techs()

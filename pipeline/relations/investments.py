@@ -30,7 +30,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from pipeline.config import MODELS_DIR
-from pipeline.relations.amounts import facility_technologies, find_amounts, find_periods, find_technologies
+from pipeline.relations.amounts import find_amounts, find_periods, find_technologies
 from pipeline.relations.engine import sentence_hook, slot_reader
 from pipeline.relations.modality import REPORTING_VERBS
 from pipeline.nlp import _places
@@ -359,17 +359,6 @@ def _to_clause(t: Token) -> bool:
     return t.dep_ in ("advcl", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
 
 
-def _market(span: Span, hits: list[tuple[Span, str]]) -> bool:
-    """"power chips for electric vehicles": a technology named through "for" on another
-    technology is that one's customer, not invested in, unless the other is a facility built
-    to run it ("data centres for AI"; models/technologies.jsonl facility)."""
-    prep = span.root.head
-    if prep.dep_ != "prep" or prep.lower_ != "for" or span.root.dep_ != "pobj":
-        return False
-    return any(s.start <= prep.head.i < s.end and n not in facility_technologies() for s, n in hits
-               if s.start != span.start)
-
-
 def _purpose(t: Token, scope: set[int]) -> bool:
     """A to-infinitive or -ing clause hanging on the spend: what the money is for."""
     return (t.dep_ in ("advcl", "xcomp", "pcomp") and t.head.i in scope
@@ -556,7 +545,6 @@ def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tu
         prev_end = max((s.end_char for s, _ in hits if s.end_char <= span.start_char), default=None)
         if prev_end is not None and _LIST_GLUE.fullmatch(sent.doc.text[prev_end:span.start_char]):
             hits.append((span, name))
-    hits = [(s, n) for s, n in hits if not _market(s, hits)]
     return sorted(hits, key=lambda x: x[0].start_char)
 
 

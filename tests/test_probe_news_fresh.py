@@ -1,0 +1,58 @@
+"""Floors on the fresh held-out news paragraphs (tests/probes/news_paragraphs_fresh.jsonl).
+
+60 paragraphs (npd-01..npd-60) written on 2026-12-02 by a session that read no rule, no
+extraction code and no other probe, only ../shared/DESIGN.md, score.py and the gold files'
+format, and never ran newsev: 79 positions, 20 awards, 22 investments (25 scored rows, one per
+technology), 12 paragraphs with no fact. The only edit since: "electric vehicles" in the
+technology field is written as the taxonomy's canonical name "EVs". Nobody developed on them:
+they replace news_paragraphs_heldout.jsonl (developed on from rules-2026.12.4) as the honest proxy
+for issue 9's "news-style paragraphs written for evaluation" (floor micro F1 0.90).
+
+Measured, rules only, 2026-12-02:
+    before the session's rules (main 2fdb452):  positions P .796 R .494   awards P .923 R .600   investment P .909 R .800
+                                                micro P .845 R .573 F1 .683
+    at rules-2026.12.4:                         positions P .820 R .519   awards P .909 R .500   investment P .913 R .840
+                                                micro P .857 R .581 F1 .692
+The floors guard the figures with a margin: they say where we are, not where the issue wants us.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluate import score
+from probe_scores import rules_predictions
+
+PROBES = Path(__file__).parent / "probes" / "news_paragraphs_fresh.jsonl"
+
+# type -> (precision floor, F1 floor)
+FLOORS = {"micro": (0.80, 0.64), "holds_position": (0.75, 0.58), "received_award": (0.80, 0.55),
+          "investment": (0.85, 0.80)}
+
+
+def test_fresh_file_shape():
+    docs = [json.loads(line) for line in PROBES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [d["id"] for d in docs] == [f"npd-{i:02d}" for i in range(1, 61)]
+    assert sum(not d["relations"] for d in docs) == 12
+    for d in docs:
+        assert d["text"] and d["date"]
+        for r in d["relations"]:
+            names = [v for k, v in r["args"].items() if k in ("person", "organization", "recipient", "investor")]
+            for v in names:
+                alts = v if isinstance(v, list) else [v]
+                assert any(a.lower() in d["text"].lower() for a in alts), (d["id"], v)
+
+
+@pytest.fixture(scope="module")
+def figures():
+    s = score(*rules_predictions(PROBES))
+    return {"micro": s.micro(), **s.by_type}
+
+
+@pytest.mark.parametrize("what", sorted(FLOORS))
+def test_fresh_floors(figures, what):
+    s = figures[what]
+    p_floor, f_floor = FLOORS[what]
+    assert s.precision >= p_floor and s.f1 >= f_floor, (what, s.tp, s.fp, s.fn)
