@@ -17,3 +17,29 @@ def rules_predictions(path: Path) -> tuple[dict, dict]:
         return gold, predict(gold.values())
     finally:
         mp.undo()
+
+
+def rules_figures(path: Path) -> dict:
+    """The rules' figures on a probe file: {"micro": Score, type: Score, ...}."""
+    from pipeline.evaluate import score
+
+    s = score(*rules_predictions(path))
+    return {"micro": s.micro(), **s.by_type}
+
+
+def check_news_probe_shape(path: Path, prefix: str, count: int, empty: int) -> list[dict]:
+    """A held-out news probe: ids PREFIX-01..COUNT, EMPTY paragraphs with no fact, a date on
+    every paragraph, and every name argument written in its paragraph."""
+    import json
+
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [d["id"] for d in docs] == [f"{prefix}-{i:02d}" for i in range(1, count + 1)]
+    assert sum(not d["relations"] for d in docs) == empty
+    for d in docs:
+        assert d["text"] and d["date"]
+        for r in d["relations"]:
+            names = [v for k, v in r["args"].items() if k in ("person", "organization", "recipient", "investor")]
+            for v in names:
+                alts = v if isinstance(v, list) else [v]
+                assert any(a.lower() in d["text"].lower() for a in alts), (d["id"], v)
+    return docs

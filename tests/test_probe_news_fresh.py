@@ -17,13 +17,11 @@ The floors guard the figures with a margin: they say where we are, not where the
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import score
-from probe_scores import rules_predictions
+from probe_scores import check_news_probe_shape, rules_figures
 
 PROBES = Path(__file__).parent / "probes" / "news_paragraphs_fresh.jsonl"
 
@@ -33,22 +31,12 @@ FLOORS = {"micro": (0.80, 0.64), "holds_position": (0.75, 0.58), "received_award
 
 
 def test_fresh_file_shape():
-    docs = [json.loads(line) for line in PROBES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert [d["id"] for d in docs] == [f"npd-{i:02d}" for i in range(1, 61)]
-    assert sum(not d["relations"] for d in docs) == 12
-    for d in docs:
-        assert d["text"] and d["date"]
-        for r in d["relations"]:
-            names = [v for k, v in r["args"].items() if k in ("person", "organization", "recipient", "investor")]
-            for v in names:
-                alts = v if isinstance(v, list) else [v]
-                assert any(a.lower() in d["text"].lower() for a in alts), (d["id"], v)
+    check_news_probe_shape(PROBES, "npd", 60, 12)
 
 
 @pytest.fixture(scope="module")
 def figures():
-    s = score(*rules_predictions(PROBES))
-    return {"micro": s.micro(), **s.by_type}
+    return rules_figures(PROBES)
 
 
 @pytest.mark.parametrize("what", sorted(FLOORS))
