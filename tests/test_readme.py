@@ -47,8 +47,10 @@ def readme_dir(demo_db, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_transcripts_are_current(readme_dir):
-    env = dict(os.environ, NEWSEV_README_DIR=str(readme_dir),
+def test_transcripts_are_current(readme_dir, prefect_harness):
+    # the flow commands (rerun, verify) use the session's Prefect server, as with a user's
+    # PREFECT_API_URL: the transcripts are about their output, not about starting a server
+    env = dict(os.environ, NEWSEV_README_DIR=str(readme_dir), PREFECT_API_URL=prefect_harness,
                NEWSEV_README_DEMO_OUTPUT=str(readme_dir / "demo-output.txt"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     proc = subprocess.run([str(Path(sys.executable).with_name("cog")), "-I", "tests", "--check", "--diff", "README.md"],
                           cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900)

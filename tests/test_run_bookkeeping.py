@@ -41,11 +41,13 @@ def _stored_urls(db: Path) -> list[str]:
     return [r[0] for r in _rows(db, "select url from articles order by url")]
 
 
-def _ingest_with_trouble(tmp_path, sample, db: Path, trouble, log_name: str) -> tuple[int, str]:
-    """Run `newsev ingest`; call ``trouble()`` once its first article is stored."""
+def _ingest_with_trouble(tmp_path, sample, db: Path, trouble, log_name: str, api_url: str) -> tuple[int, str]:
+    """Run `newsev ingest` against the Prefect API ``api_url`` (the session's: the trouble is
+    the database's, not the server's start); call ``trouble()`` once its first article is stored."""
     log_path = tmp_path / log_name
     with open(log_path, "wb") as log:
-        proc = start_cli(["ingest", "--feeds", str(sample), "--db", str(db), "--allow-private"], _env(tmp_path), log)
+        proc = start_cli(["ingest", "--feeds", str(sample), "--db", str(db), "--allow-private"],
+                         _env(tmp_path, PREFECT_API_URL=api_url), log)
         try:
             # a short timeout: the count is polled, and a reader must not wait on the trouble
             wait_until(lambda: count(db, "select count(*) from articles", timeout=0.2) > 0, proc, log_path)
@@ -67,18 +69,20 @@ LOCKER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_a_writer_holding_the_lock_for_40_s_does_not_crash_the_run(tmp_path, sample_feeds, clean_sample_db):
+def test_a_writer_holding_the_lock_past_the_busy_timeout_does_not_crash_the_run(tmp_path, sample_feeds,
+                                                                                 clean_sample_db, prefect_harness):
     sample = sample_feeds
     db = tmp_path / "e.db"
     lockers = []
+    hold = store.BUSY_TIMEOUT_S + 6  # past the busy timeout: a write gives up, the finish outwaits it
 
     def lock():
-        p = subprocess.Popen([sys.executable, "-c", LOCKER, str(db), "40"], stdout=subprocess.PIPE, text=True)
+        p = subprocess.Popen([sys.executable, "-c", LOCKER, str(db), str(hold)], stdout=subprocess.PIPE, text=True)
         assert p.stdout.readline().strip() == "locked"
         lockers.append(p)
 
     try:
-        rc, out = _ingest_with_trouble(tmp_path, sample, db, lock, "busy.log")
+        rc, out = _ingest_with_trouble(tmp_path, sample, db, lock, "busy.log", prefect_harness)
     finally:
         for p in lockers:
             p.kill()
@@ -91,7 +95,8 @@ def test_a_writer_holding_the_lock_for_40_s_does_not_crash_the_run(tmp_path, sam
     assert errors == len(_rows(db, "select id from fetch_errors"))
     # nothing is lost: the next run stores what could not be written, as a clean run does
     after = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--feeds", str(sample), "--db", str(db),
-                            "--allow-private"], cwd=PROJECT, env=_env(tmp_path), capture_output=True, text=True,
+                            "--allow-private"], cwd=PROJECT, env=_env(tmp_path, PREFECT_API_URL=prefect_harness),
+                           capture_output=True, text=True,
                            timeout=400)
     assert after.returncode == 0, after.stdout[-2000:] + after.stderr[-2000:]
     assert _stored_urls(db) == _stored_urls(clean_sample_db)
@@ -122,7 +127,7 @@ def _fill(path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_full_disk_is_recorded_and_the_run_ends_partial(tmp_path, sample_feeds, small_disk):
+def test_a_full_disk_is_recorded_and_the_run_ends_partial(tmp_path, sample_feeds, small_disk, prefect_harness):
     sample = sample_feeds
     db = small_disk / "e.db"
     ballast = small_disk / "ballast"
@@ -132,7 +137,7 @@ def test_a_full_disk_is_recorded_and_the_run_ends_partial(tmp_path, sample_feeds
         # the disk stays full for 15 s, then room comes back (an operator frees space)
         subprocess.Popen([sys.executable, "-c", f"import os, time; time.sleep(15); os.remove({str(ballast)!r})"])
 
-    rc, out = _ingest_with_trouble(tmp_path, sample, db, fill_for_a_while, "full.log")
+    rc, out = _ingest_with_trouble(tmp_path, sample, db, fill_for_a_while, "full.log", prefect_harness)
     assert rc == 0, out[-3000:]
     (status, finished), = _rows(db, "select status, finished_at from runs")
     assert status == "partial" and finished, (status, finished)
