@@ -207,25 +207,32 @@ def _category_tail(doc, start: int, stop: int, end: int) -> int:
     return stop
 
 
+@lru_cache(maxsize=1)
+def _category_lexicon():
+    """The category word lists of awards.json as sets, and its phrases by first word (longest
+    first): the phrase scan costs one dict lookup per token, not one tuple per phrase."""
+    r = _rules()
+    phrases_by_first: dict[str, list[tuple[str, ...]]] = {}
+    for ph in sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True):
+        phrases_by_first.setdefault(ph[0], []).append(ph)
+    # category_roles: a category by itself before an award noun ("the screenplay award")
+    return (frozenset(r["category_nouns"]), phrases_by_first, frozenset(r["trailing_nouns"]),
+            frozenset(r["year_honour_nouns"]), frozenset(r["category_modifiers"]), frozenset(r["category_roles"]))
+
+
 def category_spans(doc, start: int, end: int) -> list[Span]:
     """Awards-night categories written in lower case (models/awards.json category_nouns,
     category_phrases): "took home best director", "was named best supporting actress",
     "won album of the year", "a four-time M.V.P.". "best" opens the name, up to four
     modifiers follow ("best television comedy actress"), a category noun ends it (an
     award noun after it stays: "the best actress award")."""
-    r = _rules()
-    nouns = set(r["category_nouns"])
-    phrases = sorted((tuple(p.split()) for p in r["category_phrases"]), key=len, reverse=True)
-    trailing = set(r["trailing_nouns"])
-    year_nouns = set(r["year_honour_nouns"])
-    mods = set(r["category_modifiers"])
-    roles = set(r["category_roles"])  # a category by itself before an award noun ("the screenplay award")
+    nouns, phrases_by_first, trailing, year_nouns, mods, roles = _category_lexicon()
     out: list[Span] = []
     i = start
     while i < end:
         t = doc[i]
         hit = None
-        for ph in phrases:
+        for ph in phrases_by_first.get(t.lower_, ()):
             n = len(ph)
             if i + n <= end and tuple(doc[k].lower_ for k in range(i, i + n)) == ph:
                 hit = i + n

@@ -489,7 +489,10 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
 
     doc = ctx.doc
     out: list[tuple[Rule, list]] = []
-    words = {t.lower_ for t in doc} | {t.lemma_.lower() for t in doc}
+    words = set()
+    for t in doc:  # one pass: each token's lower form and lemma
+        words.add(t.lower_)
+        words.add(t.lemma_.lower())
     pattern_rules = tuple(r for r in by_id.values() if r.pattern or r.tokens)
     # a rule none of whose anchor words the sentence has cannot match: it is not run
     wanted = [r for r in pattern_rules if (need := anchor_words(r.id)) is None or need & words]
