@@ -98,6 +98,10 @@ def _relations_for(d: Document, sents, warnings: tuple[str, ...] = ()) -> DocRes
     from pipeline.relations.engine import run_sentence
     from pipeline.resolve import DocResolver
 
+    from pipeline.entity_sense import harmonize
+
+    sents = list(sents)
+    harmonize(ps.doc for ps in sents)  # one label per name across the article's sentences
     resolver = DocResolver()
     state: dict = {}
     rels: list[Relation] = []
