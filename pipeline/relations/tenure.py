@@ -97,8 +97,8 @@ def _predicate_verbs(tok: Token, limit: int = 4) -> list[Token]:
     for _ in range(limit):
         if t.pos_ in ("VERB", "AUX"):
             out.append(t)
-        if t.head is t or t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
-            break
+        if t.head is t or t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "appos"):
+            break  # an apposition describes its holder now: "will be succeeded by Y, currently the group's CFO"
         t = t.head
     return out
 
@@ -138,11 +138,19 @@ def _handover_ahead(v: Token) -> bool:
     return False
 
 
+def _leaving_ahead(v: Token) -> bool:
+    """"will step down", "would retire", "is set to leave": the tenure ends later, it is held now."""
+    lex = _lex()
+    if any(c.dep_ == "aux" and c.lower_ in lex["future_markers"] | {"would"} for c in v.children):
+        return True
+    return v.dep_ == "xcomp" and v.head.lemma_.lower() in lex["raising_verbs"] | {"set", "expect", "plan", "due"}
+
+
 def _leaving(verbs: list[Token]) -> bool:
     leave = _lex()["leave_verbs"]
     for v in verbs:
         lemma = v.lemma_.lower()
-        if lemma in leave:
+        if lemma in leave and not _leaving_ahead(v):
             prt = leave[lemma]
             if not prt or any(c.lower_ == prt and c.dep_ in ("prt", "advmod", "prep") for c in v.children):
                 return True
