@@ -90,3 +90,10 @@ def test_ambiguous_bare_surname_is_no_person():
 def test_managing_director_is_other():
     got = _positions("Vexor Inc. opened a plant in Pune. Managing director Karthik Rao said it would hire 500 people.")
     assert ("Karthik Rao", "Vexor", "ceo") not in got
+
+
+def test_previously_served_as_is_former():
+    got = _positions("Vexor Inc. named Ana Costa as president. Costa previously served as the company's chief "
+                     "financial officer.")
+    assert got[("Ana Costa", "Vexor", "president")]["state"] == "current"
+    assert got[("Ana Costa", "Vexor", "cfo")]["state"] == "former"

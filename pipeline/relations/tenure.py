@@ -157,6 +157,13 @@ def _leaving(verbs: list[Token]) -> bool:
     return False
 
 
+def _former_adverb(verbs: list[Token]) -> bool:
+    """"previously served as the company's CFO": a past-marking adverb (models/time.json
+    former_adverbs) on the verb that gives the title."""
+    words = frozenset(_lex().get("former_adverbs", ()))
+    return any(c.dep_ == "advmod" and c.lower_ in words for v in verbs for c in v.children)
+
+
 def _future(verbs: list[Token]) -> bool:
     lex = _lex()
     for v in verbs:
@@ -236,7 +243,7 @@ def read_time(doc: Doc, anchor_i: int, doc_date: str | None = None) -> dict:
         return {"state": state, "acting": "acting" in mods, "since": since, "until": until}
     if "incoming" in mods or ("current" not in mods and _future(_predicate_verbs(anchor))):
         state = "incoming"
-    if "former" in mods or _leaving(verbs):
+    if "former" in mods or _leaving(verbs) or _former_adverb(_predicate_verbs(anchor)):
         state = "former"
     if state == "former" and until is None and _leaving(verbs):
         until = _in_year(verbs)  # "stepped down as CEO in 2019": the year of leaving ends the tenure
