@@ -291,6 +291,8 @@ class DocResolver:
             if len(set(matches)) == 1:
                 self._register(matches[0], "PERSON", raw)
                 return matches[0]
+            if len(words) == 1 and len(set(matches)) > 1:
+                return None  # "The elder Kang" after Kang Tae-sik and Kang Min-jun: which one is unclear
             if len(words) == 1:
                 self._register(raw, "PERSON", "")
                 return raw

@@ -16,7 +16,10 @@ for a lexicon), and how it reads its arguments:
   ``@name``); an element with ``"_slot": "P"`` names the token it matched (the last one,
   for an element that matches several) so ``slots`` can refer to it as ``"node": "P"``;
 - ``filler``: the name of a small slot filler (``@filler``-registered function) for what
-  a pattern cannot say (lists that point back to an award...).
+  a pattern cannot say (lists that point back to an award...);
+- ``after``: a pattern rule run once the others have read the sentence; its slot readers
+  see their relations in ``ctx.state["here"]`` (and every earlier sentence's in
+  ``ctx.state["found"]``): "She replaces B" gives B the title a pattern read for her.
 
 A slot reader may return a list (with ``"each": true`` one relation per item, ``"min"``
 items at least) and a ``SlotValue`` to say where the value was read (the token whose
@@ -94,6 +97,7 @@ class Rule:
     const: dict[str, Any] = field(default_factory=dict)
     time: dict[str, Any] = field(default_factory=dict)
     doc: str = ""
+    after: bool = False  # a pattern rule run after the others, reading what they found here (ctx.state["here"])
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +159,7 @@ def rules() -> tuple[Rule, ...]:
                             filler=r.get("filler"), pattern=tuple(_expand(r["pattern"])) if r.get("pattern") else None,
                             tokens=tuple(_expand(toks)) if toks else None, token_slots=token_slots,
                             slots=r.get("slots", {}), const=r.get("const", {}), time=r.get("time", {}),
-                            doc=r.get("doc", "")))
+                            doc=r.get("doc", ""), after=bool(r.get("after"))))
     return tuple(out)
 
 
@@ -610,11 +614,22 @@ def run_sentence(ctx) -> list:
             found += _tag([x for x in FILLERS[r.filler](ctx) if _valid(x)], r)
         except Exception:
             log.exception("rule %s failed on a sentence", r.id)
+    first = {k: r for k, r in by_id.items() if not r.after}
     try:
-        for rule, rels in (_pattern_relations(ctx, by_id) if any(r.pattern or r.tokens for r in by_id.values()) else ()):
+        for rule, rels in (_pattern_relations(ctx, first) if any(r.pattern or r.tokens for r in first.values()) else ()):
             found += _tag(rels, rule)
     except Exception:
         log.exception("pattern rules failed on a sentence")
+    # rules marked "after" read what the others found in this sentence (ctx.state["here"]):
+    # "A replaces B" gives B the title a pattern read for A
+    later = {k: r for k, r in by_id.items() if r.after and (r.pattern or r.tokens)}
+    if later:
+        ctx.state["here"] = list(found)
+        try:
+            for rule, rels in _pattern_relations(ctx, later):
+                found += _tag(rels, rule)
+        except Exception:
+            log.exception("pattern rules failed on a sentence")
     out = merge_sentence(found)
     for rtype, hook in SENTENCE_HOOKS.items():
         mine = [r for r in out if r.type == rtype]
@@ -624,6 +639,7 @@ def run_sentence(ctx) -> list:
     for rel in out:  # what a later sentence may point back to ("other recipients include ...")
         ctx.state.setdefault("last", {})[rel.type] = dict(rel.args)
     ctx.state["sentence"] = (ctx.start, ctx.end, out)  # the sentence just before, for a filler of the next one
+    ctx.state.setdefault("found", []).extend((ctx.start, rel) for rel in out)  # every sentence's so far
     return out
 
 

@@ -827,3 +827,189 @@ def read_office_holder(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
     if k == tok.i or tok.text.isupper():
         return None
     return ctx.resolver.person_name(doc[tok.i:k])
+
+
+# ---------------------------------------------------------------- successions
+
+_SUCCEED_LEMMAS = frozenset({"succeed", "replace"})
+_FUTURE_AUX = frozenset({"will", "would", "'ll", "shall"})
+
+
+def _subject_of(v: Token) -> Token | None:
+    """Who did what verb ``v`` says: its subject, the chosen one of "named A to replace B",
+    or the subject of the verb it hangs from ("A took over as CEO, succeeding B")."""
+    for _ in range(3):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if v.dep_ not in ("advcl", "conj", "xcomp") or v.head is v:
+            return None
+        if v.dep_ == "xcomp" and v.head.lemma_.lower() in _cfg()["appoint_verbs"]:
+            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+        v = v.head
+    return None
+
+
+def _named_person(tok: Token | None, ctx: SentCtx) -> str | None:
+    """The person at ``tok``: a name, he/she, a surname met before, or "his son, NAME"."""
+    if tok is None:
+        return None
+    p = person_of(tok, ctx, lenient=True)
+    if p:
+        return p
+    if tok.lower_ in ("he", "she") and tok.dep_ in ("nsubj", "nsubjpass"):
+        # "X has appointed Y as CEO. She replaces B": the one person the sentence before gave a
+        # position to (the pronoun's antecedent as an object)
+        prev = ctx.state.get("sentence")
+        held = {r.args.get("person") for r in (prev[2] if prev else ()) if r.type == "holds_position"
+                and (r.time or {}).get("state") != "former"}
+        if prev and len(held) == 1 and not ctx.text[prev[1]:ctx.start].strip():
+            return held.pop()
+        return None
+    for c in tok.children:
+        if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+            return person_of(c, ctx, lenient=False)
+    return None
+
+
+def _ahead(v: Token) -> bool:
+    """The handover at ``v`` is still to come: "will be succeeded", "would be replaced",
+    "is set to replace" (the verb, or the one it is coordinated with or hangs from)."""
+    raisers = frozenset(load_json("time.json")["raising_verbs"])
+    for w in (v, v.head) if v.dep_ in ("conj", "xcomp", "advcl") else (v,):
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in w.children):
+            return True
+        if w.dep_ == "xcomp" and w.head.lemma_.lower() in raisers:
+            return True
+    return False
+
+
+def _held_before(ctx: SentCtx, person: str, skip_states: tuple[str, ...]) -> list:
+    """The positions ``person`` holds in this sentence (what the other rules found) or, else,
+    in the nearest earlier sentence of the paragraph that gives one: the title a succession
+    without "as TITLE" carries ("She replaces B" after "X has appointed her as CEO")."""
+    here = [r for r in ctx.state.get("here", ()) if r.type == "holds_position"]
+    since = max(ctx.text.rfind("\n\n", 0, ctx.start), 0)
+    groups = [here] + [[r for s, r in ctx.state.get("found", ()) if s == start]
+                       for start in sorted({s for s, _ in ctx.state.get("found", ()) if since <= s < ctx.start},
+                                           reverse=True)]
+    for rels in groups:
+        got = [r for r in rels if r.type == "holds_position" and r.args.get("person") == person
+               and (r.time or {}).get("state") not in skip_states and r.args.get("role") != "founder"]
+        if got:
+            return got
+    return []
+
+
+def _as_roles(v: Token, ctx: SentCtx) -> list[SlotValue]:
+    """The titles of "succeeded as president by", "replaced B as CEO" on verb ``v``."""
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            for t in c.children:
+                if t.dep_ == "pobj":
+                    span = _title_at(t)
+                    if span is not None and not t._.own_of:
+                        vals = [_role_value(r, [], None, ctx) for r in _coordinated(span)]
+                        return [SlotValue(x, span.end - 1) for x in dict.fromkeys(vals)
+                                if x in ("ceo", "cfo", "cto", "chair", "president")]
+    return []
+
+
+def _left_clause(v: Token) -> bool:
+    """"after B stepped down", "when B retired": a leaving verb (models/time.json leave_verbs,
+    with its particle) in a clause of "after" / "when" / "following"."""
+    leave = load_json("time.json")["leave_verbs"]
+    lemma = v.lemma_.lower()
+    if lemma not in leave or (leave[lemma] and not any(c.lower_ == leave[lemma] for c in v.children)):
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in ("after", "when", "following", "once") for c in v.children)
+
+
+def _complement_roles(v: Token) -> set[str]:
+    """The roles of the titles verb ``v`` gives ("named A interim CEO", "appointed A as
+    chairman", "took over as CEO"): its complement, not a title A had before ("named finance
+    chief A")."""
+    out: set[str] = set()
+    for c in v.children:
+        cands = [c] if c.dep_ in ("oprd", "attr", "xcomp", "dobj") else \
+            [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in ("as", "to") else []
+        for t in cands:
+            span = _title_at(t) or _title_at(t, "plural_")
+            if span is not None:
+                out.add(span.label_)
+    return out
+
+
+def _carried(tok: Token, ctx: SentCtx, spec: dict) -> list:
+    """The positions a succession at verb ``tok`` carries over (``side``): "subject": those
+    of the verb's subject or appointee ("She replaces B", "A took over from B": B held A's
+    title; A's former ones skipped), "predecessor": those of the passive verb's subject ("A
+    will be succeeded by B": B takes A's title; A's incoming ones skipped), "sentence": those
+    the other rules gave the one person with a position in this sentence ("named A interim
+    CEO after B stepped down"). None when the verb has a title of its own ("as CEO") or the
+    handover it names is still ahead of a leaving clause."""
+    key = ("newsev.carried", tok.i, spec.get("side"))
+    if key in tok.doc.user_data:
+        return tok.doc.user_data[key]
+    out: list = []
+    side = spec.get("side", "subject")
+    if side == "sentence":
+        if _left_clause(tok) and not _ahead(tok.head):
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            old = _named_person(subj, ctx)
+            here = [r for r in ctx.state.get("here", ()) if r.type == "holds_position"
+                    and (r.time or {}).get("state") != "former" and r.args.get("role") != "founder"]
+            given = _complement_roles(tok.head)
+            here = [r for r in here if r.args.get("role") in given]
+            if old and len({r.args.get("person") for r in here}) == 1 and here[0].args.get("person") != old:
+                out = here
+    elif not _as_roles(tok, ctx):
+        who = _named_person(_subject_of(tok), ctx)
+        if who:
+            out = _held_before(ctx, who, ("former",) if side == "subject" else ("incoming",))
+    tok.doc.user_data[key] = out
+    return out
+
+
+@slot_reader("carried_org")
+def read_carried_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The organisation of the position a succession carries (``_carried``)."""
+    got = _carried(tok, ctx, spec)
+    return got[0].args["organization"] if got else None
+
+
+@slot_reader("carried_role")
+def read_carried_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The roles a succession carries at the organisation read (``_carried``); with
+    ``own``: the verb's own "as TITLE" first ("will be succeeded as president by B")."""
+    if spec.get("own"):
+        own = [sv.value for sv in _as_roles(tok, ctx)]
+        if own:
+            return own
+    org = args.get("organization")
+    return list(dict.fromkeys(r.args["role"] for r in _carried(tok, ctx, spec) if r.args["organization"] == org))
+
+
+@slot_reader("succession_org")
+def read_succession_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The organisation of a succession with its own title ("A will be succeeded as president
+    by B"): that of a position either side holds in the paragraph, else the company the
+    discourse is about."""
+    if not _as_roles(tok, ctx):
+        return None
+    for t in (_subject_of(tok), next((p for a in tok.children if a.dep_ == "agent" for p in a.children
+                                      if p.dep_ == "pobj"), None)):
+        who = _named_person(t, ctx)
+        known = _held_before(ctx, who, ()) if who else []
+        if known:
+            return known[0].args["organization"]
+    return _discourse_org(ctx, tok.doc, tok.i, {"company": True})
+
+
+@slot_reader("succession_subject")
+def read_succession_subject(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """Who a succession verb is about: its subject, the appointee, or the subject of the verb
+    it hangs from or is coordinated with ("A will become chairman and will be succeeded")."""
+    return _named_person(_subject_of(tok), ctx)

@@ -97,8 +97,8 @@ def _predicate_verbs(tok: Token, limit: int = 4) -> list[Token]:
     for _ in range(limit):
         if t.pos_ in ("VERB", "AUX"):
             out.append(t)
-        if t.head is t or t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
-            break
+        if t.head is t or t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "appos"):
+            break  # an apposition describes its holder now: "will be succeeded by Y, currently the group's CFO"
         t = t.head
     return out
 
@@ -138,15 +138,30 @@ def _handover_ahead(v: Token) -> bool:
     return False
 
 
+def _leaving_ahead(v: Token) -> bool:
+    """"will step down", "would retire", "is set to leave": the tenure ends later, it is held now."""
+    lex = _lex()
+    if any(c.dep_ == "aux" and c.lower_ in lex["future_markers"] | {"would"} for c in v.children):
+        return True
+    return v.dep_ == "xcomp" and v.head.lemma_.lower() in lex["raising_verbs"] | {"set", "expect", "plan", "due"}
+
+
 def _leaving(verbs: list[Token]) -> bool:
     leave = _lex()["leave_verbs"]
     for v in verbs:
         lemma = v.lemma_.lower()
-        if lemma in leave:
+        if lemma in leave and not _leaving_ahead(v):
             prt = leave[lemma]
             if not prt or any(c.lower_ == prt and c.dep_ in ("prt", "advmod", "prep") for c in v.children):
                 return True
     return False
+
+
+def _former_adverb(verbs: list[Token]) -> bool:
+    """"previously served as the company's CFO": a past-marking adverb (models/time.json
+    former_adverbs) on the verb that gives the title."""
+    words = frozenset(_lex().get("former_adverbs", ()))
+    return any(c.dep_ == "advmod" and c.lower_ in words for v in verbs for c in v.children)
 
 
 def _future(verbs: list[Token]) -> bool:
@@ -228,7 +243,7 @@ def read_time(doc: Doc, anchor_i: int, doc_date: str | None = None) -> dict:
         return {"state": state, "acting": "acting" in mods, "since": since, "until": until}
     if "incoming" in mods or ("current" not in mods and _future(_predicate_verbs(anchor))):
         state = "incoming"
-    if "former" in mods or _leaving(verbs):
+    if "former" in mods or _leaving(verbs) or _former_adverb(_predicate_verbs(anchor)):
         state = "former"
     if state == "former" and until is None and _leaving(verbs):
         until = _in_year(verbs)  # "stepped down as CEO in 2019": the year of leaving ends the tenure
