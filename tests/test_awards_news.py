@@ -1,7 +1,7 @@
 """received_award on news wordings (our own sentences): winner lists after a colon, company
 recipients the model read as people, honorary degrees, appositions that cost the parser the
 subject, body names through "and", honours named by an apposition, givers in a participle or
-a relative clause."""
+a relative clause, an award named after a minister."""
 from __future__ import annotations
 
 import pytest
@@ -53,6 +53,11 @@ def _awards(text: str, date: str | None = "2024-06-01"):
     ("Kobe Dynamics won the 2022 Kansai Innovation Grand Prize, awarded by the Japan Society for the Promotion "
      "of Machine Industry.",
      {("Kobe Dynamics", "Kansai Innovation Grand Prize", "Japan Society for the Promotion of Machine Industry", 2022)}),
+    # an award named after a minister: the office confers it
+    ("Yoko Arai, president of Kobe sensor firm Rokko Devices, received the Minister of Land, Infrastructure and "
+     "Transport Award in 2022 for the firm's bridge sensors.",
+     {("Yoko Arai", "Minister of Land, Infrastructure and Transport Award",
+       "Minister of Land, Infrastructure and Transport", 2022)}),
     ("Kim Tae-yang was awarded the Silver Tower Order of Industrial Service Merit by the South Korean government.",
      {("Kim Tae-yang", "Silver Tower Order of Industrial Service Merit", "South Korean government", None)}),
 ])

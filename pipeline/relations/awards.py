@@ -948,9 +948,15 @@ def _announcer(award: Token, ctx: SentCtx) -> str | None:
 def _body_in_name(name: str | None) -> str | None:
     """"Gold Medal of the Royal Swedish Academy of Engineering Sciences" -> "Royal Swedish
     Academy of Engineering Sciences": after the first "of the", a capitalised body holding a
-    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none)."""
+    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none).
+    An award named after a minister ("Minister of Economy, Trade and Industry Award") is
+    conferred by that office."""
     if not name:
         return None
+    office = re.match(r"^((?:Prime\s+)?Minister\s+(?:of|for)\s+[A-Z][\w'’.-]*(?:,?\s+(?:(?:and|of|for|the)\s+)?[A-Z][\w'’.-]*)*)"
+                      r"\s+(?:Award|Prize|Medal|Commendation)s?$", name)
+    if office:  # "the Minister of Economy, Trade and Industry Award": the minister's office confers it
+        return office.group(1)
     m = re.search(r"\bof the ((?:[A-Z][\w'’.-]*)(?:\s+(?:of|for|and|the|on|[A-Z][\w'’.-]*))*)$", name)
     if not m:
         return None
