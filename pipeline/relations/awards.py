@@ -37,10 +37,10 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from pipeline.nlp import load_json
+from pipeline.nlp import _places, load_json
 from pipeline.relations.common import SentCtx, ent_of, list_people, listed_people_after, make_relation, person_of
 from pipeline.relations.engine import filler, slot_reader
-from pipeline.resolve import fold_org, name_like
+from pipeline.resolve import _company_noun_before, _looks_like_org, fold_org, name_like
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +117,11 @@ def award_spans(doc, start: int, end: int) -> list[Span]:
                     u.lower_ in ("for", "to", "with") and j + 1 < end and doc[j + 1].ent_type_ == "PERSON") and not (
                     u.lower_ == "with" and j + 1 < end and doc[j + 1].lower_ in ("the", "his", "her", "their")) and not (
                     u.lower_ == "in" and j + 1 < end and doc[j + 1].ent_type_ in ("GPE", "LOC", "DATE")
-                    and doc[j + 1].lower_ not in r["prize_disciplines"]):  # "Prize in Engineering" tagged GPE
+                    and doc[j + 1].lower_ not in r["prize_disciplines"]
+                    and not (doc[j + 1].ent_type_ == "GPE" and doc[j + 1].is_title and doc[j + 1].ent_iob_ == "B"
+                             and ent_of(doc[j + 1]) is not None and len(ent_of(doc[j + 1])) == 1
+                             and doc[j + 1].text not in _places())):
+                # "Prize in Engineering", "Prize in Science" tagged GPE: a field, not a place (models/places.txt)
                 j += 1
             else:
                 break
@@ -364,7 +368,31 @@ def _subtree_awards(tok: Token) -> list[Span]:
                 kept.append(sp)
             elif sp.start >= last.end:
                 break
+    if not kept and (named := _described_honour(tok)) is not None:
+        kept = [named]
     return kept
+
+
+def _described_honour(tok: Token) -> Span | None:
+    """"the Werner von Siemens Ring, one of Germany's most prestigious engineering honours":
+    a capitalised name without an award word that an apposition "one of ... <honours>"
+    (models/awards.json honour_nouns) calls an honour is one; the name is the head and the
+    capitalised words before it."""
+    if tok.pos_ != "PROPN" or not tok.is_title or tok.ent_type_ in ("PERSON", "GPE", "DATE"):
+        return None
+    nouns = set(_rules()["honour_nouns"])
+    if not any(c.dep_ == "appos" and c.lower_ == "one" and any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(o.dep_ == "pobj" and o.lower_ in nouns for o in p.children)
+            for p in c.children) for c in tok.children):
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start - 1].dep_ == "compound" and start <= doc[start - 1].head.i <= tok.i and (
+            doc[start - 1].is_title or doc[start - 1].lower_ in _rules()["foreign_connectors"] + ["von", "van", "der"]):
+        start -= 1
+    if start == tok.i:
+        return None  # one word ("the Ring") is no name
+    return doc[start:tok.i + 1]
 
 
 def _award_text(span: Span) -> str:
@@ -414,6 +442,12 @@ def _recipient(tok: Token, ctx: SentCtx, people_only: bool = False) -> str | Non
         return title
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
+        return ctx.resolver.org_name(e)
+    if e is not None and e.label_ == "PERSON" and ((len(e) > 1 and ctx.resolver.is_known_org(e.text)) or _looks_like_org(e)
+                                                   or _company_noun_before(e)):
+        # "precision parts maker Takumi Seiki received the Deming Prize": a company the model
+        # read as a person (a full name known as an organisation, or right after a company
+        # noun) wins too; one word ("Naomi") may be the first word of some company's name
         return ctx.resolver.org_name(e)
     if e is not None and e.label_ in ("WORK_OF_ART", "PRODUCT"):
         return fold_org(e.text)
@@ -476,7 +510,31 @@ def _subjects(verb: Token) -> list[Token]:
             v = v.head
             continue
         break
-    return []
+    fronted = _fronted_name(verb) if verb.dep_ == "ROOT" else None
+    return [fronted] if fronted is not None else []
+
+
+def _fronted_name(verb: Token) -> Token | None:
+    """"X, chief executive of Pune-based payments firm Y, has been awarded A": a long
+    apposition can cost the parser the subject (it reads "firm" as a verb). The name that
+    opens the sentence, set off by a comma that closes right before the verb and its
+    auxiliaries, is the subject."""
+    doc = verb.doc
+    sent = verb.sent
+    k = verb.i - 1
+    while k > sent.start and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        k -= 1
+    if k <= sent.start or doc[k].text != ",":
+        return None
+    first = doc[sent.start]
+    if first.ent_iob_ != "B" or first.ent_type_ not in ("PERSON", "ORG"):
+        return None
+    e = ent_of(first)
+    if e is None or e.end >= k or doc[e.end].text != ",":
+        return None
+    if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == verb.i for t in doc[e.end:k]):
+        return None
+    return e.root
 
 
 def _aspired(verb: Token) -> bool:
@@ -522,6 +580,37 @@ def read_award_names(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
         if a and a not in out:
             out.append(a)
     return out
+
+
+def _field_prep(tok: Token) -> Token | None:
+    """The "in" / "of" right after an honour noun, on the noun or (as the parser often
+    hangs it) on the verb: "received an honorary doctorate in engineering"."""
+    doc = tok.doc
+    k = tok.right_edge.i + 1 if tok.right_edge.i == tok.i else tok.i + 1
+    if k < len(doc) and doc[k].lower_ in ("in", "of") and doc[k].dep_ == "prep" and doc[k].head.i in (tok.i, tok.head.i):
+        return doc[k]
+    return None
+
+
+@slot_reader("honorary_degree")
+def read_honorary_degree(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) -> str | None:
+    """"an honorary doctorate in engineering", "an honorary Doctor of Laws": the honour as
+    written, from "honorary" through the field its "in" / "of" phrase names (up to four
+    words, no entity of its own: "from Tohoku University" is the giver, not the field)."""
+    doc = tok.doc
+    hon = [c for c in tok.children if c.dep_ == "amod" and c.lower_ == "honorary"]
+    if not hon:
+        return None
+    end = tok.i + 1
+    field = _field_prep(tok)
+    for c in [field] if field is not None else []:
+        if True:
+            sub = [t for t in c.subtree if not any(a.dep_ == "prep" and a.i > c.i for a in t.ancestors if a.i != c.i)
+                   and not (t.dep_ == "prep" and t.i > c.i)]
+            if len(sub) <= 5 and all(t.ent_type_ in ("", "TECH") and (t.pos_ in ("ADP", "NOUN", "PROPN", "ADJ", "CCONJ") or t.tag_ == "VBG")
+                                     for t in sub):
+                end = sub[-1].i + 1
+    return doc[hon[0].i:end].text
 
 
 @slot_reader("honour_list")
@@ -630,6 +719,24 @@ def read_described(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict
     return []
 
 
+def _and_tail(e: Span) -> str | None:
+    """"the Ministry of Higher Education and Research": a body's name "X of A" that the model
+    ended before "and B" goes on through the capitalised conjunct the parser hangs on A (the
+    words after "and" all capitalised, none an entity of its own)."""
+    doc = e.doc
+    if e.end + 1 >= len(doc) or doc[e.end].lower_ != "and" or not any(t.lower_ == "of" for t in e[1:-1]):
+        return None
+    last = doc[e.end - 1]
+    conj = [c for c in last.children if c.dep_ == "conj" and c.i > e.end]
+    if not conj:
+        return None
+    end = conj[0].i + 1
+    tail = doc[e.end + 1:end]
+    if not all(t.is_title and t.pos_ == "PROPN" and t.ent_type_ == "" for t in tail):
+        return None
+    return fold_org(re.sub(r"^(?:the|The)\s+", "", doc[e.start:end].text))
+
+
 def _giver_name(tok: Token, ctx: SentCtx, state: bool = False, office: bool = False) -> str | None:
     """The body a token names; ``state``: where the token is the one who gives (the subject
     of "awarded", the agent "by"), a country is the giver of its state honour too
@@ -637,7 +744,7 @@ def _giver_name(tok: Token, ctx: SentCtx, state: bool = False, office: bool = Fa
     ``office``: a person who holds a state office gives too ("from President X")."""
     e = ent_of(tok)
     if e is not None and e.label_ in ("ORG", "GOV"):
-        return ctx.resolver.org_name(e)
+        return _and_tail(e) or ctx.resolver.org_name(e)
     if office and (p := _office_holder(tok, ctx)):
         return p
     if e is not None and state and e.label_ == "GPE" and tok.i == e.root.i:
@@ -646,7 +753,8 @@ def _giver_name(tok: Token, ctx: SentCtx, state: bool = False, office: bool = Fa
         return None
     if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.is_title:
         # "by Fortune": a name the small model left unlabelled (people are labelled PERSON)
-        words = [t for t in tok.subtree if t.pos_ == "PROPN" and t.ent_type_ == ""]
+        # "by the Samsung Foundation" with only "Samsung" labelled: the unlabelled head takes its compounds
+        words = [t for t in tok.subtree if t.pos_ == "PROPN" and t.ent_type_ in ("", "ORG") and t.i <= tok.i]
         if words and words[-1].i == tok.i and all(w.i == k for w, k in zip(words, range(words[0].i, tok.i + 1))):
             return fold_org(tok.doc[words[0].i:tok.i + 1].text)
     if tok.pos_ == "NOUN" and tok.lower_ in _rules()["giver_nouns"]:
@@ -671,8 +779,10 @@ def read_giver(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict) ->
         for c in award.children:
             if (g := (_giver_name(c, ctx) or _body(c, ctx)) if c.dep_ == "poss" else _body(c, ctx) if _owner_nmod(c) else None):
                 return g
-        for c in award.subtree:  # "named Entrepreneur of the Year by the chamber": 'by' hung on the name
-            if c.dep_ in ("agent", "prep") and c.lower_ == "by" and c.head.i != tok.i:
+        hung = ("by", "from") if spec.get("from_in_award") else ("by",)
+        field = _field_prep(award) if spec.get("from_in_award") else None
+        for c in list(award.subtree) + (list(field.subtree) if field is not None and field.head.i == tok.i else []):  # "named Entrepreneur of the Year by the chamber": 'by' hung on the name
+            if c.dep_ in ("agent", "prep") and c.lower_ in hung and c.head.i != tok.i:
                 for p in c.children:
                     if p.dep_ == "pobj" and (g := _giver_name(p, ctx)):
                         return g
@@ -845,9 +955,15 @@ def _announcer(award: Token, ctx: SentCtx) -> str | None:
 def _body_in_name(name: str | None) -> str | None:
     """"Gold Medal of the Royal Swedish Academy of Engineering Sciences" -> "Royal Swedish
     Academy of Engineering Sciences": after the first "of the", a capitalised body holding a
-    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none)."""
+    word of models/awards.json body_nouns ("Order of the Red Star", "Player of the Year": none).
+    An award named after a minister ("Minister of Economy, Trade and Industry Award") is
+    conferred by that office."""
     if not name:
         return None
+    office = re.match(r"^((?:Prime\s+)?Minister\s+(?:of|for)\s+[A-Z][\w'’.-]*(?:,?\s+(?:(?:and|of|for|the)\s+)?[A-Z][\w'’.-]*)*)"
+                      r"\s+(?:Award|Prize|Medal|Commendation)s?$", name)
+    if office:  # "the Minister of Economy, Trade and Industry Award": the minister's office confers it
+        return office.group(1)
     m = re.search(r"\bof the ((?:[A-Z][\w'’.-]*)(?:\s+(?:of|for|and|the|on|[A-Z][\w'’.-]*))*)$", name)
     if not m:
         return None
@@ -977,6 +1093,64 @@ def award_list_recipients(ctx: SentCtx) -> list:
                             ctx, trigger, 0.7)
         if rel is not None:
             out.append(rel)
+    return out
+
+
+@filler("award_named_winners")
+def award_named_winners(ctx: SentCtx) -> list:
+    """"The Academy named three winners of its 2024 Leadership Award on Tuesday: A, chief
+    executive of X; B, founder of Y; and C": a body names / announces the winners
+    (recipients, laureates: models/awards.json recipient_words) of an award, and a list
+    after the colon names them, one item per person or company (items split at ";" when
+    the list has any, else at "," / "and"). The body is the giver ("its" award: its own)."""
+    doc = ctx.doc
+    r = _rules()
+    verbs = set(r["honour_list_verbs"]) | set(r["giver_verbs_made"]) | set(r["announce_verbs"]) | {"unveil"}
+    words = set(r["recipient_words"])
+    out: list = []
+    for w in doc:
+        if w.lower_ not in words or not w.lower_.endswith("s") or w.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        v = w.head
+        if v.pos_ != "VERB" or v.lemma_.lower() not in verbs:
+            continue
+        of = next((c for c in w.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is None:
+            continue
+        awards = [_award_text(sp) for sp in _subtree_awards(obj)]
+        if len(awards) != 1:
+            continue
+        colon = next((t.i for t in doc[obj.right_edge.i + 1:] if t.text == ":"), None)
+        if colon is None or any(t.text in (".", "!", "?") for t in doc[obj.right_edge.i + 1:colon]):
+            continue
+        semi = [t.i for t in doc[colon + 1:] if t.text == ";"]
+        starts = [colon + 1] + [k + 1 for k in semi] if semi else [colon + 1] + [
+            t.i + 1 for t in doc[colon + 1:] if t.text == "," or t.lower_ == "and"]
+        recipients: list[str] = []
+        for k in starts:
+            while k < len(doc) and doc[k].lower_ in ("and", ",", "the"):
+                k += 1
+            e = ent_of(doc[k]) if k < len(doc) else None
+            if e is None and k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].is_title:
+                rec = person_of(doc[k], ctx)  # "Anders Lie, chief executive of ...": a name the model left unlabelled
+            elif e is None or e.start != k:
+                continue
+            else:
+                rec = _recipient(e.root, ctx) if e.label_ in ("PERSON", "ORG") else None
+            if rec and rec not in recipients:
+                recipients.append(rec)
+        if len(recipients) < 2:
+            continue
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        giver = (_giver_name(subj, ctx, True) or _body(subj, ctx)) if subj is not None else None
+        year = next((int(c.text) for c in obj.children if c.dep_ == "nummod" and re.fullmatch(r"(?:19|20)\d\d", c.text)),
+                    None)
+        for rec in recipients:
+            rel = make_relation("received_award", {"recipient": rec, "award": awards[0], "conferred_by": giver,
+                                                   "year": year}, ctx, v.i, 0.7)
+            if rel is not None:
+                out.append(rel)
     return out
 
 
