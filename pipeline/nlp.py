@@ -677,7 +677,8 @@ def _repair_descriptor_names(doc: Doc) -> Doc:
             if listed[0].start == i and listed[0].label_ == "ORG":
                 descriptors.append(Span(doc, _descriptor_start(doc, h, role_tokens), i, label=_head_word(doc, h, k)))
             continue  # a listed name: the gazetteer knows it
-        longer = [e for e in inside if e.label_ == "ORG" and e.start == i and e.end > end]
+        longer = [e for e in inside if e.label_ == "ORG" and e.start == i and e.end > end
+                  and not any(t.is_punct or t.text in ("'s", "’s") or t.pos_ == "VERB" for t in doc[end:e.end])]
         if longer:  # "the bank Bank of Baroda": the model's longer name stands
             descriptors.append(Span(doc, _descriptor_start(doc, h, role_tokens), i, label=_head_word(doc, h, k)))
             continue
