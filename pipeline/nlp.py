@@ -283,7 +283,7 @@ def _repair_persons(doc: Doc) -> Doc:
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
-    return _repair_company_slots(_repair_org_slots(_repair_titles(_repair_org_names(doc))))
+    return _repair_descriptor_names(_repair_company_slots(_repair_org_slots(_repair_titles(_repair_org_names(doc)))))
 
 
 _CONNECTORS = ("of", "and", "&", "-")
@@ -550,6 +550,162 @@ def _repair_company_slots(doc: Doc) -> Doc:
         return doc
     out = [Span(doc, e.start, e.end, label=relabel[n]) if n in relabel else e for n, e in enumerate(ents)]
     doc.ents = sorted(out + add, key=lambda e: e.start)
+    return doc
+
+
+
+DESCRIPTORS_KEY = "company_descriptors"
+# entities a company's name never runs into ("firm Kavach Pay Tuesday", "lender X $25 million")
+_DESCRIPTOR_STOP_LABELS = _NOT_A_NAME_LABELS + ("MONEY",)
+
+
+@lru_cache(maxsize=1)
+def _descriptor_words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    names = load_json("names.json")
+    return (frozenset(names["company_descriptor_heads"]), frozenset(names["descriptor_person_heads"]),
+            frozenset(names["descriptor_name_particles"]), frozenset(names["company_heads"]))
+
+
+def _descriptor_head(doc: Doc, k: int) -> int | None:
+    """The first token of the head noun ending at token k of a company descriptor ("firm",
+    "truckmaker", "start-up"), else None."""
+    heads, person_heads, _, _ = _descriptor_words()
+    t = doc[k]
+    if not (t.is_lower or (k == 0 and t.is_title)):
+        return None
+    low = t.lower_
+    if k >= 2 and low == "up" and doc[k - 1].text == "-" and doc[k - 2].lower_ == "start" \
+            and not doc[k - 2].whitespace_ and not doc[k - 1].whitespace_:
+        return k - 2  # "start-up" as three tokens
+    if low in person_heads:
+        return None
+    if low in heads or (low.endswith("maker") and len(low) > 5 and low.isalpha()):
+        return k
+    before = load_json("names.json")["descriptor_qualified_heads"].get(low)
+    if before and k > 0 and doc[k - 1].lower_ in before:
+        return k  # "chip designer"
+    return None
+
+
+def _head_word(doc: Doc, h: int, k: int) -> str:
+    """The descriptor's head noun in lower case ("firm", "start-up"): the descriptor span's label."""
+    return doc[h:k + 1].text.lower()
+
+
+def _descriptor_name_run(doc: Doc, i: int, role_tokens: set[int]) -> int:
+    """The end of the company name starting at token i (i when there is none): 1-5
+    capitalised words, with a name's lower-case particles between them ("Vale do Sertão
+    Mineração"), in-word hyphens ("M-Tumaini"), "&"/"and" before a company head ("Sons");
+    never across punctuation, a lower-case word (a verb: "said", "led") or a title."""
+    _, _, particles, company_heads = _descriptor_words()
+
+    def word(t) -> bool:
+        return (t.text[:1].isupper() and any(c.isalpha() for c in t.text) and t.i not in role_tokens
+                and t.ent_type_ not in _DESCRIPTOR_STOP_LABELS and t.lower_ not in ("the", "a", "an")
+                and not t.is_punct)
+
+    j, words = i, 0
+    while j < len(doc) and words < 5:
+        t = doc[j]
+        if word(t):
+            j, words = j + 1, words + 1
+            continue
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if nxt is None or j == i:
+            break
+        if t.text == "-" and not t.whitespace_ and not doc[j - 1].whitespace_ and (word(nxt) or nxt.is_digit):
+            j, words = j + 2, words + 1
+            continue
+        if (t.lower_ in particles or (t.lower_ == "and" and nxt.lower_ in company_heads)) and word(nxt):
+            j, words = j + 2, words + 1
+            continue
+        break
+    return j
+
+
+def _descriptor_start(doc: Doc, h: int, role_tokens: set[int]) -> int:
+    """The first token of the descriptor whose head starts at token h: its modifiers back to
+    a determiner, preposition, punctuation or another name ("Bengaluru-based payments",
+    "Kenyan mobile money", "Mexico City-based digital")."""
+    s = h
+    while s > 0 and h - s < 7:
+        t = doc[s - 1]
+        if t.text == "-" and s >= 2 and not t.whitespace_ and not doc[s - 2].whitespace_:
+            s -= 2  # "Bengaluru-based", "Kochi-based"
+            continue
+        if t.ent_type_ == "ORG" and not t.ent_id_ and t.text in _places() and t.ent_iob_ == "B" \
+                and (s == len(doc) or doc[s].ent_iob_ != "I"):
+            s -= 1  # "Stuttgart auto supplier" with Stuttgart read as an ORG: a place
+            continue
+        if t.i in role_tokens or t.pos_ not in ("NOUN", "ADJ", "PROPN", "VERB", "NUM") \
+                or t.ent_type_ in ("PERSON", "ORG", "GOV", "MONEY", "DATE") or t.is_punct \
+                or (t.pos_ == "VERB" and t.lower_ not in ("based", "listed", "owned", "backed", "run", "led")):
+            break
+        s -= 1
+    return s
+
+
+def _repair_descriptor_names(doc: Doc) -> Doc:
+    """A company introduced by a descriptor ("Swiss drugmaker Alpenheil", "Bengaluru-based
+    payments firm Kavach Pay", "Kenyan mobile money operator M-Tumaini"): the capitalised
+    run right after a head noun of ``company_descriptor_heads`` (models/names.json) is one
+    ORG, whatever the model made of it (a PERSON, PRODUCT, two PERSONs, nothing, or an
+    ORG that swallowed the descriptor); labels and spans change, never tokens. A place the
+    model mislabelled before "-based" becomes a GPE. The descriptors go to
+    ``doc.spans["company_descriptors"]`` (descriptor start to head end; the name starts at
+    its end), where organisation slots on a descriptor word read the name
+    (pipeline.relations.common.org_of)."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+    ents = list(doc.ents)
+    new: list = []
+    descriptors: list = []
+    places = _places()
+    for k in range(len(doc) - 1):
+        h = _descriptor_head(doc, k)
+        if h is None or any(i in role_tokens for i in range(h, k + 1)):
+            continue
+        i = k + 1
+        end = _descriptor_name_run(doc, i, role_tokens)
+        if end == i:
+            continue
+        inside = [e for e in ents if e.start < end and i < e.end]
+        listed = [e for e in inside if e.ent_id_]
+        if listed:
+            if listed[0].start == i and listed[0].label_ == "ORG":
+                descriptors.append(Span(doc, _descriptor_start(doc, h, role_tokens), i, label=_head_word(doc, h, k)))
+            continue  # a listed name: the gazetteer knows it
+        longer = [e for e in inside if e.label_ == "ORG" and e.start == i and e.end > end
+                  and not any(t.is_punct or t.text in ("'s", "’s") or t.pos_ == "VERB" for t in doc[end:e.end])]
+        if longer:  # "the bank Bank of Baroda": the model's longer name stands
+            descriptors.append(Span(doc, _descriptor_start(doc, h, role_tokens), i, label=_head_word(doc, h, k)))
+            continue
+        if doc[i:end].text in places and end < len(doc) and doc[end].text in ("'s", "’s"):
+            continue  # "the group Britain's ...": a place's possessive
+        start = _descriptor_start(doc, h, role_tokens)
+        descriptors.append(Span(doc, start, i, label=_head_word(doc, h, k)))
+        new.append(Span(doc, i, end, label="ORG"))
+        # "Kochi-based" read as a PRODUCT, "Stuttgart auto supplier" with Stuttgart an ORG: a place
+        for e in ents:
+            if start <= e.start and e.end <= i and not e.ent_id_ and e.label_ not in ("GPE", "LOC", "NORP") and (
+                    (e.end + 1 < i and doc[e.end].text == "-" and doc[e.end + 1].lower_ == "based")
+                    or (e.label_ == "ORG" and e.text in places)):
+                new.append(Span(doc, e.start, e.end, label="GPE"))
+    for e in ents:
+        # "Lindqvist led Volvent" as one ORG: a finite verb is no part of a name; what follows it is
+        verbs = [t.i for t in e if t.is_lower and t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP")
+                 and e.start < t.i < e.end - 1]
+        if e.label_ == "ORG" and not e.ent_id_ and verbs and doc[verbs[-1] + 1].text[:1].isupper():
+            new.append(Span(doc, verbs[-1] + 1, e.end, label="ORG"))
+    if descriptors:
+        doc.spans[DESCRIPTORS_KEY] = descriptors
+    if not new:
+        return doc
+    new = filter_spans(new)
+    keep = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in new)]
+    doc.ents = sorted(keep + new, key=lambda e: e.start)
     return doc
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -75,6 +76,14 @@ ORG_LABELS = {"ORG", "GOV", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "LOC
 _POSS = re.compile(r"\s*['’]s?$")
 
 
+@lru_cache(maxsize=1)
+def _not_business_descriptors() -> frozenset[str]:
+    """Descriptor heads whose bodies need not be businesses ("rights group"): names.json."""
+    from pipeline.nlp import load_json
+
+    return frozenset(load_json("names.json")["non_business_descriptor_heads"])
+
+
 def _org_words() -> frozenset[str]:
     from pipeline.nlp import load_json
 
@@ -100,7 +109,8 @@ def name_like(span: Span, min_words: int = 2) -> bool:
         return False
     org = _org_words()
     for t in words:
-        if any(c.isdigit() for c in t.text) or (t.lower_.strip(".") in org and not _in_double_surname(t, span)):
+        if any(c.isdigit() for c in t.text) or (t.lower_.strip(".") in org and not _in_double_surname(t, span)
+                                                and not _surname_before_given_name(t, span)):
             return False
         hyphened = (t.i > 0 and t.doc[t.i - 1].text == "-") or (t.i + 1 < len(t.doc) and t.doc[t.i + 1].text == "-")
         if not t.text[:1].isupper() and not hyphened and t.lower_ not in (
@@ -109,6 +119,19 @@ def name_like(span: Span, min_words: int = 2) -> bool:
     if all(t.is_upper and len(t.text) > 1 and not t.text.endswith(".") for t in caps):
         return False  # acronyms (RBF, NSB) are organisations; "JR Shaw", "Gustav III" are people
     return True
+
+
+def _surname_before_given_name(t, span: Span) -> bool:
+    """Is ``t`` the surname opening a Korean-style name, "Surname Given-name" with a
+    hyphenated given name whose second part is lower case ("Park Min-jun", "Hall Do-yeon")?
+    Then an organisation word it happens to be ("park") is a surname."""
+    doc = t.doc
+    i = t.i
+    if i != span.start or span.end - i != 4 or i + 3 >= len(doc):
+        return False
+    g1, h, g2 = doc[i + 1], doc[i + 2], doc[i + 3]
+    return (t.is_title and t.is_alpha and g1.is_title and g1.is_alpha and h.text == "-" and g2.is_lower
+            and g2.is_alpha and len(g2) <= 5 and not g1.whitespace_ and not h.whitespace_ and bool(t.whitespace_))
 
 
 def _in_double_surname(t, span: Span) -> bool:
@@ -200,6 +223,7 @@ class DocResolver:
         self._seen = 0
         self._bound: set[int] = set()  # offsets of people named inside a fronted participle ("Advised by X, he")
         self._sent_orgs: list[tuple[int, list[tuple[int, str, bool]]]] = []  # (sentence start, (offset, org, subject?))
+        self.described_companies: set[str] = set()  # "Swedish truckmaker Volvent": introduced as a business
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
@@ -251,6 +275,9 @@ class DocResolver:
                 name = self.org_name(ent)
                 if not name:
                     continue
+                if any(d.end == ent.start and d.label_ not in _not_business_descriptors()
+                       for d in doc.spans.get("company_descriptors", [])):
+                    self.described_companies.add(name)
                 if ent.label_ != "GOV":  # state bodies are never "the company"
                     if not _possessed(ent):  # "the company's Blackwell chips": a product, not a rival
                         orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (

@@ -51,6 +51,26 @@ def ent_of(tok: Token) -> Span | None:
     return None
 
 
+def described_org(tok: Token) -> Span | None:
+    """The organisation a company descriptor introduces when ``tok`` is one of its words
+    ("payments" or "firm" in "Bengaluru-based payments firm Kavach Pay"; the descriptors
+    are found by pipeline.nlp._repair_descriptor_names)."""
+    doc = tok.doc
+    if "company_descriptors" not in doc.spans:
+        return None
+    for d in doc.spans["company_descriptors"]:
+        if d.start <= tok.i < d.end and d.end < len(doc):
+            ent = ent_of(doc[d.end])
+            if ent is not None and ent.start == d.end and ent.label_ == "ORG":
+                return ent
+    return None
+
+
+def introduced_company(ent: Span) -> bool:
+    """Is ``ent`` the name a company descriptor introduces ("Swiss drugmaker Alpenheil")?"""
+    return any(d.end == ent.start for d in ent.doc.spans.get("company_descriptors", []))
+
+
 def relcl_antecedent(tok: Token) -> Token | None:
     """For a relative pronoun subject ("who founded"), the noun the clause modifies."""
     verb = tok.head
@@ -124,6 +144,8 @@ def person_of(tok: Token, ctx: SentCtx, depth: int = 0, lenient: bool = True) ->
             return full
     if lenient and tok.pos_ == "PROPN":
         if ent is not None and ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC") and name_like(ent):
+            if introduced_company(ent):
+                return None  # "scooter maker Volta Mobility": a company, however name-like
             return ctx.resolver.person_name(ent)
         run = propn_run(tok, loose=True)
         if run is not None and len(run) >= 2 and name_like(run):
@@ -233,6 +255,11 @@ def org_of(tok: Token, ctx: SentCtx, *, allow_propn: bool = True, labels: set[st
         ante = relcl_antecedent(tok)
         return org_of(ante, ctx, allow_propn=allow_propn, labels=labels, depth=depth + 1) if ante is not None else None
     ent = ent_of(tok)
+    named = described_org(tok)
+    if named is not None and (ent is None or ent.label_ not in labels):
+        # "chief executive of Bengaluru-based payments firm Kavach Pay": the slot on a
+        # descriptor word ("payments", "firm") reads the name the descriptor introduces
+        return ctx.resolver.org_name(named)
     if ent is not None:
         if ent.label_ in labels or (ent.label_ == "PERSON" and _looks_like_org(ent)):
             return ctx.resolver.org_name(ent) if ent.label_ in ORGISH else fold_org(ent.text)

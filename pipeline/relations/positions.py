@@ -31,8 +31,8 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from pipeline.nlp import ROLES_KEY, load_json
-from pipeline.relations.common import (ORGISH, SentCtx, ent_of, listed_people_after, local_org, noun_phrase, org_of,
-                                       person_of)
+from pipeline.relations.common import (ORGISH, SentCtx, described_org, ent_of, listed_people_after, local_org,
+                                       noun_phrase, org_of, person_of)
 from pipeline.relations.engine import SlotValue, slot_reader
 from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org
 
@@ -113,6 +113,8 @@ for _name, _kind, _part in (("title_end", "end", None), ("titles_end", "plural_e
 if not Token.has_extension("personish"):  # a name, or he/she: what a person slot may start from
     Token.set_extension("personish", getter=lambda t: t.ent_type_ == "PERSON" or t.pos_ == "PROPN"
                         or t.lower_ in ("he", "she"))
+if not Token.has_extension("in_descriptor"):  # a word of a company descriptor ("payments firm", "drone start-up")
+    Token.set_extension("in_descriptor", getter=lambda t: described_org(t) is not None)
 if not Token.has_extension("own_of"):  # a title with its own "of"/"at" phrase
     Token.set_extension("own_of", getter=lambda t: any(c.dep_ == "prep" and c.lower_ in ("of", "at") for c in t.children))
 
@@ -158,6 +160,8 @@ def _company_like(name: str | None, ents: list[Span], ctx: SentCtx | None = None
     organisation in a passage that talks business (models/roles.json company_words)."""
     if any(e.label_ == "ORG" and e.ent_id_ for e in ents):
         return True
+    if name and ctx is not None and name in ctx.resolver.described_companies:
+        return True  # "Swedish truckmaker Volvent" earlier in the article
     if bool(name) and any(e.text.split()[-1].lower().strip(".") in SUFFIXES for e in ents):
         return True
     if name and ctx is not None and name == ctx.resolver.topic_org():
@@ -341,6 +345,10 @@ def based_modifier(tok: Token) -> bool:
 
 
 def _one_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict) -> str | None:
+    named = described_org(tok)
+    if named is not None:
+        # "CEO of Bengaluru-based payments firm Kavach Pay": the slot on the descriptor reads its name
+        return ctx.resolver.org_name(named)
     if based_modifier(tok):
         return None
     tok = _name_head(_board_owner(tok))
