@@ -52,6 +52,12 @@ def _positions(text: str) -> set[tuple[str, str, str]]:
     ("Ravi Menon, deputy chief executive of Kesari Textiles, spoke.", {("Ravi Menon", "Kesari Textiles", "other")}),
     ("Ravi Menon, vice-chairman of Kesari Textiles, spoke.", {("Ravi Menon", "Kesari Textiles", "other")}),
     ("Ravi Menon, deputy chairman of Kesari Textiles, spoke.", {("Ravi Menon", "Kesari Textiles", "other")}),
+    # staff titles after the appointed name, no "as"
+    ("Kesari Textiles has appointed Ravi Menon general counsel, the company said.",
+     {("Ravi Menon", "Kesari Textiles", "other")}),
+    # "her counterpart at ORG, NAME": the same title at the other organisation
+    ("Lina Sato, chief executive of Umeda Rail, and her counterpart at Osaka's Kintaro Railway, Ken Mori, met on Monday.",
+     {("Lina Sato", "Umeda Rail", "ceo"), ("Ken Mori", "Kintaro Railway", "ceo")}),
     # possessive holders
     ("Kesari Textiles reported higher sales. Its president, Ravi Menon, said demand was strong.",
      {("Ravi Menon", "Kesari Textiles", "president")}),

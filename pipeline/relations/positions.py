@@ -507,6 +507,20 @@ def read_org_mention(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
     return _org_before(doc, j, ctx, title)
 
 
+@slot_reader("org_at_name")
+def read_org_at_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The organisation a mention ending at ``tok`` names where the wording leaves no room for
+    a person ("her counterpart at Kilima Mobile, NAME"): as ``org_mention``, else the name the
+    small model read as a person's (unknown company names often are)."""
+    got = read_org_mention(tok, ctx, nodes, spec, args)
+    if got:
+        return got
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ == "PERSON" and ent.end == tok.i + 1 and not _known_person(ent, ctx):
+        return ctx.resolver.org_name(ent)
+    return None
+
+
 @slot_reader("topic_org")
 def read_topic_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The company the passage is about (None when unclear, or not a company)."""
