@@ -510,8 +510,7 @@ def test_bare_title_keeps_its_tenure():
     "Orvane Corp. shares fell 3% on Tuesday. Fed chairman Jerome Powell said rates would stay high.",
     # two companies compete and neither is the topic
     "Orvane Corp. and Brightwell Inc. both reported results on Tuesday. Chief executive Dana Price said demand was weak.",
-    # a deputy is not the title; no company at all
-    "Orvane Corp. cut its forecast on Tuesday. Deputy chief executive Dana Price said demand was weak.",
+    # no company at all
     "Rain fell across Scotland for a third day. Chairman Dana Price said the harvest would be late.",
     # the name carries its own body after it
     "Orvane Corp. cut its forecast on Tuesday. Chief executive Dana Price of Brightwell Inc. said it was no surprise.",
@@ -520,6 +519,12 @@ def test_bare_title_negatives(text):
     got, _ = _rels(text)
     # no claim but the title's or the name's own body ("Fed chairman X", "X of Brightwell Inc.")
     assert {o for _, o, _ in got} <= {"Brightwell", "Fed"}
+
+
+def test_bare_deputy_title_is_other():
+    """A deputy is not the title: "Deputy chief executive X" is a staff post (other), never ceo."""
+    got, _ = _rels("Orvane Corp. cut its forecast on Tuesday. Deputy chief executive Dana Price said demand was weak.")
+    assert got == {("Dana Price", "Orvane", "other")}
 
 
 

@@ -70,8 +70,26 @@ def _blocked(doc, span: Span) -> bool:
     return prev is not None and prev.text == "-" and prev2 is not None and prev2.lower_ in blockers
 
 
+@lru_cache(maxsize=1)
+def _role_of_words() -> dict:
+    return {w.lower(): role for role, words in load_json("roles.json")["roles"].items() for w in words}
+
+
+def _deputy_inner(doc, span: Span) -> Span | None:
+    """The title inside a deputy's title of its own ("vice-chairman", "deputy CEO": an other
+    title for its holder), labelled with its role: what position.deputy_under reads."""
+    i = span.start
+    if span.label_ != "other" or doc[i].lower_ not in _cfg()["blockers"]:
+        return None
+    i += 1
+    if i < span.end and doc[i].text == "-":
+        i += 1
+    role = _role_of_words().get(doc[i:span.end].text.lower()) if i < span.end else None
+    return Span(doc, i, span.end, label=role) if role and role != "other" else None
+
+
 def _is_plural(r: Span) -> bool:
-    last = r[-1]
+    last = r.root if r.root.i < r.end - 1 and r.root.lower_ in ("head", "chief") else r[-1]  # "head of investor relations": one head
     return last.tag_ in ("NNS", "NNPS") or (last.lower_.endswith("s") and last.lower_ not in ("boss",))
 
 
@@ -85,6 +103,10 @@ def _titles(doc) -> dict:
         got = {k: {} for k in ("end", "head", "plural_end", "plural_head", "deputy_end", "deputy_head")}
         inside: set[int] = set()
         for r in _roles(doc):
+            inner = _deputy_inner(doc, r)
+            if inner is not None:  # "vice-chairman": other for the holder; "chairman" is whom a deputy serves under
+                got["deputy_end"][inner.end - 1] = inner
+                got["deputy_head"][inner.root.i] = inner
             kind = "deputy_" if _blocked(doc, r) else "plural_" if _is_plural(r) else ""
             if kind == "plural_" and r.label_ == "other":
                 continue
@@ -194,6 +216,26 @@ def _not_chair_body(org: str | None, org_ents: list[Span]) -> bool:
     return bool(words & _cfg()["not_chair_words"])
 
 
+_PART_WORDS = frozenset({"unit", "units", "division", "divisions", "business", "businesses", "arm", "operations",
+                         "department", "segment", "subsidiary", "team", "group", "branch", "office", "lab", "labs"})
+
+
+def _heads_part(span: Span) -> bool:
+    """"head of its cloud division", "head of the company's U.S. generics business": the
+    title's "of" phrase is a possessed or lower-case part of an organisation (a unit,
+    division, business...), so the title is a staff post (other), not the body's chair."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ != "of":
+        return False
+    end = min(len(doc), span.end + 9)
+    for t in doc[span.end + 1:end]:
+        if t.is_punct or t.lower_ in ("at", "for", "in", "and"):
+            return False
+        if t.lower_ in _PART_WORDS and t.is_lower:
+            return True
+    return False
+
+
 def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx | None = None) -> str | None:
     """The closed-list role of a title: its label, except for the vague leader words."""
     low = span.text.lower()
@@ -208,6 +250,8 @@ def _role_value(span: Span, org_ents: list[Span], org: str | None, ctx: SentCtx 
         if len(nxt) == 2 and nxt[0].lower_ == "of" and nxt[1].pos_ == "NOUN" and nxt[1].is_lower \
                 and nxt[1].lower_ not in ORG_NOUNS:
             return "other"  # "head of product at Calder": a function's head is staff, not the chair
+        if _heads_part(span):
+            return "other"  # "head of its autonomous driving unit": a unit's head is staff, not the chair
         return "other" if _company_like(org, org_ents, ctx) or _not_chair_body(org, org_ents) else "chair"
     return span.label_
 
@@ -471,6 +515,20 @@ def read_org_mention(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: di
     return _org_before(doc, j, ctx, title)
 
 
+@slot_reader("org_at_name")
+def read_org_at_name(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
+    """The organisation a mention ending at ``tok`` names where the wording leaves no room for
+    a person ("her counterpart at Kilima Mobile, NAME"): as ``org_mention``, else the name the
+    small model read as a person's (unknown company names often are)."""
+    got = read_org_mention(tok, ctx, nodes, spec, args)
+    if got:
+        return got
+    ent = ent_of(tok)
+    if ent is not None and ent.label_ == "PERSON" and ent.end == tok.i + 1 and not _known_person(ent, ctx):
+        return ctx.resolver.org_name(ent)
+    return None
+
+
 @slot_reader("topic_org")
 def read_topic_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The company the passage is about (None when unclear, or not a company)."""
@@ -558,7 +616,9 @@ def _forecast(tok: Token) -> bool:
 def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     """The role of the title ending at ``tok`` and of the titles coordinated with it; each
     read where it stands (its own modifiers date it). ``plural``: a plural title;
-    ``deputy``: the title a deputy serves under ("deputy leader": leader)."""
+    ``deputy``: the title a deputy serves under ("deputy leader": leader); ``only``: the
+    roles the rule may claim, ``also_titles``: a models/roles.json list of titles it may
+    claim besides them ("managing director X said": other)."""
     span = _title_at(tok, "plural_" if spec.get("plural") else "deputy_" if spec.get("deputy") else "")
     if span is None or _forecast(tok):
         return None
@@ -568,9 +628,11 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     group = [span] if spec.get("plural") or spec.get("deputy") else _coordinated(span)
     out, seen = [], set()
     only = spec.get("only")  # the roles a rule may claim ("President X" is too often a state's)
+    # titles specific enough to claim as "other" where vague ones (director, head) may not
+    also = frozenset(_cfg().get(spec["also_titles"], ())) if spec.get("also_titles") else frozenset()
     for r in group:
         v = _role_value(r, org_ents, org, ctx)
-        if v is not None and only is not None and v not in only:
+        if v is not None and only is not None and v not in only and r.text.lower() not in also:
             continue
         if v is not None and v not in seen:
             seen.add(v)
