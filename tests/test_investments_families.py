@@ -85,3 +85,27 @@ def test_standard_synonyms(alias, tech):
     from pipeline.relations.amounts import normalize_technology
 
     assert normalize_technology(alias) == tech
+
+
+@pytest.mark.parametrize("text, investor, techs", [
+    ("Siemens has approved a budget of 300 million euros for cybersecurity over three years.", "Siemens", ["cybersecurity"]),
+    ("Samsung will spend $2 billion this year on expanding its advanced packaging lines.", "Samsung", ["semiconductors"]),
+])
+def test_budget_for_and_chip_packaging(text, investor, techs):
+    found = _inv(text)
+    assert found[investor]["technology"] == techs
+
+
+@pytest.mark.parametrize("text", [
+    "Siemens could invest up to 2 billion euros in wind farms if the government guarantees minimum prices.",
+    "Samsung would spend $5 billion on a chip plant in Texas if Congress extends the subsidies.",
+])
+def test_a_hypothesis_is_no_investment(text):
+    assert _inv(text) == {}
+
+
+def test_a_condition_on_a_plan_stays_a_hedged_plan():
+    res = extract_document(Document(id="t", text="If regulators approve the deal, Siemens will invest 2 billion euros in wind farms.",
+                                    date="2024-03-01"))
+    rels = [r for r in res.relations if r.type == "investment"]
+    assert rels and rels[0].status == "hedged"
