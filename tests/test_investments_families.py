@@ -109,3 +109,8 @@ def test_a_condition_on_a_plan_stays_a_hedged_plan():
                                     date="2024-03-01"))
     rels = [r for r in res.relations if r.type == "investment"]
     assert rels and rels[0].status == "hedged"
+
+
+def test_money_into_a_fund_backing_a_technology():
+    (a,) = _inv("Temasek will commit $500 million to a fund backing artificial intelligence start-ups in Asia.").values()
+    assert a["technology"] == ["AI"]

@@ -41,6 +41,8 @@ _LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
 INVESTOR_VERBS = frozenset(_LEX["investor_verbs"])
 PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
 GOVERNMENT_NOUNS = frozenset(_LEX["government_nouns"])
+FUND_NOUNS = frozenset(_LEX["fund_nouns"])
+SUPPORT_VERBS = frozenset(_LEX["support_verbs"])
 NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
@@ -326,6 +328,9 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         # "data centres built to train and run AI models": what the funded thing is built for
         makes = makes or (not money and (_built_for(t) or _built_for(t.head) and _to_clause(t) or (
             t.dep_ == "conj" and _built_for(t.head.head) and _to_clause(t.head))))
+        # "a fund supporting electric vehicle makers": what the funded fund backs
+        makes = makes or (not money and t.dep_ == "acl" and t.tag_ == "VBG" and t.lemma_.lower() in SUPPORT_VERBS
+                          and t.head.lower_ in FUND_NOUNS)
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
         if clause and not (purpose or makes or t.i in units or _share_of_it(t)):
             return False
