@@ -40,6 +40,9 @@ from pipeline.resolve import ANAPHOR_NOUNS, ORG_NOUNS, fold_org
 _LEX = json.loads((MODELS_DIR / "investments.json").read_text(encoding="utf-8"))
 INVESTOR_VERBS = frozenset(_LEX["investor_verbs"])
 PRODUCE_VERBS = frozenset(_LEX["produce_verbs"])
+GOVERNMENT_NOUNS = frozenset(_LEX["government_nouns"])
+FUND_NOUNS = frozenset(_LEX["fund_nouns"])
+SUPPORT_VERBS = frozenset(_LEX["support_verbs"])
 NOT_SPENT = frozenset(_LEX["not_spent"])
 VAGUE_MODIFIERS = frozenset(_LEX["vague_modifiers"])
 INDEFINITE = frozenset(_LEX["indefinite"])
@@ -325,6 +328,9 @@ def _reaches(tok: Token, scope: set[int], sent: Span, money: bool = False,
         # "data centres built to train and run AI models": what the funded thing is built for
         makes = makes or (not money and (_built_for(t) or _built_for(t.head) and _to_clause(t) or (
             t.dep_ == "conj" and _built_for(t.head.head) and _to_clause(t.head))))
+        # "a fund supporting electric vehicle makers": what the funded fund backs
+        makes = makes or (not money and t.dep_ == "acl" and t.tag_ == "VBG" and t.lemma_.lower() in SUPPORT_VERBS
+                          and t.head.lower_ in FUND_NOUNS)
         clause = t.dep_ in _CLAUSES or (t.dep_ in _VERB_CLAUSES and t.pos_ in ("VERB", "AUX"))
         if clause and not (purpose or makes or t.i in units or _share_of_it(t)):
             return False
@@ -361,6 +367,9 @@ def _to_clause(t: Token) -> bool:
 
 def _purpose(t: Token, scope: set[int]) -> bool:
     """A to-infinitive or -ing clause hanging on the spend: what the money is for."""
+    if t.dep_ == "pcomp" and t.lower_.endswith("ing") and t.head.dep_ == "prep" \
+            and t.head.lower_ in ("on", "in", "into", "for", "towards", "toward") and t.head.head.i in scope:
+        return True  # "spend $2bn on developing 6G", "invest in expanding its fibre network"
     return (t.dep_ in ("advcl", "xcomp", "pcomp") and t.head.i in scope
             and (any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) or t.lower_.endswith("ing")))
 
@@ -548,6 +557,20 @@ def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tu
     return sorted(hits, key=lambda x: x[0].start_char)
 
 
+def _use_of(span: Span, hits: list[tuple[Span, str]]) -> bool:
+    """A technology named as the use of another one the money goes into ("lithium-ion cells for
+    electric vehicles", "memory chips for AI servers"): the demand, not the investment."""
+    t = span.root
+    while t.dep_ in ("compound", "amod") and t.head.i != t.i:
+        t = t.head  # "cells for EV makers": the noun the technology describes
+    p = t.head
+    if t.dep_ != "pobj" or p.dep_ != "prep" or p.lower_ not in ("for", "in") or p.head.i == p.i:
+        return False
+    owner = p.head
+    return any(o.start <= owner.i < o.end or o.root.head.i == owner.i and o.root.dep_ in ("compound", "amod")
+               for o, _ in hits if o != span)
+
+
 def _money(sent: Span, scope: set[int]) -> tuple[dict | None, Token | None, set[int], frozenset[int]]:
     """The first amount of money that hangs from the scope, its root and tokens; all amounts' tokens."""
     found = [(amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
@@ -642,7 +665,7 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
         techs: list[str] = []
         for s, n in tech_hits:  # "invest in Acme Robotics": a name, not a technology
             inside = target_span is not None and target_span.start <= s.start < target_span.end
-            if not inside and s.root.i not in own and n not in techs:
+            if not inside and s.root.i not in own and n not in techs and not _use_of(s, tech_hits):
                 techs.append(n)
         obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None,
                                                      loose_in=trigger.lemma_.lower() in CORE_WORDS)
@@ -709,6 +732,29 @@ def _investor_name(tok: Token, ctx) -> str | None:
     if ent is not None and ent.label_ in ("GPE", "NORP", "LOC") and tok.pos_ == "PROPN" \
             and _described_as_company(tok) and _np(tok).text not in _places():
         return fold_org(_np(tok).text)  # "Northvolt, the Swedish battery maker, said it ...": a company
+    return _state_investor(tok)
+
+
+def _state_investor(tok: Token) -> str | None:
+    """A state body as investor: a government noun with the place it governs ("Japan's
+    government", "the Indian government", "the city of Hefei") or a country as the subject
+    ("Canada will invest"). The name is the words as written, without the article."""
+    if tok.pos_ == "PROPN" and tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass"):
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.label_ == "GPE" and not any(c.dep_ == "appos" for c in tok.children):
+            return ent.text
+        return None
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in GOVERNMENT_NOUNS:
+        return None
+    place = lambda t: t.ent_type_ in ("GPE", "NORP")  # noqa: E731
+    mods = [c for c in tok.lefts if c.dep_ in ("poss", "amod", "compound") and place(c)]
+    of = [p for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"
+          for p in c.children if p.dep_ == "pobj" and place(p)]
+    if mods:
+        start = min(t.i for c in mods for t in c.subtree)
+        return tok.doc[start:tok.i + 1].text
+    if of:
+        return tok.doc[tok.i:max(t.i for t in of[0].subtree) + 1].text
     return None
 
 
@@ -856,6 +902,39 @@ def read_target(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> str | N
         company = _round_company(tok)
         return read_org(company, ctx, nodes, spec, args) if company is not None else None
     return read_org(tok, ctx, nodes, spec, args)
+
+
+@slot_reader("round_technology")
+def read_round_technology(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> list[str]:
+    """What a company raising a round works in, as its description says: "robotics startup
+    Kinetiq", "Acme, which uses gene editing to ...", "the drone maker Acme". Technologies in
+    the company's own phrase (its descriptor, apposition or relative clause), never inside the
+    name ("Kestrel Robotics" names a company) nor in a place ("Bengaluru-based")."""
+    if not args.get("target"):
+        return []
+    sent = ctx.sent
+    own = {t.i for t in tok.subtree}
+    if tok.dep_ == "appos" or (tok.dep_ == "compound" and tok.head.pos_ == "NOUN"):
+        own |= {t.i for t in tok.head.subtree} - {t.i for c in tok.head.children
+                                                   if c.dep_ == "prep" for t in c.subtree}
+    name = _np(tok) if tok.pos_ == "PROPN" else None
+    names = {t.i for t in name} if name is not None else set()
+    if name is not None:  # "drone maker Airon" parsed as two subjects: the descriptor right before
+        i = name.start - 1
+        if i >= sent.start and sent.doc[i].lower_ in COMPANY_DESCRIPTORS:
+            while i >= sent.start and (sent.doc[i].pos_ in ("NOUN", "ADJ") or sent.doc[i].text == "-"):
+                own.add(i)
+                i -= 1
+    names |= {t.i for t in sent if t.i in own and t.pos_ == "PROPN"}
+    out: list[str] = []
+    for start, end, tech in find_technologies(sent.text):
+        span = _tokens(sent, start, end)
+        if span is None or not all(t.i in own for t in span) or any(t.i in names for t in span):
+            continue
+        if _use_of(span, []) or tech in out:
+            continue
+        out.append(tech)
+    return out
 
 
 @slot_reader("round_amount")

@@ -34,6 +34,7 @@ PLAN_VERBS = frozenset(_LEX["plan_verbs"])
 PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
 FUTURE_AUX = frozenset(_LEX["future_aux"])
 HEDGE_AUX = frozenset(_LEX["hedge_aux"])
+HYPOTHETICAL_AUX = frozenset(_LEX["hypothetical_aux"])
 HEDGE_ADVS = frozenset(_LEX["hedge_advs"])
 HEDGE_VERBS = frozenset(_LEX["hedge_verbs"])
 HEDGE_PASSIVES = frozenset(_LEX["hedge_passives"])
@@ -81,6 +82,10 @@ def _negated(sent: Span, path: list[Token]) -> bool:
                 return True
             if c.dep_ == "advmod" and low == "longer" and any(g.lower_ == "no" for g in c.children):
                 return True
+        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in t.children) and any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
+                for c in t.children):
+            return True  # "could invest up to $3bn if prices are guaranteed": a hypothesis
         if t.pos_ in ("VERB", "AUX") and lemma in NEGATING_VERBS:
             particle = NEGATING_PARTICLES.get(lemma)
             if particle is None or any(c.dep_ == "prt" and c.lower_ == particle for c in t.children):
