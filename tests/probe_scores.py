@@ -40,6 +40,8 @@ def check_news_probe_shape(path: Path, prefix: str, count: int, empty: int) -> l
         for r in d["relations"]:
             names = [v for k, v in r["args"].items() if k in ("person", "organization", "recipient", "investor")]
             for v in names:
+                if v is None:
+                    continue  # a null argument is not checked (score.py): "investors were not named"
                 alts = v if isinstance(v, list) else [v]
                 assert any(a.lower() in d["text"].lower() for a in alts), (d["id"], v)
     return docs

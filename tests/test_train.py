@@ -23,6 +23,15 @@ def trained(tmp_path_factory):
     return a, b, ra, rb
 
 
+def test_default_sources_are_the_training_files_and_our_news_but_not_the_held_out_probe():
+    names = [p.name for p in learn.default_sources()]
+    assert names[:3] == list(learn.TRAIN_FILES) and "own.jsonl" in names
+    assert {"news_people.jsonl", "news_investments.jsonl", "news_paragraphs_fresh.jsonl"} <= set(names)
+    # nobody develops on the newest held-out news probe: it never trains the scorer
+    assert "news_paragraphs_fresh5.jsonl" not in names
+    assert (learn.PROBES_DIR / "news_paragraphs_fresh5.jsonl").is_file()
+
+
 def test_two_trainings_give_the_same_model_bytes(trained):
     a, b, _, _ = trained
     assert (a / "model.json").read_bytes() == (b / "model.json").read_bytes()

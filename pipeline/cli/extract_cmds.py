@@ -170,8 +170,9 @@ def register(app: typer.Typer) -> None:
         """Train the relation scorer on the gold files, cross-validated by document.
 
         Reads knowledgenet_train.jsonl, fire_dev.jsonl and redocred_dev_full.jsonl in place
-        (plus models/scorer/own.jsonl), writes models/scorer/model.json, cv_report.json
-        and MODEL_CARD.md. Deterministic; a few minutes on one CPU.
+        (plus models/scorer/own.jsonl and our news paragraphs in tests/probes, the newest
+        held-out one excepted), writes models/scorer/model.json, cv_report.json and
+        MODEL_CARD.md. Deterministic; a few minutes on one CPU.
 
         Example: newsev train
         """
@@ -180,11 +181,9 @@ def register(app: typer.Typer) -> None:
         src = data or learn.TRAIN_DIR
         if not src.is_dir():
             raise UserError(f"no such directory: {src}")
-        paths = [src / f for f in learn.TRAIN_FILES if (src / f).is_file()]
-        if not paths:
+        if not any((src / f).is_file() for f in learn.TRAIN_FILES):
             raise UserError(f"none of {', '.join(learn.TRAIN_FILES)} in {src}")
-        if learn.OWN_FILE.is_file():
-            paths.append(learn.OWN_FILE)
+        paths = learn.default_sources(src)
         kw = {"out_dir": out_dir} if out_dir else {}
         with err_console.status(f"training on {len(paths)} files..."):
             report = learn.train(paths, **kw)
