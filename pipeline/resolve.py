@@ -225,6 +225,17 @@ class DocResolver:
                 self._topic_any = name
                 if name:
                     people.append((offset + subj.start_char, name))
+        if subj is not None and not subj.label_ and self._first_person is None and _company_noun_before(subj) \
+                and not any(e.start < subj.end and subj.start < e.end for e in doc.ents):
+            # "Kenyan mobile money operator M-Tumaini said ...": an opening subject the model left
+            # unlabelled, after a company noun, is the company the passage is about
+            name = fold_org(subj.text)
+            if name and any(c.isalpha() for c in name):
+                self._org_counts[name] += 3
+                self._seen += 1
+                self._org_last[name] = self._seen
+                orgs.append((offset + subj.start_char, name, True))
+                self._mentions.append((offset + subj.start_char, name, 3))
         for ent in doc.ents:
             if ent.label_ == "PERSON" and (not name_like(ent, 1) or _company_noun_before(ent)):
                 # "Kagami Sensor Systems" read as a person, "smartphone maker Honor": an organisation

@@ -35,6 +35,9 @@ def _positions(text: str) -> set[tuple[str, str, str]]:
     # the subject of the opening, not the buyer of a stake in it
     ("Paylink Corp. said Gulfstar Capital had agreed to buy a 25% stake in the company. Chief executive "
      "Grace Wanjiru said the money would fund expansion.", ("Grace Wanjiru", "Paylink", "ceo")),
+    # an opening subject the model leaves unlabelled, after a company noun, is the topic
+    ("Finnish payments operator Kassaro said Gulfstar Capital had agreed to buy a stake in the company. "
+     "Chief executive Grace Wanjiru said the deal would fund an expansion.", ("Grace Wanjiru", "Kassaro", "ceo")),
     # "its" in a list: the organisation of the item before, not of a later one
     ("Attending were Sami Nasser, chief executive of Orvane Holdings; its chief financial officer, Nora Hadi; "
      "and Khalid Omar, president of Delta Build.", ("Nora Hadi", "Orvane", "cfo")),
