@@ -626,9 +626,9 @@ def non_employer(ent: Span) -> bool:
     doc = ent.doc
     root = ent.root
     last = ent[-1].lower_ if ent[-1].text not in ("'s", "’s") or len(ent) == 1 else ent[-2].lower_
-    if last in w["venue_heads"]:
+    if last in w["venue_names"]:
         return True
-    if root.dep_ in ("compound", "nmod", "amod") and root.head.i >= ent.end and root.head.lemma_.lower() in w["venue_heads"]:
+    if root.dep_ in ("compound", "nmod", "amod") and root.head.i >= ent.end and root.head.lemma_.lower() in w["venue_nouns"]:
         return True  # "the Computex trade show", "the Nasdaq index"
     # "ex-Siemens", "former Siemens engineer"
     if ent.start >= 2 and doc[ent.start - 1].text == "-" and doc[ent.start - 2].lower_ in w["past_words"]:
@@ -639,6 +639,9 @@ def non_employer(ent: Span) -> bool:
     if t is not root or root.dep_ in ("compound", "nmod", "poss"):
         if any(c.lower_ in w["past_words"] for c in t.children if c.dep_ in ("amod", "advmod", "npadvmod", "compound")):
             return True
+    # the name itself is the one told or the source ("told Reuters"), not a modifier of it
+    # ("told Orvane shareholders": Orvane stays)
+    t = root
     head = t.head
     if t.dep_ in ("dobj", "dative") and head.lemma_.lower() in w["told_verbs"]:
         return True
