@@ -224,6 +224,7 @@ class DocResolver:
         self._bound: set[int] = set()  # offsets of people named inside a fronted participle ("Advised by X, he")
         self._sent_orgs: list[tuple[int, list[tuple[int, str, bool]]]] = []  # (sentence start, (offset, org, subject?))
         self.described_companies: set[str] = set()  # "Swedish truckmaker Volvent": introduced as a business
+        self._mentions: list[tuple[int, str, int]] = []  # (offset, org, weight): candidates for the topic
 
     # ----------------------------------------------------------------- feeding
     def add_sentence(self, offset: int, doc: Doc_t, first: bool = False) -> None:
@@ -248,6 +249,17 @@ class DocResolver:
                 self._topic_any = name
                 if name:
                     people.append((offset + subj.start_char, name))
+        if subj is not None and not subj.label_ and self._first_person is None and _company_noun_before(subj) \
+                and not any(e.start < subj.end and subj.start < e.end for e in doc.ents):
+            # "Kenyan mobile money operator M-Tumaini said ...": an opening subject the model left
+            # unlabelled, after a company noun, is the company the passage is about
+            name = fold_org(subj.text)
+            if name and any(c.isalpha() for c in name):
+                self._org_counts[name] += 3
+                self._seen += 1
+                self._org_last[name] = self._seen
+                orgs.append((offset + subj.start_char, name, True))
+                self._mentions.append((offset + subj.start_char, name, 3))
         for ent in doc.ents:
             if ent.label_ == "PERSON" and (not name_like(ent, 1) or _company_noun_before(ent)):
                 # "Kagami Sensor Systems" read as a person, "smartphone maker Honor": an organisation
@@ -255,7 +267,10 @@ class DocResolver:
                 self._org_counts[name] += 3 if (subj is not None and ent.start == subj.start) else 1
                 self._seen += 1
                 self._org_last[name] = self._seen
-                orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass")))
+                if not non_employer(ent):
+                    orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass")))
+                    self._mentions.append((offset + ent.start_char, name,
+                                           3 if (subj is not None and ent.start == subj.start) else 1))
                 continue
             if ent.label_ == "PERSON":
                 if _looks_like_org(ent) or self.is_known_org(ent.text):
@@ -279,13 +294,16 @@ class DocResolver:
                        for d in doc.spans.get("company_descriptors", [])):
                     self.described_companies.add(name)
                 if ent.label_ != "GOV":  # state bodies are never "the company"
-                    if not _possessed(ent):  # "the company's Blackwell chips": a product, not a rival
+                    outsider = non_employer(ent)  # "told Reuters", "a former Siemens engineer", "the Computex show"
+                    if not _possessed(ent) and not outsider:  # "the company's Blackwell chips": a product, not a rival
                         orgs.append((offset + ent.start_char, name, ent.root.dep_ in ("nsubj", "nsubjpass") or (
                             ent.root.dep_ == "conj" and ent.root.head.dep_ in ("nsubj", "nsubjpass"))))
                     weight = 3 if (subj is not None and ent.start == subj.start) else 1
                     self._org_counts[name] += weight
                     self._seen += 1
                     self._org_last[name] = self._seen
+                    if not outsider:
+                        self._mentions.append((offset + ent.start_char, name, weight))
                 # "Long Name (ABBR)": ABBR becomes an alias of Long Name
                 m = re.match(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)", text[ent.end_char:])
                 if m and _initials_match(name, m.group(1)):
@@ -370,11 +388,20 @@ class DocResolver:
         self._register(name, label, folded if folded != name else (span.text if span.text != name else ""))
         return name
 
-    def topic_org(self) -> str | None:
-        """The organisation the passage is about, when one is a clear favourite."""
-        if not self._org_counts:
+    def topic_org(self, before: int | None = None) -> str | None:
+        """The organisation the passage is about, when one is a clear favourite: by mentions
+        (the first sentence's subject counts three), those before article offset ``before``
+        when given, none in a role no employee holds (``non_employer``: "told Reuters", "a
+        former Siemens engineer", "the Computex trade show")."""
+        counts: Counter[str] = Counter()
+        last: dict[str, int] = {}
+        for n, (pos, name, weight) in enumerate(self._mentions):
+            if before is None or pos < before:
+                counts[name] += weight
+                last[name] = n
+        if not counts:
             return None
-        ranked = sorted(self._org_counts.items(), key=lambda kv: (kv[1], self._org_last.get(kv[0], 0)), reverse=True)
+        ranked = sorted(counts.items(), key=lambda kv: (kv[1], last.get(kv[0], 0)), reverse=True)
         # a clear favourite: named at least twice (or the opening subject), more than any other
         if len(ranked) == 1 or (ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
             return ranked[0][0]
@@ -385,8 +412,9 @@ class DocResolver:
         with the company named elsewhere): the organisation named earlier in the same sentence,
         else in the nearest earlier sentence (from offset ``since``, the paragraph's start) that
         names one, else the passage's topic. Several different ones: the topic, else the one
-        subject among them, else None."""
-        topic = self.topic_org()
+        subject among them, else None. Names in a role no employee holds (``non_employer``)
+        are no candidates."""
+        topic = self.topic_org()  # the whole sentence's mentions: "the first Ford car under CEO X and Ford's plan"
         for start, orgs in reversed(self._sent_orgs):
             if start < since:
                 break
@@ -602,3 +630,65 @@ def _looks_like_org(ent: Span) -> bool:
     """A PERSON span followed by a corporate suffix is an organisation misread."""
     nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     return bool(nxt is not None and nxt.lower_.rstrip(".") in SUFFIXES)
+
+
+def _discourse_words() -> dict:
+    from pipeline.nlp import load_json
+
+    global _DISCOURSE
+    if _DISCOURSE is None:
+        _DISCOURSE = load_json("discourse.json")
+    return _DISCOURSE
+
+
+_DISCOURSE: dict | None = None
+
+
+def non_employer(ent: Span) -> bool:
+    """Is an organisation named in a role no executive of the story holds there
+    (models/discourse.json)? The one told ("the company told Reuters"), a source ("according
+    to X", "in an interview with X", "X reported"), a past employer ("a former Siemens
+    engineer", "ex-Siemens", "joins from X"; not "is leaving X", which is hers), an event, market place or
+    regulator ("the Computex trade show", "the Shanghai Stock Exchange"). Such a name is no
+    candidate for the company a bare title or "its" belongs to."""
+    w = _discourse_words()
+    doc = ent.doc
+    root = ent.root
+    last = ent[-1].lower_ if ent[-1].text not in ("'s", "’s") or len(ent) == 1 else ent[-2].lower_
+    if last in w["venue_names"]:
+        return True
+    if root.dep_ in ("compound", "nmod", "amod") and root.head.i >= ent.end and root.head.lemma_.lower() in w["venue_nouns"]:
+        return True  # "the Computex trade show", "the Nasdaq index"
+    # "ex-Siemens", "former Siemens engineer"
+    if ent.start >= 2 and doc[ent.start - 1].text == "-" and doc[ent.start - 2].lower_ in w["past_words"]:
+        return True
+    t = root
+    while t.dep_ in ("compound", "nmod", "poss") and t.head is not t:
+        t = t.head
+    if t is not root or root.dep_ in ("compound", "nmod", "poss"):
+        if any(c.lower_ in w["past_words"] for c in t.children if c.dep_ in ("amod", "advmod", "npadvmod", "compound")):
+            return True
+    # the name itself is the one told or the source ("told Reuters"), not a modifier of it
+    # ("told Orvane shareholders": Orvane stays)
+    t = root
+    head = t.head
+    if t.dep_ in ("dobj", "dative") and head.lemma_.lower() in w["told_verbs"]:
+        return True
+    if t.dep_ == "pobj":
+        prep = head
+        gov = prep.head
+        lem = gov.lemma_.lower()
+        if prep.lower_ in w["source_preps"].get(lem, ()):
+            return True
+        if prep.lower_ == "from" and lem in w["from_verbs"]:
+            return True
+        if prep.lower_ in ("at", "with", "for") and any(
+                c.lower_ in w["past_words"] for c in gov.children if c.dep_ in ("advmod", "amod")):
+            return True  # "who previously worked at X", "a former researcher at X"
+        if prep.lower_ in ("at", "with", "for") and gov.pos_ == "NOUN" and any(
+                c.lower_ in w["past_words"] for c in gov.children):
+            return True
+    if t.dep_ == "nsubj" and head.lemma_.lower() in w["report_verbs"] and not any(
+            c.dep_ in ("dobj", "attr", "ccomp", "xcomp", "prep") and c.lower_ != "on" for c in head.children):
+        return True  # "Bloomberg reported on Monday", "as X reported"
+    return False

@@ -34,7 +34,7 @@ from pipeline.nlp import ROLES_KEY, load_json
 from pipeline.relations.common import (ORGISH, SentCtx, described_org, ent_of, listed_people_after, local_org,
                                        noun_phrase, org_of, person_of)
 from pipeline.relations.engine import SlotValue, slot_reader
-from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org
+from pipeline.resolve import ORG_NOUNS, SUFFIXES, TOPIC_ORG_NOUNS, fold_org, non_employer
 
 
 @lru_cache(maxsize=1)
@@ -849,13 +849,14 @@ def _its_org(ctx: SentCtx, tok: Token) -> str | None:
     for e in ctx.doc.ents:
         if e.label_ != "ORG" or e.end > tok.i or re.search(r"\b(?:Award|Prize|Medal)\b", e.text):
             continue
-        if (" " not in e.text and ctx.resolver.known_person(e.text)) or _past_context(e):
+        if (" " not in e.text and ctx.resolver.known_person(e.text)) or _past_context(e) or non_employer(e):
             continue
         names.add(ctx.resolver.org_name(e))
     names.discard(None)
     if len(names) == 1:
         return names.pop()
-    return ctx.resolver.topic_org() if not names else None
+    # the passage's company as named so far: not one named later in the sentence
+    return ctx.resolver.topic_org(ctx.start + tok.idx) if not names else None
 
 
 def _known_person(ent: Span, ctx: SentCtx) -> bool:
