@@ -602,9 +602,11 @@ Trained {datetime.date.today().isoformat()} by `newsev train` (`pipeline/learn.p
   rules' features (scores the rules' facts), one without (wording alone: scores the
   candidates the rules missed). Probabilities Platt-scaled on out-of-fold scores.
   Exported as JSON weights.
-- **Data**: {files}. Read in place from `../shared/train/` (third-party text, see its
-  README for sources and licences); nothing copied here. A fact outside a document's
-  `scope` is not a training example.
+- **Data**: {files}. The third-party files are read in place from `../shared/train/` (see
+  its README for sources and licences); nothing copied here. `own.jsonl` and the `news_*`
+  files are ours (`models/scorer/`, `tests/probes/`: news paragraphs written by sessions
+  that never saw the rules); the newest held-out probe, `news_paragraphs_fresh5.jsonl`, is
+  never trained on. A fact outside a document's `scope` is not a training example.
 - **Evaluation**: {N_FOLDS}-fold cross-validation grouped by document (a stable hash of
   the id); the 81 Re-DocRED dev documents sit inside `redocred_dev_full` and are scored
   only by models that never saw them. Thresholds are chosen on inner folds of each
