@@ -605,7 +605,12 @@ def _repair_company_slots(doc: Doc) -> Doc:
             return None
         if t.pos_ == "PROPN":
             return None  # a bare proper noun: the relation rules read it as a name already ("Twitter founder X")
-        if t.tag_ in ("PRP$", "WP$", "DT", "WDT") or (t.is_sent_start and t.pos_ != "PRON"
+        # "Flutterwave chief executive X said": an unknown name opening the sentence read as an
+        # imperative verb; no news sentence opens with a command before a title and a name
+        # ("Meet chief executive Jane Roe": a command after all, the name is its object, not a subject)
+        misread = t.is_sent_start and t.tag_ == "VB" and not t.is_stop and not possessive and any(
+            x.ent_type_ == "PERSON" and x.dep_ in ("nsubj", "nsubjpass") for x in doc[end:end + 8])
+        if t.tag_ in ("PRP$", "WP$", "DT", "WDT") or (t.is_sent_start and t.pos_ != "PRON" and not misread
                                                       and not (possessive and not t.is_stop)):
             return None  # a capitalised common word opening the sentence ("Former chief executive")
         return (k, k + 1)

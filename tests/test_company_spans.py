@@ -72,3 +72,15 @@ def test_prize_named_after_company_is_not_a_company():
     assert not any(t.startswith("Samsung ") for t, _ in ents)
     ents = _ents("The rover team chased the Google Lunar X Prize for years.")
     assert ("Google Lunar X Prize", "ORG") not in ents and ("Google Lunar X", "ORG") not in ents
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Kavango chief executive Lisa Ndaba said on Monday that sales rose.", "Kavango"),
+])
+def test_unknown_company_opening_the_sentence_before_a_title(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+def test_command_before_a_title_is_no_company():
+    ents = _ents("Meet chief executive Jane Roe, who runs the firm.")
+    assert ("Meet", "ORG") not in ents
