@@ -76,6 +76,7 @@ def test_prize_named_after_company_is_not_a_company():
 
 @pytest.mark.parametrize("text, org", [
     ("Kavango chief executive Lisa Ndaba said on Monday that sales rose.", "Kavango"),
+    ("Stackwave chief executive Adaeze Okafor said sales rose.", "Stackwave"),  # tagged VB
 ])
 def test_unknown_company_opening_the_sentence_before_a_title(text, org):
     assert (org, "ORG") in _ents(text)
