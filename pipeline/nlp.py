@@ -406,6 +406,17 @@ def _name_token(tok, role_tokens: set[int]) -> bool:
             and tok.lower_ not in ("the", "a", "an") and not tok.ent_id_ and tok.ent_type_ not in _NOT_A_NAME_LABELS)
 
 
+def _number_in_name(doc: Doc, j: int) -> bool:
+    """"One 97 Communications": a number the model read as CARDINAL inside a name, a
+    capitalised number word with digits after it, or digits after a capitalised word."""
+    tok = doc[j]
+    if tok.ent_type_ != "CARDINAL":
+        return False
+    if tok.is_digit:
+        return j > 0 and doc[j - 1].is_title and doc[j - 1].is_alpha
+    return tok.is_title and tok.is_alpha and j + 1 < len(doc) and doc[j + 1].is_digit
+
+
 def _repair_org_names(doc: Doc) -> Doc:
     """Organisation names cut short or missed: a run of capitalised words ending in a word
     of ``company_heads`` (models/names.json) is one organisation ("the German East Africa
@@ -426,7 +437,7 @@ def _repair_org_names(doc: Doc) -> Doc:
         start, j = h, h - 1
         while j >= 0:
             tok = doc[j]
-            if _name_token(tok, role_tokens):
+            if _name_token(tok, role_tokens) or _number_in_name(doc, j):
                 start, j = j, j - 1
                 continue
             if tok.lower_ in _CONNECTORS and j > 0 and _name_token(doc[j - 1], role_tokens):

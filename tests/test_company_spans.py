@@ -85,3 +85,16 @@ def test_unknown_company_opening_the_sentence_before_a_title(text, org):
 def test_command_before_a_title_is_no_company():
     ents = _ents("Meet chief executive Jane Roe, who runs the firm.")
     assert ("Meet", "ORG") not in ents
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Parent firm Nine 42 Communications said profit rose.", "Nine 42 Communications"),
+    ("Group 1 Automotive raised its dividend.", "Group 1 Automotive"),
+])
+def test_number_inside_a_company_name(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+def test_number_before_a_name_stays_a_number():
+    ents = _ents("The fund sold 300 Acme Communications shares.")
+    assert ("300", "CARDINAL") in ents and ("Acme Communications", "ORG") in ents
