@@ -73,12 +73,26 @@ def _phrase_patterns(label: str, name: str, aliases: Iterable[str]) -> list[dict
     return [{"label": label, "pattern": alias, "id": name} for alias in sorted({name, *aliases}) if alias.strip()]
 
 
+def _stylised_lower(name: str) -> str | None:
+    """"SK Hynix" as its owner writes it, "SK hynix": an acronym followed by words in lower
+    case (the brand's own styling, common in news). None when the name is no such form."""
+    words = name.split()
+    if len(words) < 2 or not (words[0].isupper() and words[0].isalpha() and len(words[0]) <= 4):
+        return None
+    rest = [w.lower() for w in words[1:]]
+    if not all(w.isalpha() for w in rest) or rest == words[1:]:
+        return None
+    return " ".join([words[0], *rest])
+
+
 def gazetteer_patterns(nlp: Language) -> list[dict]:
     pats: list[dict] = []
     for rec in _read_jsonl(MODELS_DIR / "gov_bodies.jsonl"):
         pats += _phrase_patterns("GOV", rec["name"], rec.get("aliases", []))
     for rec in _read_jsonl(MODELS_DIR / "companies.jsonl"):
-        pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
+        aliases = list(rec.get("aliases", []))
+        aliases += [_stylised_lower(a) for a in [rec["name"], *aliases] if _stylised_lower(a)]
+        pats += _phrase_patterns("ORG", rec["name"], aliases)
     for rec in _read_jsonl(MODELS_DIR / "company_gazetteer.jsonl"):
         pats += _phrase_patterns("ORG", rec["name"], rec.get("aliases", []))
     for law in load_json("names.json")["law_names"]:  # "Dodd-Frank" is a law, not a person
@@ -181,6 +195,7 @@ def _prefer_longest(entities, spans):
     # a technology word inside a capitalised name ("Kestrel Robotics") is part of the name
     spans = [s for s in spans if not (s.label_ == "TECH" and s.start > 0 and doc[s.start - 1].is_title
                                       and doc[s.start - 1].pos_ == "PROPN" and s[0].is_title)]
+    spans = spans + _acronym_names(doc, spans) if doc is not None else spans
     entities = list(entities)
     model_tokens = {i for e in entities if e.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW") and len(e) > 1
                     for i in range(e.start, e.end)}
@@ -199,6 +214,35 @@ def _prefer_longest(entities, spans):
         taken.update(range(s.start, s.end))
     kept = [e for e in entities if not any(i in taken for i in range(e.start, e.end))]
     return sorted(kept + list(chosen), key=lambda s: s.start)
+
+
+def _acronym_names(doc: Doc, spans) -> list:
+    """"Mistral AI", "Revontuli XR": a technology acronym (a one-token TECH span in capitals)
+    right after 1-2 capitalised proper nouns that no ruler span holds is the end of a
+    company's name, one ORG (which then outranks the TECH word). A place or nationality
+    before it ("China AI") or a listed company ("Nvidia AI chips": the company and its
+    technology) keeps the technology."""
+    from spacy.tokens import Span
+
+    ruled = {i for s in spans if s.label_ != "TECH" for i in range(s.start, s.end)}
+    out = []
+    for s in spans:
+        if s.label_ != "TECH" or len(s) != 1 or not (s[0].is_upper and s[0].is_alpha and 2 <= len(s[0]) <= 4) \
+                or s.start == 0:
+            continue
+        if s.end < len(doc) and doc[s.end].is_title and doc[s.end].is_alpha:
+            continue  # "Hexa AI Labs": longer names are the model's or other repairs'
+        b = s.start
+        while b > 0 and s.start - b < 2 and doc[b - 1].pos_ == "PROPN" and doc[b - 1].is_title \
+                and doc[b - 1].is_alpha and b - 1 not in ruled and not doc[b - 1].is_stop:
+            b -= 1
+        if b == s.start or (b > 0 and doc[b - 1].is_title and doc[b - 1].is_alpha and doc[b - 1].pos_ == "PROPN"):
+            continue
+        name = doc[b:s.start]
+        if name.text in _places() or _nationality(name):
+            continue
+        out.append(Span(doc, b, s.end, label="ORG"))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -283,7 +327,73 @@ def _repair_persons(doc: Doc) -> Doc:
     if new:
         keep = [e for e in doc.ents if not any(e.start < n.end and n.start < e.end for n in new)]
         doc.ents = filter_spans(keep + new)
-    return _repair_descriptor_names(_repair_company_slots(_repair_org_slots(_repair_titles(_repair_org_names(doc)))))
+    return _repair_descriptor_names(_repair_company_slots(_repair_org_slots(_repair_titles(_repair_org_names(
+        _repair_name_continuations(doc))))))
+
+
+@lru_cache(maxsize=1)
+def _continuation_stops() -> frozenset[str]:
+    """Capitalised words that never continue a company's name: titles and their modifiers,
+    lead-ins, not_names (but not the company-form words among them: "Group", "Holdings"),
+    names.json product_words ("Apple Watch") and the award words of awards.json (a prize
+    named after a company is no company)."""
+    names = load_json("names.json")
+    _, not_org = _company_slot_words()
+    keep = set(names["corporate_suffixes"]) | set(names["company_heads"])
+    awards = load_json("awards.json")
+    award_words = {w for w in awards["cues"] + awards["trailing_nouns"] if " " not in w}  # "Google Lunar X Prize"
+    return frozenset((set(not_org) - keep) | set(names["product_words"]) | award_words)
+
+
+@lru_cache(maxsize=1)
+def _tech_acronyms() -> frozenset[str]:
+    """One-word technology names in capitals (models/technologies.jsonl): "AI", "XR", "EV"."""
+    out = set()
+    for rec in _read_jsonl(MODELS_DIR / "technologies.jsonl"):
+        for a in [rec.get("name") or "", *rec.get("aliases", [])]:
+            if a.isupper() and a.isalpha() and " " not in a:
+                out.add(a)
+    return frozenset(out)
+
+
+def _repair_name_continuations(doc: Doc) -> Doc:
+    """A company tagged only in part: "LG Energy Solution CEO Kim" as ORG "LG" (the gazetteer's
+    name won over the model's longer one), "Samsung Biologics plans" as "Samsung", "Sony
+    Group appointed" as "Sony". An ORG followed directly by 1-3 capitalised words outside
+    any entity (not a title, role word, product word, verb or lower-case word, no
+    punctuation between) is one ORG with them, without the gazetteer's id (a subsidiary
+    is its own company). A run that goes on in capitals beyond three words is left alone."""
+    from spacy.tokens import Span
+
+    stops = _continuation_stops()
+    suffixes = set(load_json("names.json")["corporate_suffixes"])
+    particles = set(load_json("names.json")["descriptor_name_particles"]) - {"&"}
+    role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
+
+    def word(t) -> bool:
+        return ((t.is_alpha or (t.text[-1] == "." and t.lower_.rstrip(".") in suffixes)) and t.text[:1].isupper()
+                and not t.ent_type_ and t.i not in role_tokens and t.lower_ not in stops
+                and t.pos_ in ("PROPN", "NOUN") and not (t.is_stop and t.is_title) and not _nationality(t.doc[t.i:t.i + 1])
+                and not (t.is_upper and t.text in _tech_acronyms()))  # "Nvidia AI chips": the company's technology
+
+    out, changed = [], False
+    for e in doc.ents:
+        j = e.end
+        prev = doc[e.start - 1] if e.start > 0 else None
+        inside = prev is not None and (prev.lower_ in particles or (
+            prev.is_title and prev.is_alpha and prev.pos_ == "PROPN" and not prev.ent_type_))
+        if e.label_ == "ORG" and j < len(doc) and e[-1].whitespace_ and not inside:  # not "Werner von | Siemens Ring"
+            while j < len(doc) and j - e.end < 3 and word(doc[j]) and doc[j - 1].whitespace_:
+                j += 1
+        if j > e.end and not (j < len(doc) and doc[j].is_alpha and doc[j].is_title and doc[j].pos_ == "PROPN"
+                              and not doc[j].ent_type_ and j not in role_tokens):
+            out.append(Span(doc, e.start, j, label="ORG"))
+            changed = True
+        else:
+            out.append(e)
+    if changed:
+        doc.ents = out
+    return doc
 
 
 _CONNECTORS = ("of", "and", "&", "-")
@@ -294,6 +404,17 @@ def _name_token(tok, role_tokens: set[int]) -> bool:
     """A capitalised word that can be part of an organisation's name."""
     return (tok.i not in role_tokens and (tok.is_title or (tok.is_upper and len(tok) > 1)) and tok.is_alpha
             and tok.lower_ not in ("the", "a", "an") and not tok.ent_id_ and tok.ent_type_ not in _NOT_A_NAME_LABELS)
+
+
+def _number_in_name(doc: Doc, j: int) -> bool:
+    """"One 97 Communications": a number the model read as CARDINAL inside a name, a
+    capitalised number word with digits after it, or digits after a capitalised word."""
+    tok = doc[j]
+    if tok.ent_type_ != "CARDINAL":
+        return False
+    if tok.is_digit:
+        return j > 0 and doc[j - 1].is_title and doc[j - 1].is_alpha
+    return tok.is_title and tok.is_alpha and j + 1 < len(doc) and doc[j + 1].is_digit
 
 
 def _repair_org_names(doc: Doc) -> Doc:
@@ -316,7 +437,7 @@ def _repair_org_names(doc: Doc) -> Doc:
         start, j = h, h - 1
         while j >= 0:
             tok = doc[j]
-            if _name_token(tok, role_tokens):
+            if _name_token(tok, role_tokens) or _number_in_name(doc, j):
                 start, j = j, j - 1
                 continue
             if tok.lower_ in _CONNECTORS and j > 0 and _name_token(doc[j - 1], role_tokens):
@@ -495,7 +616,12 @@ def _repair_company_slots(doc: Doc) -> Doc:
             return None
         if t.pos_ == "PROPN":
             return None  # a bare proper noun: the relation rules read it as a name already ("Twitter founder X")
-        if t.tag_ in ("PRP$", "WP$", "DT", "WDT") or (t.is_sent_start and t.pos_ != "PRON"
+        # "Flutterwave chief executive X said": an unknown name opening the sentence read as an
+        # imperative verb; no news sentence opens with a command before a title and a name
+        # ("Meet chief executive Jane Roe": a command after all, the name is its object, not a subject)
+        misread = t.is_sent_start and t.tag_ == "VB" and not t.is_stop and not possessive and any(
+            x.ent_type_ == "PERSON" and x.dep_ in ("nsubj", "nsubjpass") for x in doc[end:end + 8])
+        if t.tag_ in ("PRP$", "WP$", "DT", "WDT") or (t.is_sent_start and t.pos_ != "PRON" and not misread
                                                       and not (possessive and not t.is_stop)):
             return None  # a capitalised common word opening the sentence ("Former chief executive")
         return (k, k + 1)
