@@ -114,3 +114,22 @@ def test_a_condition_on_a_plan_stays_a_hedged_plan():
 def test_money_into_a_fund_backing_a_technology():
     (a,) = _inv("Temasek will commit $500 million to a fund backing artificial intelligence start-ups in Asia.").values()
     assert a["technology"] == ["AI"]
+
+
+@pytest.mark.parametrize("text, sized, unsized", [
+    # participants only took part: the round's money is the lead's
+    ("Oslo-based battery startup Voltfjord has raised $36 million in a Series B round led by Nordic Capital, "
+     "with participation from Tellus Ventures and Harbor Capital.",
+     {"Nordic Capital"}, {"Tellus Ventures", "Harbor Capital"}),
+    ("Tencent participated in the $40 million round for Acme Robotics.", set(), {"Tencent"}),
+])
+def test_round_participants_get_no_amount(text, sized, unsized):
+    found = _inv(text)
+    assert {k for k, a in found.items() if a["amount"]} == sized, found
+    assert {k for k, a in found.items() if not a["amount"]} == unsized, found
+
+
+def test_a_mistagged_descriptor_still_describes_the_company():
+    # "startup" tagged as a verb: "robotics startup Kinetiq" still says what the company does
+    found = _inv("Pune-based robotics startup Kinetiq Labs has raised $48 million in a Series B round led by Northgate Ventures.")
+    assert found["Northgate Ventures"]["technology"] == ["robotics"], found
