@@ -133,3 +133,19 @@ def test_a_mistagged_descriptor_still_describes_the_company():
     # "startup" tagged as a verb: "robotics startup Kinetiq" still says what the company does
     found = _inv("Pune-based robotics startup Kinetiq Labs has raised $48 million in a Series B round led by Northgate Ventures.")
     assert found["Northgate Ventures"]["technology"] == ["robotics"], found
+
+
+@pytest.mark.parametrize("text, investor, value, techs", [
+    # a board-approved capital appropriation is capex
+    ("Micron Technology said its board had approved capital appropriations of about $2.1 billion, mainly to expand advanced packaging capacity.",
+     "Micron Technology", 2.1e9, ["semiconductors"]),
+    # what the money builds, by a standard synonym
+    ("Celltrion plans to invest about 1 trillion won in a new biomanufacturing plant in Incheon.",
+     "Celltrion", 1e12, ["biotech"]),
+])
+def test_capital_appropriations_and_biomanufacturing(text, investor, value, techs):
+    found = _inv(text)
+    assert investor in found, found
+    a = found[investor]
+    assert a["amount"]["value"] == pytest.approx(value)
+    assert a["technology"] == techs
