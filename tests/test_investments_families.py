@@ -149,3 +149,16 @@ def test_capital_appropriations_and_biomanufacturing(text, investor, value, tech
     a = found[investor]
     assert a["amount"]["value"] == pytest.approx(value)
     assert a["technology"] == techs
+
+
+def test_co_leads_each_carry_the_round():
+    found = _inv("Kestrel Labs closed a $22 million Series A round co-led by Marina Bay Capital and Hanul Investment, "
+                 "with participation from Tellus Ventures.")
+    assert {k for k, a in found.items() if a["amount"]} == {"Marina Bay Capital", "Hanul Investment"}, found
+    assert found["Tellus Ventures"]["amount"] is None
+
+
+def test_a_state_invests_in_a_described_company():
+    (a,) = _inv("Spain will invest about 400 million euros in satellite operator Hispasat as part of a share sale.").values()
+    assert (a["investor"], a["target"], a["technology"]) == ("Spain", "Hispasat", ["satellites"])
+    assert a["amount"]["value"] == pytest.approx(400e6) and a["amount"]["approximate"]
