@@ -198,8 +198,8 @@ def _doc_investments(text: str):
     ("Sequoia Capital led a $50 million funding round in Acme Robotics.",
      {("Sequoia Capital", 50e6, (), "Acme Robotics", None)}),
     ("Acme Robotics closed a $20 million Series A led by Accel, with participation from Index Ventures and GV.",
-     {("Accel", 20e6, (), "Acme Robotics", None), ("Index Ventures", 20e6, (), "Acme Robotics", None),
-      ("GV", 20e6, (), "Acme Robotics", None)}),
+     {("Accel", 20e6, (), "Acme Robotics", None), ("Index Ventures", None, (), "Acme Robotics", None),
+      ("GV", None, (), "Acme Robotics", None)}),
     ("Acme Robotics secured $20 million from Tencent.", {("Tencent", 20e6, (), "Acme Robotics", None)}),
     ("Tencent took a 10% stake in Acme Robotics for $300 million.", {("Tencent", 300e6, (), "Acme Robotics", None)}),
     ("Amazon will invest $1.5 billion in a new fulfilment centre in Ohio.",
@@ -212,7 +212,7 @@ def _doc_investments(text: str):
      {("Horizon Telecom", 40e6, (), None, None)}),
     ("Kinetix Motors led a $300 million round in the delivery startup.", {("Kinetix Motors", 300e6, (), None, None)}),
     ("Tencent participated in the $40 million round for Acme Robotics.",
-     {("Tencent", 40e6, (), "Acme Robotics", None)}),
+     {("Tencent", None, (), "Acme Robotics", None)}),
     ("Orvane invested in the Series C round of Acme Robotics.",
      {("Orvane", None, (), "Acme Robotics", None)}),
     # capital spending plans with what the money is for, kept as text
@@ -225,8 +225,9 @@ def _doc_investments(text: str):
     ("Northwind, the logistics group, has set aside $750 million for new warehouses.",
      {("Northwind", 750e6, (), None, "new warehouses")}),
     # rounds: the lead without the company, funding "from" hung on the round, participants
+    # (a participant takes part in the round: the round's money is the lead's, not its)
     ("Venture firm Harbor Capital led the $18 million round, with participation from Northgate Partners.",
-     {("Harbor Capital", 18e6, (), None, None), ("Northgate Partners", 18e6, (), None, None)}),
+     {("Harbor Capital", 18e6, (), None, None), ("Northgate Partners", None, (), None, None)}),
     ("Lumo Sensors has received $12 million in new funding from Northgate Partners.",
      {("Northgate Partners", 12e6, (), "Lumo Sensors", None)}),
     # the investor named beside a describing noun
@@ -328,12 +329,12 @@ NEUTRAL = "Markets were mixed on Monday. "  # no company the article is about
     ("Toyota took a 49% stake in the joint venture.", {("Toyota", None, (), None, "the joint venture")}),
     # rounds: co-investors taking part, investors by example, among the investors, the passive
     ("Kestrel Labs closed a $30 million round led by Accel, with Northgate Partners and GV also taking part.",
-     {("Accel", 30e6, (), "Kestrel Labs", None), ("Northgate Partners", 30e6, (), "Kestrel Labs", None),
-      ("GV", 30e6, (), "Kestrel Labs", None)}),
+     {("Accel", 30e6, (), "Kestrel Labs", None), ("Northgate Partners", None, (), "Kestrel Labs", None),
+      ("GV", None, (), "Kestrel Labs", None)}),
     ("Kestrel Labs has raised $60 million from investors including Accel, Index Ventures and GV.",
      {("Accel", 60e6, (), "Kestrel Labs", None), ("Index Ventures", 60e6, (), "Kestrel Labs", None),
       ("GV", 60e6, (), "Kestrel Labs", None)}),
-    ("Fidelity was among the investors in Rivian's $2.5 billion round.", {("Fidelity", 2.5e9, (), "Rivian", None)}),
+    ("Fidelity was among the investors in Rivian's $2.5 billion round.", {("Fidelity", None, (), "Rivian", None)}),
     ("Acme Robotics' $50 million Series B round was led by Accel.", {("Accel", 50e6, (), "Acme Robotics", None)}),
     ("General Catalyst led a $45 million Series B investment in Cityblock Health.",
      {("General Catalyst", 45e6, (), "Cityblock Health", None)}),  # not "Series B" investing

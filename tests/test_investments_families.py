@@ -114,3 +114,51 @@ def test_a_condition_on_a_plan_stays_a_hedged_plan():
 def test_money_into_a_fund_backing_a_technology():
     (a,) = _inv("Temasek will commit $500 million to a fund backing artificial intelligence start-ups in Asia.").values()
     assert a["technology"] == ["AI"]
+
+
+@pytest.mark.parametrize("text, sized, unsized", [
+    # participants only took part: the round's money is the lead's
+    ("Oslo-based battery startup Voltfjord has raised $36 million in a Series B round led by Nordic Capital, "
+     "with participation from Tellus Ventures and Harbor Capital.",
+     {"Nordic Capital"}, {"Tellus Ventures", "Harbor Capital"}),
+    ("Tencent participated in the $40 million round for Acme Robotics.", set(), {"Tencent"}),
+])
+def test_round_participants_get_no_amount(text, sized, unsized):
+    found = _inv(text)
+    assert {k for k, a in found.items() if a["amount"]} == sized, found
+    assert {k for k, a in found.items() if not a["amount"]} == unsized, found
+
+
+def test_a_mistagged_descriptor_still_describes_the_company():
+    # "startup" tagged as a verb: "robotics startup Kinetiq" still says what the company does
+    found = _inv("Pune-based robotics startup Kinetiq Labs has raised $48 million in a Series B round led by Northgate Ventures.")
+    assert found["Northgate Ventures"]["technology"] == ["robotics"], found
+
+
+@pytest.mark.parametrize("text, investor, value, techs", [
+    # a board-approved capital appropriation is capex
+    ("Micron Technology said its board had approved capital appropriations of about $2.1 billion, mainly to expand advanced packaging capacity.",
+     "Micron Technology", 2.1e9, ["semiconductors"]),
+    # what the money builds, by a standard synonym
+    ("Celltrion plans to invest about 1 trillion won in a new biomanufacturing plant in Incheon.",
+     "Celltrion", 1e12, ["biotech"]),
+])
+def test_capital_appropriations_and_biomanufacturing(text, investor, value, techs):
+    found = _inv(text)
+    assert investor in found, found
+    a = found[investor]
+    assert a["amount"]["value"] == pytest.approx(value)
+    assert a["technology"] == techs
+
+
+def test_co_leads_each_carry_the_round():
+    found = _inv("Kestrel Labs closed a $22 million Series A round co-led by Marina Bay Capital and Hanul Investment, "
+                 "with participation from Tellus Ventures.")
+    assert {k for k, a in found.items() if a["amount"]} == {"Marina Bay Capital", "Hanul Investment"}, found
+    assert found["Tellus Ventures"]["amount"] is None
+
+
+def test_a_state_invests_in_a_described_company():
+    (a,) = _inv("Spain will invest about 400 million euros in satellite operator Hispasat as part of a share sale.").values()
+    assert (a["investor"], a["target"], a["technology"]) == ("Spain", "Hispasat", ["satellites"])
+    assert a["amount"]["value"] == pytest.approx(400e6) and a["amount"]["approximate"]

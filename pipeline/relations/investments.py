@@ -63,6 +63,7 @@ MONEY_WORDS = frozenset(_LEX["money_words"])
 STAKE_OBJECTS = frozenset(_LEX["stake_objects"])
 PLAN_NOUNS = frozenset(_LEX["plan_nouns"])
 PURPOSE_PARTICIPLES = frozenset(_LEX["purpose_participles"])
+PARTICIPANT_VERBS = frozenset(_LEX["participant_verbs"])
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TECH"})
 _CLAUSES = frozenset({"relcl", "advcl", "ccomp", "csubj", "parataxis"})
 _VERB_CLAUSES = frozenset({"acl", "xcomp", "conj", "pcomp"})
@@ -922,6 +923,8 @@ def read_round_technology(tok: Token, ctx, nodes: dict, spec: dict, args: dict) 
     if name is not None:  # "drone maker Airon" parsed as two subjects: the descriptor right before
         i = name.start - 1
         if i >= sent.start and sent.doc[i].lower_ in COMPANY_DESCRIPTORS:
+            own.add(i)  # the descriptor whatever its tag ("robotics startup" with "startup" a VERB)
+            i -= 1
             while i >= sent.start and (sent.doc[i].pos_ in ("NOUN", "ADJ") or sent.doc[i].text == "-"):
                 own.add(i)
                 i -= 1
@@ -941,7 +944,14 @@ def read_round_technology(tok: Token, ctx, nodes: dict, spec: dict, args: dict) 
 def read_round_amount(tok: Token, ctx, nodes: dict, spec: dict, args: dict) -> dict | None:
     """The money a round raises: an amount hanging from the verb or its object ("raised $50m",
     "a $50m round"), never one inside the investors' names. With ``"prior"`` (the node named
-    there is "the round"), else the money the previous sentence says was raised."""
+    there is "the round"), else the money the previous sentence says was raised.
+    ``"participant": true``: the investor only took part in the round ("with participation
+    from X", "with X also joining"), so the round's money is not its: no amount;
+    ``"participant": "verb"``: so when the verb says so ("X participated in / joined the
+    round"), not when it leads ("X co-led the round")."""
+    part = spec.get("participant")
+    if part is True or (part == "verb" and tok.lemma_.lower() in PARTICIPANT_VERBS):
+        return None
     scope = {tok.i} | {t.i for t in _extra(nodes, spec)}
     amount, *_ = _money(ctx.sent, scope | {c.i for c in tok.children if c.dep_ == "dobj"})
     if amount:
