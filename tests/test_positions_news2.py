@@ -29,6 +29,17 @@ def _rels(text: str, date: str | None = "2024-06-01"):
     ("Halvex Systems said on Tuesday that Maria Keller, its chief executive, would hand the role to Omar Lindqvist "
      "in May.",
      {("Maria Keller", "Halvex Systems", "ceo"): "current", ("Omar Lindqvist", "Halvex Systems", "ceo"): None}),
+    # "the group" names the business the passage is about
+    ("Samsung Electronics raised prices on Monday. Maria Keller, the group's chief financial officer, said demand "
+     "was strong.",
+     {("Maria Keller", "Samsung", "cfo"): "current"}),
+    ("Samsung Electronics founder Maria Keller, who remains chairman and chief executive of the group, spoke on "
+     "Monday.",
+     {("Maria Keller", "Samsung", "chair"): "current", ("Maria Keller", "Samsung", "ceo"): "current"}),
+    # coordinated people serving as a plural title: each holds it at the discourse company
+    ("Halvex Systems said on Tuesday that Maria Keller and Omar Lindqvist would serve as interim co-chief "
+     "executives.",
+     {("Maria Keller", "Halvex Systems", "ceo"): None, ("Omar Lindqvist", "Halvex Systems", "ceo"): None}),
 ])
 def test_news_family(text, expected):
     got = _rels(text)
@@ -45,6 +56,14 @@ def test_news_family(text, expected):
     # "handed the role to" with no title held by the giver carries nothing
     ("Halvex Systems said on Tuesday that Maria Keller handed the role to Omar Lindqvist.",
      ("Omar Lindqvist", "Halvex Systems", "ceo")),
+    # a plural title with a body of its own is not the discourse company's
+    ("Halvex Systems said on Tuesday that Maria Keller and Omar Lindqvist would serve as co-chief executives of "
+     "Orvane Corp.", ("Maria Keller", "Halvex Systems", "ceo")),
 ])
 def test_news_family_not(text, absent):
     assert absent not in _rels(text)
+
+
+def test_group_of_people_is_no_company():
+    text = "The protesters marched through Leeds on Monday. Maria Keller, the leader of the group, spoke to reporters."
+    assert not [k for k in _rels(text) if k[0] == "Maria Keller"]
