@@ -22,6 +22,10 @@ def _rels(text: str, date: str | None = "2024-06-01"):
      {("Maria Keller", "Halvex Systems", "ceo"): "former"}),
     ("Samsung Electronics posted record profit. Its founder Lee Kun, who retired as chairman that year, died in 2020.",
      {("Lee Kun", "Samsung", "chair"): "former"}),
+    # a relative clause between the name and the leaving verb
+    ("Maria Keller, who founded Halvex Systems in 2012, stepped down as chief executive in 2021 and handed the role "
+     "to Omar Lindqvist.",
+     {("Maria Keller", "Halvex Systems", "ceo"): "former", ("Omar Lindqvist", "Halvex Systems", "ceo"): "current"}),
     # the role handed on without a title of its own: the receiver takes the giver's title, held now
     ("Halvex Systems said on Tuesday that Maria Keller stepped down as chief executive in 2021 and handed the role "
      "to Omar Lindqvist.",
@@ -59,6 +63,8 @@ def test_news_family(text, expected):
     # a plural title with a body of its own is not the discourse company's
     ("Halvex Systems said on Tuesday that Maria Keller and Omar Lindqvist would serve as co-chief executives of "
      "Orvane Corp.", ("Maria Keller", "Halvex Systems", "ceo")),
+    ("Samsung Electronics posted record profit. Maria Keller retired as Apple's chairman in 2018.",
+     ("Maria Keller", "Samsung", "chair")),
 ])
 def test_news_family_not(text, absent):
     assert absent not in _rels(text)

@@ -553,6 +553,9 @@ def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
     span = _title_at(tok) or (_title_at(tok, "plural_") if spec.get("plural") else None)
     if span is None or tok._.own_of or span.text.lower() in _cfg()["leader_roles"]:
         return None  # "Chief Ken Hotate": a bare leader word is too often part of a name
+    if spec.get("bare") and any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "at"))
+                                for c in span.root.children):
+        return None  # "retired as Apple's chairman", "stepped down as chairman of Y": a body of its own
     k = span.start
     if spec.get("after_name"):  # "X, chief executive, said": the pattern bounds the title
         while k > 0 and doc[k - 1]._.title_chain and doc[k - 1].text != ",":
