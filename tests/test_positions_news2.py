@@ -44,6 +44,11 @@ def _rels(text: str, date: str | None = "2024-06-01"):
     ("Halvex Systems said on Tuesday that Maria Keller and Omar Lindqvist would serve as interim co-chief "
      "executives.",
      {("Maria Keller", "Halvex Systems", "ceo"): None, ("Omar Lindqvist", "Halvex Systems", "ceo"): None}),
+    # "relinquish the role of TITLE to B": the giver holds it until then, the receiver takes it (and no other title)
+    ("Samsung Electronics said on Tuesday that Maria Keller, its chairman, would relinquish the role of chief "
+     "executive, which she has held since 2019, to Omar Lindqvist.",
+     {("Maria Keller", "Samsung", "ceo"): "current", ("Maria Keller", "Samsung", "chair"): "current",
+      ("Omar Lindqvist", "Samsung", "ceo"): None}),
 ])
 def test_news_family(text, expected):
     got = _rels(text)
@@ -73,3 +78,9 @@ def test_news_family_not(text, absent):
 def test_group_of_people_is_no_company():
     text = "The protesters marched through Leeds on Monday. Maria Keller, the leader of the group, spoke to reporters."
     assert not [k for k in _rels(text) if k[0] == "Maria Keller"]
+
+
+def test_role_of_title_carries_only_that_title():
+    text = ("Samsung Electronics said on Tuesday that Maria Keller, its chairman, would relinquish the role of chief "
+            "executive, which she has held since 2019, to Omar Lindqvist.")
+    assert ("Omar Lindqvist", "Samsung", "chair") not in _rels(text)

@@ -1073,9 +1073,24 @@ def _carried(tok: Token, ctx: SentCtx, spec: dict) -> list:
     return out
 
 
+def _titled(job: Token | None) -> bool:
+    """"the CEO job", "the role of chief executive": the handed role names its own title."""
+    if job is None:
+        return False
+    for c in job.children:
+        if c.dep_ in ("amod", "compound") and (_title_at(c) is not None or c._.in_title):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "of" and any(_title_at(g) is not None for g in c.children):
+            return True
+    return False
+
+
 @slot_reader("carried_org")
 def read_carried_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
-    """The organisation of the position a succession carries (``_carried``)."""
+    """The organisation of the position a succession carries (``_carried``); with
+    ``untitled``: none when that node (the role handed on) names its own title."""
+    if spec.get("untitled") and _titled(nodes.get(spec["untitled"])):
+        return None
     got = _carried(tok, ctx, spec)
     return got[0].args["organization"] if got else None
 
