@@ -547,11 +547,15 @@ def read_discourse_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: 
     discourse is about (DocResolver.discourse_org: named earlier in the sentence or the
     paragraph, else the passage's topic). None when the title has a body of its own before
     it ("Fed chairman", "Uber's"), the name one after it ("X of Y", "X at Y"), or the
-    company is unclear; ``tok`` is the title's last token, ``person`` the name's node."""
+    company is unclear; ``tok`` is the title's last token, ``person`` the name's node;
+    ``plural``: a plural title too ("A and B will serve as co-chief executives")."""
     doc = tok.doc
-    span = _title_at(tok)
+    span = _title_at(tok) or (_title_at(tok, "plural_") if spec.get("plural") else None)
     if span is None or tok._.own_of or span.text.lower() in _cfg()["leader_roles"]:
         return None  # "Chief Ken Hotate": a bare leader word is too often part of a name
+    if spec.get("bare") and any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "at"))
+                                for c in span.root.children):
+        return None  # "retired as Apple's chairman", "stepped down as chairman of Y": a body of its own
     k = span.start
     if spec.get("after_name"):  # "X, chief executive, said": the pattern bounds the title
         while k > 0 and doc[k - 1]._.title_chain and doc[k - 1].text != ",":
@@ -743,9 +747,34 @@ def _org_arg(tok: Token, ctx: SentCtx, allow_propn: bool) -> str | None:
             return topic
     if tok.lower_ == "it":
         return ctx.resolver.topic_org() or ctx.resolver.topic_any()
+    group = _business_anaphor(tok, ctx)
+    if group:
+        return group
     if tok.pos_ == "PRON" and tok.lower_ not in ("which", "that"):
         return None
     return org_of(tok, ctx, allow_propn=allow_propn, labels={"ORG", "GOV", "NORP", "FAC", "WORK_OF_ART"})
+
+
+def _business_anaphor(tok: Token, ctx: SentCtx, title: Token | None = None) -> str | None:
+    """"the group's executive vice president", "chairman of the group": a noun of
+    models/roles.json business_anaphors ("group") with only "the" names the company the passage
+    is about, when that is a business (``_company_like``: a gazetteer company, a corporate
+    suffix, or a passage that talks business), or when the title set after it is one only
+    companies have (a CEO/CFO/CTO or a staff title of models/roles.json: "the group's chief
+    financial officer"); not a group of people elsewhere ("the leader of the group")."""
+    if tok.pos_ != "NOUN" or not tok.is_lower or tok.lemma_.lower() not in _cfg().get("business_anaphors", ()):
+        return None
+    if [c.lower_ for c in tok.children if c.dep_ not in ("case",)] != ["the"]:
+        return None
+    topic = ctx.resolver.topic_org()
+    if not topic:
+        return None
+    span = _title_at(title) if title is not None else None
+    if span is not None and (span.label_ in ("ceo", "cfo", "cto")
+                             or span.text.lower() in _cfg().get("staff_titles", ())):
+        return topic
+    ents = [e for e in tok.doc.ents if e.label_ == "ORG" and ctx.resolver.org_name(e) == topic]
+    return topic if _company_like(topic, ents, ctx) else None
 
 
 def _org_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | None:
@@ -777,7 +806,8 @@ def _org_named_before(doc, j: int, ctx: SentCtx, title: Token | None) -> str | N
         tok = doc[j]
         if tok.pos_ == "NOUN" and ent_of(tok) is None:
             # "The company's founder and chief executive, X", "the trust's chairman", "the band's founding members"
-            return ctx.resolver.resolve_org(noun_phrase(tok)) or ctx.resolver.topic_by_noun(tok.lemma_)
+            return ctx.resolver.resolve_org(noun_phrase(tok)) or ctx.resolver.topic_by_noun(tok.lemma_) \
+                or _business_anaphor(tok, ctx, title)
     if tok.lower_ in ("its", "their"):
         # "X and its leader Y": the coordinated organisation, else the topic
         head = title if title is not None else tok.head
@@ -1044,9 +1074,24 @@ def _carried(tok: Token, ctx: SentCtx, spec: dict) -> list:
     return out
 
 
+def _titled(job: Token | None) -> bool:
+    """"the CEO job", "the role of chief executive": the handed role names its own title."""
+    if job is None:
+        return False
+    for c in job.children:
+        if c.dep_ in ("amod", "compound") and (_title_at(c) is not None or c._.in_title):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "of" and any(_title_at(g) is not None for g in c.children):
+            return True
+    return False
+
+
 @slot_reader("carried_org")
 def read_carried_org(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
-    """The organisation of the position a succession carries (``_carried``)."""
+    """The organisation of the position a succession carries (``_carried``); with
+    ``untitled``: none when that node (the role handed on) names its own title."""
+    if spec.get("untitled") and _titled(nodes.get(spec["untitled"])):
+        return None
     got = _carried(tok, ctx, spec)
     return got[0].args["organization"] if got else None
 

@@ -147,8 +147,13 @@ def _leaving_ahead(v: Token) -> bool:
 
 
 def _leaving(verbs: list[Token]) -> bool:
+    """A leaving verb among ``verbs`` ("stepped down as CEO"); the climb stops at a start verb
+    coordinated with the one above it ("stepped down as CEO and handed the role to B", "resigned
+    in May and joined Y as CFO"): that verb gives its own title, the leaving is the other's."""
     leave = _lex()["leave_verbs"]
     for v in verbs:
+        if v.dep_ == "conj" and v.lemma_.lower() in _lex()["start_verbs"]:
+            return False
         lemma = v.lemma_.lower()
         if lemma in leave and not _leaving_ahead(v):
             prt = leave[lemma]
