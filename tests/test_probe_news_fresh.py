@@ -13,6 +13,11 @@ Measured, rules only, 2026-12-02:
                                                 micro P .845 R .573 F1 .683
     at rules-2026.12.4:                         positions P .820 R .519   awards P .909 R .500   investment P .913 R .840
                                                 micro P .857 R .581 F1 .692
+    at rules-2026.12.5:                         positions P 1.00 R .823   awards P 1.00 R 1.00    investment P .917 R .880
+                                                micro P .982 R .863 F1 .918
+From rules-2026.12.5 on this file is a development file (its misses were worked on: .692 -> .918);
+news_paragraphs_fresh5.jsonl (tests/test_probe_news_sets.py) took its place as the held-out one,
+and there the same work moved micro F1 from .322 to .385.
 The floors guard the figures with a margin: they say where we are, not where the issue wants us.
 """
 from __future__ import annotations
@@ -26,8 +31,8 @@ from probe_scores import check_news_probe_shape, rules_figures
 PROBES = Path(__file__).parent / "probes" / "news_paragraphs_fresh.jsonl"
 
 # type -> (precision floor, F1 floor)
-FLOORS = {"micro": (0.80, 0.64), "holds_position": (0.75, 0.58), "received_award": (0.80, 0.55),
-          "investment": (0.85, 0.80)}
+FLOORS = {"micro": (0.90, 0.85), "holds_position": (0.92, 0.82), "received_award": (0.90, 0.90),
+          "investment": (0.85, 0.82)}
 
 
 def test_fresh_file_shape():

@@ -500,6 +500,8 @@ def _pattern_relations(ctx, by_id: dict[str, Rule]) -> list[tuple[Rule, list]]:
     pattern_rules = tuple(r for r in by_id.values() if r.pattern or r.tokens)
     # a rule none of whose anchor words the sentence has cannot match: it is not run
     wanted = [r for r in pattern_rules if (need := anchor_words(r.id)) is None or need & words]
+    if not wanted:
+        return out  # no rule can match: the matchers are not run at all
     try:
         found = _match_all(doc, pattern_rules, {r.id for r in wanted})
     except Exception:  # one rule that fails must not sink the others: each on its own
