@@ -362,7 +362,7 @@ def _repair_name_continuations(doc: Doc) -> Doc:
     Group appointed" as "Sony". An ORG followed directly by 1-3 capitalised words outside
     any entity (not a title, role word, product word, verb or lower-case word, no
     punctuation between) is one ORG with them, without the gazetteer's id (a subsidiary
-    is its own company). A run that goes on in capitals beyond three words is left alone."""
+    is its own company) unless only corporate suffixes follow ("Samsung Electronics Co."). A run that goes on in capitals beyond three words is left alone."""
     from spacy.tokens import Span
 
     stops = _continuation_stops()
@@ -387,7 +387,11 @@ def _repair_name_continuations(doc: Doc) -> Doc:
                 j += 1
         if j > e.end and not (j < len(doc) and doc[j].is_alpha and doc[j].is_title and doc[j].pos_ == "PROPN"
                               and not doc[j].ent_type_ and j not in role_tokens):
-            out.append(Span(doc, e.start, j, label="ORG"))
+            if all(t.lower_.rstrip(".") in suffixes for t in doc[e.end:j]):
+                # "Samsung Electronics Co.": only a corporate suffix more, the same company
+                out.append(Span(doc, e.start, j, label="ORG", kb_id=e.kb_id, span_id=e.id))
+            else:
+                out.append(Span(doc, e.start, j, label="ORG"))
             changed = True
         else:
             out.append(e)

@@ -558,20 +558,6 @@ def _technologies(sent: Span, scope: set[int], units: frozenset[int]) -> list[tu
     return sorted(hits, key=lambda x: x[0].start_char)
 
 
-def _use_of(span: Span, hits: list[tuple[Span, str]]) -> bool:
-    """A technology named as the use of another one the money goes into ("lithium-ion cells for
-    electric vehicles", "memory chips for AI servers"): the demand, not the investment."""
-    t = span.root
-    while t.dep_ in ("compound", "amod") and t.head.i != t.i:
-        t = t.head  # "cells for EV makers": the noun the technology describes
-    p = t.head
-    if t.dep_ != "pobj" or p.dep_ != "prep" or p.lower_ not in ("for", "in") or p.head.i == p.i:
-        return False
-    owner = p.head
-    return any(o.start <= owner.i < o.end or o.root.head.i == owner.i and o.root.dep_ in ("compound", "amod")
-               for o, _ in hits if o != span)
-
-
 def _money(sent: Span, scope: set[int]) -> tuple[dict | None, Token | None, set[int], frozenset[int]]:
     """The first amount of money that hangs from the scope, its root and tokens; all amounts' tokens."""
     found = [(amt, _tokens(sent, start, end)) for start, end, amt in find_amounts(sent.text)]
@@ -666,7 +652,7 @@ def _analyse_uncached(ctx, trigger: Token, extra: tuple[Token, ...]) -> dict[str
         techs: list[str] = []
         for s, n in tech_hits:  # "invest in Acme Robotics": a name, not a technology
             inside = target_span is not None and target_span.start <= s.start < target_span.end
-            if not inside and s.root.i not in own and n not in techs and not _use_of(s, tech_hits):
+            if not inside and s.root.i not in own and n not in techs:
                 techs.append(n)
         obj = None if (target or techs) else _object(heads, tech_spans, strict=amount is None,
                                                      loose_in=trigger.lemma_.lower() in CORE_WORDS)
@@ -934,7 +920,7 @@ def read_round_technology(tok: Token, ctx, nodes: dict, spec: dict, args: dict) 
         span = _tokens(sent, start, end)
         if span is None or not all(t.i in own for t in span) or any(t.i in names for t in span):
             continue
-        if _use_of(span, []) or tech in out:
+        if tech in out:
             continue
         out.append(tech)
     return out
