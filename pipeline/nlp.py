@@ -278,7 +278,30 @@ def make_person_repair(nlp: Language, name: str):
     The small model misses names it has not seen when a sentence is read on its own;
     a run of 2-3 capitalised proper nouns right after a singular role word is a PERSON.
     """
+    global _ENGLISH_WORDS
+    if _ENGLISH_WORDS is None and "lemmatizer" in nlp.pipe_names:
+        _ENGLISH_WORDS = _lexicon_words(nlp.get_pipe("lemmatizer"))
     return _repair_persons
+
+
+# the English words the model's lemmatizer knows (its WordNet index and exceptions), read
+# once when the pipeline is built; None without a lemmatizer (no coined names are found then)
+_ENGLISH_WORDS: frozenset[str] | None = None
+
+
+def _lexicon_words(lemmatizer) -> frozenset[str] | None:
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return None
+    words: set[str] = set()
+    index = lookups.get_table("lemma_index")
+    exc = lookups.get_table("lemma_exc") if lookups.has_table("lemma_exc") else None
+    for pos in ("noun", "verb", "adj", "adv"):
+        words.update(index.get(pos) or ())
+        for form, lemmas in (exc.get(pos) or {}).items() if exc is not None else ():
+            words.add(form)
+            words.update(lemmas)
+    return frozenset(words) if words else None
 
 
 def _repair_persons(doc: Doc) -> Doc:
@@ -431,16 +454,22 @@ def _repair_org_names(doc: Doc) -> Doc:
 
     names = load_json("names.json")
     heads = set(names["company_heads"])
+    units = set(names["unit_heads"])
     suffixes = set(names["corporate_suffixes"])
     generic = set(names["department_words"]) | heads | suffixes
     role_tokens = {i for r in doc.spans.get(ROLES_KEY, []) for i in range(r.start, r.end)}
     new: list = []
     for h, t in enumerate(doc):
-        if h == 0 or not t.is_title or t.lower_.rstrip(".") not in heads or h in role_tokens:
+        low = t.lower_.rstrip(".")
+        if h == 0 or not t.is_title or (low not in heads and low not in units) or h in role_tokens:
             continue
+        # "the Caribbean Air and Marine Branch": an office's name crosses one "and" between names
+        unit, crossed = low not in heads, None  # crossed: where the "and" is
         start, j = h, h - 1
         while j >= 0:
             tok = doc[j]
+            if unit and tok.ent_type_ == "PERSON":
+                break
             if _name_token(tok, role_tokens) or _number_in_name(doc, j):
                 start, j = j, j - 1
                 continue
@@ -449,13 +478,23 @@ def _repair_org_names(doc: Doc) -> Doc:
                     break
                 if tok.lower_ == "of" and (doc[j - 1].pos_ != "PROPN" or doc[j - 1].ent_type_ == "PERSON"):
                     break  # "Shares of Orvane Systems", "Anna Wirth of Velora Inc."
-                if tok.lower_ in ("and", "&") and not all(doc[k].lower_ in generic for k in range(j + 1, h)):
+                if unit:
+                    if tok.lower_ != "and" or crossed is not None or doc[j - 1].ent_type_ == "PERSON":
+                        break
+                    crossed = j
+                elif tok.lower_ in ("and", "&") and not all(doc[k].lower_ in generic for k in range(j + 1, h)):
                     break  # "Ana Lopes and Vexor Systems": two names
                 j -= 1
                 continue
             break
+        if unit and (crossed is None or doc[start].lower_ == "and" or not any(
+                doc[k].ent_type_ in ("ORG", "NORP", "GPE", "LOC", "FAC") for k in range(start, crossed))):
+            continue  # the model's own reading of an office without "and", or of no name before the "and", stands
+        if unit and start > 0 and doc[start - 1].lower_ == "the" and doc[start - 1].ent_type_ == "ORG" \
+                and doc[start - 1].ent_iob_ == "B":
+            start -= 1  # "the Caribbean Air" + "Marine Branch": the model's article comes along
         end = h + 1
-        while end < len(doc) and doc[end].lower_.rstrip(".") in suffixes and not doc[end].is_lower:
+        while not unit and end < len(doc) and doc[end].lower_.rstrip(".") in suffixes and not doc[end].is_lower:
             end += 1
         words = [doc[k] for k in range(start, h) if doc[k].lower_ not in _CONNECTORS]
         if not words or all(w.lower_ in generic for w in words):
@@ -753,6 +792,34 @@ def _descriptor_name_run(doc: Doc, i: int, role_tokens: set[int]) -> int:
     return j
 
 
+@lru_cache(maxsize=1)
+def _coined_stops() -> frozenset[str]:
+    names = load_json("names.json")
+    return frozenset(names["coined_name_stops"]) | frozenset(names["company_descriptor_heads"])
+
+
+def _coined_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """Token i is a brand coined in lower case ("plinq", "owopay", "ledgr"): one lower-case
+    word of letters (digits allowed after them), no stop word, no part of a hyphenated
+    word, that is no English word the model's lemmatizer knows (as written or as its lemma:
+    "plans" is "plan") nor one of names.json ``coined_name_stops`` ("app", "fintech"),
+    and that the tagger read as a noun or a name, not as a verb ("rebranded") or an adverb."""
+    words = _ENGLISH_WORDS
+    if words is None or not 0 <= i < len(doc):
+        return False
+    t = doc[i]
+    low = t.lower_
+    if not (t.is_lower and t.text.isalnum() and t.text[0].isalpha() and len(t) >= 3) or t.is_stop \
+            or t.i in role_tokens or t.ent_type_ in _DESCRIPTOR_STOP_LABELS or t.pos_ not in ("NOUN", "PROPN", "X"):
+        return False
+    if (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_) or \
+            (i + 1 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_):
+        return False
+    if low in _coined_stops() or low in words or t.lemma_.lower() in words:
+        return False
+    return not any(low.endswith(suf) and low[:-len(suf)] in words for suf in ("s", "es", "ed", "ing", "er", "ers"))
+
+
 def _descriptor_start(doc: Doc, h: int, role_tokens: set[int]) -> int:
     """The first token of the descriptor whose head starts at token h: its modifiers back to
     a determiner, preposition, punctuation or another name ("Bengaluru-based payments",
@@ -799,7 +866,17 @@ def _repair_descriptor_names(doc: Doc) -> Doc:
             continue
         i = k + 1
         end = _descriptor_name_run(doc, i, role_tokens)
+        if end == i and _coined_name(doc, i, role_tokens) and _descriptor_start(doc, h, role_tokens) < h \
+                and not (i + 1 < len(doc) and doc[i + 1].is_lower and doc[i + 1].pos_ in ("NOUN", "PROPN")):
+            end = i + 1  # "Berlin-based neobank plinq": a coined lower-case brand after a qualified head
         if end == i:
+            # "ledgr, a Toronto accounting software start-up,": a coined brand before the descriptor
+            s = _descriptor_start(doc, h, role_tokens)
+            if s >= 3 and doc[s - 1].lower_ in ("a", "an", "the") and doc[s - 2].text == "," \
+                    and (k + 1 == len(doc) or doc[k + 1].text in (",", ".", ";", ")", "—", "–")) \
+                    and (s == 3 or doc[s - 4].is_punct or doc[s - 4].pos_ in ("ADP", "CCONJ")) \
+                    and _coined_name(doc, s - 3, role_tokens) and not doc[s - 3].ent_id_:
+                new.append(Span(doc, s - 3, s - 2, label="ORG"))
             continue
         inside = [e for e in ents if e.start < end and i < e.end]
         listed = [e for e in inside if e.ent_id_]

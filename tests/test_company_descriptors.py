@@ -101,3 +101,29 @@ def test_an_org_word_before_a_hyphenated_word_is_still_an_org_word():
 
     doc = load_nlp()("Park Avenue-based Hill Partners opened an office.")
     assert not name_like(doc[0:2])
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Marta Keller, chief executive of Zurich-based neobank vaulto, said deposits rose.", "vaulto"),
+    ("Nairobi-based logistics start-up tumaro hired 40 drivers on Monday.", "tumaro"),
+    ("Singapore payments firm paylio opened an office in Jakarta.", "paylio"),
+    ("kredy, a Warsaw consumer lending start-up, raised new funding.", "kredy"),  # in apposition before
+    ("Danish neobank Lunara opened in Oslo.", "Lunara"),  # a neobank is a company descriptor
+])
+def test_a_coined_lower_case_brand_by_a_descriptor_is_the_company(text, org):
+    assert (org, "ORG") in _ents(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The Berlin-based start-up rebranded last year.",  # a verb, new to the lexicon
+    "The firm's app helps users save.",  # a common word, new to the lexicon
+    "The Oslo-based payments company plans to hire.",  # an English word
+    "A Lisbon-based software firm, a rival, hired staff.",
+])
+def test_no_lower_case_company_where_no_coined_brand(text):
+    assert not any(label == "ORG" and t[:1].islower() for t, label in _ents(text))
+
+
+def test_a_position_at_a_coined_lower_case_brand():
+    rels = _rels("Marta Keller, chief executive of Zurich-based neobank vaulto, said deposits rose.", "holds_position")
+    assert any(r["person"] == "Marta Keller" and r["organization"] == "vaulto" and r["role"] == "ceo" for r in rels)

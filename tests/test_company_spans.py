@@ -98,3 +98,22 @@ def test_number_inside_a_company_name(text, org):
 def test_number_before_a_name_stays_a_number():
     ents = _ents("The fund sold 300 Acme Communications shares.")
     assert ("300", "CARDINAL") in ents and ("Acme Communications", "ORG") in ents
+
+
+@pytest.mark.parametrize("text, org", [
+    ("Ines Duarte heads the Coastal Air and Marine Division, the agency said.", "Coastal Air and Marine Division"),
+    ("Omar Haddad, director of the Gulf Trade and Investment Office, spoke.", "Gulf Trade and Investment Office"),
+    ("Jane Roe joined the Fraud and Financial Crimes Unit last year.", "Fraud and Financial Crimes Unit"),
+])
+def test_an_office_name_with_and_is_one_organisation(text, org):
+    ents = _ents(text)
+    assert (org, "ORG") in ents
+    assert not any(t != org and t in org and label == "ORG" for t, label in ents)
+
+
+@pytest.mark.parametrize("text, not_org", [
+    ("Officials from the Pentagon and State Department met on Tuesday.", "Pentagon and State Department"),
+    ("Ana Lopes and Marine Office staff met on Tuesday.", "Ana Lopes and Marine Office"),
+])
+def test_two_names_joined_by_and_before_an_office_stay_two(text, not_org):
+    assert not any(not_org in t for t, _ in _ents(text))
