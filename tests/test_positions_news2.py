@@ -111,3 +111,10 @@ def test_bare_president_alone_stays_unclaimed():
     # "President X said" with no corporate title coordinated: too often a state's president
     text = "Halvex Systems will expand in Brazil, President Omar Lindqvist said on Monday."
     assert ("Omar Lindqvist", "Halvex Systems", "president") not in _rels(text)
+
+
+def test_led_the_business_noun():
+    # "had led the chipmaker": a business anaphor noun names the discourse company, whose leader is its CEO
+    text = ("Halvex Systems said Omar Lindqvist would serve as interim chief executive after Ann Berg retired on "
+            "Sunday. Berg had led the chipmaker since 2021.")
+    assert ("Ann Berg", "Halvex Systems", "ceo") in _rels(text)
