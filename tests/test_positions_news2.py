@@ -118,3 +118,10 @@ def test_led_the_business_noun():
     text = ("Halvex Systems said Omar Lindqvist would serve as interim chief executive after Ann Berg retired on "
             "Sunday. Berg had led the chipmaker since 2021.")
     assert ("Ann Berg", "Halvex Systems", "ceo") in _rels(text)
+
+
+def test_hands_role_to_named_in_apposition():
+    # "hand the role to his eldest son, B": the name in apposition takes the giver's title
+    text = ("Halvex Systems said chairman Omar Lindqvist would hand the role to his eldest son, Erik Lindqvist, at "
+            "the end of the month.")
+    assert ("Erik Lindqvist", "Halvex Systems", "chair") in _rels(text)
