@@ -84,3 +84,44 @@ def test_role_of_title_carries_only_that_title():
     text = ("Samsung Electronics said on Tuesday that Maria Keller, its chairman, would relinquish the role of chief "
             "executive, which she has held since 2019, to Omar Lindqvist.")
     assert ("Omar Lindqvist", "Samsung", "chair") not in _rels(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # coordinated capitalised titles before a name: each title a role of the discourse company
+    ("Halvex Systems will expand in Brazil, Vice Chair and President Omar Lindqvist said on Monday.",
+     {("Omar Lindqvist", "Halvex Systems", "president"), ("Omar Lindqvist", "Halvex Systems", "other")}),
+    ("Halvex Systems will expand in Brazil, Chairman and Chief Executive Maria Keller said on Monday.",
+     {("Maria Keller", "Halvex Systems", "chair"), ("Maria Keller", "Halvex Systems", "ceo")}),
+    # "independent" qualifies a title: the board's chair is the discourse company's
+    ("Halvex Systems said Omar Lindqvist would serve as interim chief executive. Maria Keller, the independent chair "
+     "of the board, will serve as interim executive chair.",
+     {("Maria Keller", "Halvex Systems", "chair")}),
+    # a founder's "fellow co-founder" is a founder of the same company
+    ("Maria Keller, who founded Halvex Systems in 2012, stepped down as chief executive in 2021 and handed the role "
+     "to fellow co-founder Omar Lindqvist.",
+     {("Omar Lindqvist", "Halvex Systems", "founder"), ("Omar Lindqvist", "Halvex Systems", "ceo")}),
+])
+def test_news_family_round3(text, expected):
+    got = _rels(text)
+    assert expected <= set(got), got
+    assert not [k for k in got if k[1].lower().startswith("vice")], got
+
+
+def test_bare_president_alone_stays_unclaimed():
+    # "President X said" with no corporate title coordinated: too often a state's president
+    text = "Halvex Systems will expand in Brazil, President Omar Lindqvist said on Monday."
+    assert ("Omar Lindqvist", "Halvex Systems", "president") not in _rels(text)
+
+
+def test_led_the_business_noun():
+    # "had led the chipmaker": a business anaphor noun names the discourse company, whose leader is its CEO
+    text = ("Halvex Systems said Omar Lindqvist would serve as interim chief executive after Ann Berg retired on "
+            "Sunday. Berg had led the chipmaker since 2021.")
+    assert ("Ann Berg", "Halvex Systems", "ceo") in _rels(text)
+
+
+def test_hands_role_to_named_in_apposition():
+    # "hand the role to his eldest son, B": the name in apposition takes the giver's title
+    text = ("Halvex Systems said chairman Omar Lindqvist would hand the role to his eldest son, Erik Lindqvist, at "
+            "the end of the month.")
+    assert ("Erik Lindqvist", "Halvex Systems", "chair") in _rels(text)

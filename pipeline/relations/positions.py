@@ -622,7 +622,9 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     read where it stands (its own modifiers date it). ``plural``: a plural title;
     ``deputy``: the title a deputy serves under ("deputy leader": leader); ``only``: the
     roles the rule may claim, ``also_titles``: a models/roles.json list of titles it may
-    claim besides them ("managing director X said": other)."""
+    claim besides them ("managing director X said": other). A title outside ``only`` that is
+    coordinated with one the rule may claim shares its body and is claimed with it ("Vice
+    Chair and President X said": the company's president too)."""
     span = _title_at(tok, "plural_" if spec.get("plural") else "deputy_" if spec.get("deputy") else "")
     if span is None or _forecast(tok):
         return None
@@ -634,9 +636,11 @@ def read_role(tok: Token, ctx: SentCtx, nodes: dict, spec: dict, args: dict):
     only = spec.get("only")  # the roles a rule may claim ("President X" is too often a state's)
     # titles specific enough to claim as "other" where vague ones (director, head) may not
     also = frozenset(_cfg().get(spec["also_titles"], ())) if spec.get("also_titles") else frozenset()
-    for r in group:
-        v = _role_value(r, org_ents, org, ctx)
-        if v is not None and only is not None and v not in only and r.text.lower() not in also:
+    values = [(r, _role_value(r, org_ents, org, ctx)) for r in group]
+    vouched = only is not None and len(group) > 1 and any(
+        v is not None and (v in only or r.text.lower() in also) for r, v in values)
+    for r, v in values:
+        if v is not None and only is not None and v not in only and r.text.lower() not in also and not vouched:
             continue
         if v is not None and v not in seen:
             seen.add(v)
