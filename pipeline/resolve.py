@@ -84,6 +84,7 @@ def _not_business_descriptors() -> frozenset[str]:
     return frozenset(load_json("names.json")["non_business_descriptor_heads"])
 
 
+@lru_cache(maxsize=1)
 def _org_words() -> frozenset[str]:
     from pipeline.nlp import load_json
 

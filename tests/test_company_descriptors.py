@@ -8,17 +8,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.nlp import load_nlp
-from pipeline.relations import extract_documents
-from pipeline.types import Document
 
-
-def _ents(text: str) -> set[tuple[str, str]]:
-    return {(e.text, e.label_) for e in load_nlp()(text).ents}
-
-
-def _rels(text: str, rtype: str) -> list[dict]:
-    (res,) = list(extract_documents([Document(id="t", text=text, date="2024-05-01")]))
-    return [r.args for r in res.relations if r.type == rtype]
+from extraction_helpers import entities, relation_args
 
 
 @pytest.mark.parametrize("text, org", [
@@ -36,7 +27,7 @@ def _rels(text: str, rtype: str) -> list[dict]:
     ("Kenyan lender Bank of Tana raised its rates.", "Bank of Tana"),  # the model's longer name stands
 ])
 def test_the_name_after_a_descriptor_is_one_organisation(text, org):
-    ents = _ents(text)
+    ents = entities(text)
     assert (org, "ORG") in ents
     # no other entity overlaps the name, and no organisation keeps the descriptor
     assert not any(label in ("PERSON", "PRODUCT") and (t in org or org in t) for t, label in ents)
@@ -49,7 +40,7 @@ def test_the_name_after_a_descriptor_is_one_organisation(text, org):
     ("Swiss drugmaker Alpenwald chief executive Maria Rota resigned.", "Alpenwald chief"),  # a title ends the name
 ])
 def test_no_organisation_where_the_descriptor_names_no_company(text, not_org):
-    assert not any(t.startswith(not_org) and label == "ORG" for t, label in _ents(text))
+    assert not any(t.startswith(not_org) and label == "ORG" for t, label in entities(text))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -65,7 +56,7 @@ def test_no_organisation_where_the_descriptor_names_no_company(text, not_org):
      ("Efua Owusu", "Tikopay", "founder")),
 ])
 def test_a_title_of_a_described_company(text, expected):
-    got = {(a["person"], a["organization"], a["role"]) for a in _rels(text, "holds_position")}
+    got = {(a["person"], a["organization"], a["role"]) for a in relation_args(text, "holds_position")}
     assert expected in got
     assert not any(" " in o and o.lower().split()[0].endswith("-based") for _, o, _ in got)
 
@@ -73,14 +64,14 @@ def test_a_title_of_a_described_company(text, expected):
 def test_a_described_company_led_by_someone_is_led_by_its_chief_executive():
     text = ("Ingrid Sjoberg, the former chief executive of Norwegian shipbuilder Fjordvik, won a prize on Monday. "
             "Sjoberg led Fjordvik from 2010 to 2020.")
-    got = {(a["person"], a["organization"], a["role"]) for a in _rels(text, "holds_position")}
+    got = {(a["person"], a["organization"], a["role"]) for a in relation_args(text, "holds_position")}
     assert ("Ingrid Sjoberg", "Fjordvik", "ceo") in got
     assert not any(o.startswith("Sjoberg") for _, o, _ in got)
 
 
 def test_a_described_company_is_no_award_winning_person():
     text = "Lisbon-based electric bike maker Pedalia Motion won the Green Mobility Award for 2024."
-    got = _rels(text, "received_award")
+    got = relation_args(text, "received_award")
     assert [a["recipient"] for a in got] == ["Pedalia Motion"]
 
 
@@ -92,7 +83,7 @@ def test_a_described_company_is_no_award_winning_person():
 ])
 def test_korean_names_whose_surname_is_an_org_word_are_people(text, expected):
     # "park" is an organisation word (models/names.json org_words); "Surname Given-name" is a person
-    got = {(a["person"], a["organization"], a["role"]) for a in _rels(text, "holds_position")}
+    got = {(a["person"], a["organization"], a["role"]) for a in relation_args(text, "holds_position")}
     assert expected in got
 
 
@@ -111,7 +102,7 @@ def test_an_org_word_before_a_hyphenated_word_is_still_an_org_word():
     ("Danish neobank Lunara opened in Oslo.", "Lunara"),  # a neobank is a company descriptor
 ])
 def test_a_coined_lower_case_brand_by_a_descriptor_is_the_company(text, org):
-    assert (org, "ORG") in _ents(text)
+    assert (org, "ORG") in entities(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -121,9 +112,9 @@ def test_a_coined_lower_case_brand_by_a_descriptor_is_the_company(text, org):
     "A Lisbon-based software firm, a rival, hired staff.",
 ])
 def test_no_lower_case_company_where_no_coined_brand(text):
-    assert not any(label == "ORG" and t[:1].islower() for t, label in _ents(text))
+    assert not any(label == "ORG" and t[:1].islower() for t, label in entities(text))
 
 
 def test_a_position_at_a_coined_lower_case_brand():
-    rels = _rels("Marta Keller, chief executive of Zurich-based neobank vaulto, said deposits rose.", "holds_position")
+    rels = relation_args("Marta Keller, chief executive of Zurich-based neobank vaulto, said deposits rose.", "holds_position")
     assert any(r["person"] == "Marta Keller" and r["organization"] == "vaulto" and r["role"] == "ceo" for r in rels)

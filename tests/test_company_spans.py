@@ -11,18 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp import load_nlp
-from pipeline.relations import extract_documents
-from pipeline.types import Document
-
-
-def _ents(text: str) -> set[tuple[str, str]]:
-    return {(e.text, e.label_) for e in load_nlp()(text).ents}
-
-
-def _rels(text: str, rtype: str) -> list[dict]:
-    (res,) = list(extract_documents([Document(id="t", text=text, date="2024-05-01")]))
-    return [r.args for r in res.relations if r.type == rtype]
+from extraction_helpers import entities, relation_args
 
 
 @pytest.mark.parametrize("text, org", [
@@ -35,7 +24,7 @@ def _rels(text: str, rtype: str) -> list[dict]:
     ("SK hynix reported record memory sales.", "SK hynix"),
 ])
 def test_whole_company_name(text, org):
-    assert (org, "ORG") in _ents(text)
+    assert (org, "ORG") in entities(text)
 
 
 @pytest.mark.parametrize("text, org, not_org", [
@@ -45,32 +34,32 @@ def test_whole_company_name(text, org):
     ("Intel Tuesday reported weaker margins.", "Intel", "Intel Tuesday"),
 ])
 def test_no_continuation_over_titles_products_dates(text, org, not_org):
-    ents = _ents(text)
+    ents = entities(text)
     assert (org, "ORG") in ents
     assert (not_org, "ORG") not in ents
 
 
 def test_tech_acronym_after_listed_company_stays_technology():
-    ents = _ents("Nvidia AI chips sold out again.")
+    ents = entities("Nvidia AI chips sold out again.")
     assert ("Nvidia", "ORG") in ents and ("Nvidia AI", "ORG") not in ents
 
 
 def test_name_holding_a_company_inside_is_not_extended():
-    ents = _ents("She received the Ernst von Siemens Prize in Munich.")
+    ents = entities("She received the Ernst von Siemens Prize in Munich.")
     assert ("Siemens Prize", "ORG") not in ents
 
 
 def test_position_reads_the_whole_name():
-    rels = _rels("LG Energy Solution CEO Kim Min-soo said the company would cut spending.", "holds_position")
+    rels = relation_args("LG Energy Solution CEO Kim Min-soo said the company would cut spending.", "holds_position")
     orgs = {str(r.get("organization")).lower() for r in rels}
     assert any("lg energy solution" in o for o in orgs), rels
     assert not any(o.startswith("energy solution") for o in orgs), rels
 
 
 def test_prize_named_after_company_is_not_a_company():
-    ents = _ents("Her team entered the Acme Lunar Rover Prize last year, said Samsung.")
+    ents = entities("Her team entered the Acme Lunar Rover Prize last year, said Samsung.")
     assert not any(t.startswith("Samsung ") for t, _ in ents)
-    ents = _ents("The rover team chased the Google Lunar X Prize for years.")
+    ents = entities("The rover team chased the Google Lunar X Prize for years.")
     assert ("Google Lunar X Prize", "ORG") not in ents and ("Google Lunar X", "ORG") not in ents
 
 
@@ -79,11 +68,11 @@ def test_prize_named_after_company_is_not_a_company():
     ("Stackwave chief executive Adaeze Okafor said sales rose.", "Stackwave"),  # tagged VB
 ])
 def test_unknown_company_opening_the_sentence_before_a_title(text, org):
-    assert (org, "ORG") in _ents(text)
+    assert (org, "ORG") in entities(text)
 
 
 def test_command_before_a_title_is_no_company():
-    ents = _ents("Meet chief executive Jane Roe, who runs the firm.")
+    ents = entities("Meet chief executive Jane Roe, who runs the firm.")
     assert ("Meet", "ORG") not in ents
 
 
@@ -92,11 +81,11 @@ def test_command_before_a_title_is_no_company():
     ("Group 1 Automotive raised its dividend.", "Group 1 Automotive"),
 ])
 def test_number_inside_a_company_name(text, org):
-    assert (org, "ORG") in _ents(text)
+    assert (org, "ORG") in entities(text)
 
 
 def test_number_before_a_name_stays_a_number():
-    ents = _ents("The fund sold 300 Acme Communications shares.")
+    ents = entities("The fund sold 300 Acme Communications shares.")
     assert ("300", "CARDINAL") in ents and ("Acme Communications", "ORG") in ents
 
 
@@ -106,7 +95,7 @@ def test_number_before_a_name_stays_a_number():
     ("Jane Roe joined the Fraud and Financial Crimes Unit last year.", "Fraud and Financial Crimes Unit"),
 ])
 def test_an_office_name_with_and_is_one_organisation(text, org):
-    ents = _ents(text)
+    ents = entities(text)
     assert (org, "ORG") in ents
     assert not any(t != org and t in org and label == "ORG" for t, label in ents)
 
@@ -116,4 +105,4 @@ def test_an_office_name_with_and_is_one_organisation(text, org):
     ("Ana Lopes and Marine Office staff met on Tuesday.", "Ana Lopes and Marine Office"),
 ])
 def test_two_names_joined_by_and_before_an_office_stay_two(text, not_org):
-    assert not any(not_org in t for t, _ in _ents(text))
+    assert not any(not_org in t for t, _ in entities(text))
